@@ -1,0 +1,41 @@
+# Backprop by Hand: two commands from a fresh clone — `make lab` and `make test`.
+# Both create .venv when it is missing and install the project (editable) with its extras.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test notebooks bench figures slides lint clean-venv install
+
+install: $(STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) scripts/check_python.py
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,author]'
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+notebooks: $(STAMP)
+	$(BIN)/python scripts/build_notebooks.py $(NB)
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_layers.py
+
+figures: $(STAMP)
+	$(BIN)/python scripts/make_figures.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check helpers tests scripts bench
+
+clean-venv:
+	rm -rf $(VENV)

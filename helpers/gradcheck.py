@@ -1,0 +1,202 @@
+"""Numerical gradients and the relative-error metric used to check every backward pass.
+
+Central differences: for a scalar function f and a small step h,
+
+    df/dx_i ≈ (f(x + h·e_i) − f(x − h·e_i)) / (2h)        error O(h²)
+
+while the forward difference (f(x + h·e_i) − f(x)) / h has error O(h).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "numerical_gradient",
+    "numerical_gradient_array",
+    "forward_difference",
+    "rel_error",
+    "check_layer",
+    "LayerCheck",
+    "DEFAULT_TOLERANCE",
+]
+
+DEFAULT_TOLERANCE = 1e-7
+
+
+def _float_array(fname: str, argname: str, x) -> np.ndarray:
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{fname}: {argname} expects a numpy array, got {type(x).__name__}")
+    if x.dtype.kind != "f":
+        raise TypeError(
+            f"{fname}: {argname} expects a floating-point array (perturbing integers is "
+            f"meaningless), got dtype {x.dtype}"
+        )
+    return x
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5):
+    """Central-difference gradient of a scalar function ``f`` at ``x``.
+
+    Args:
+        f: function of ``x`` returning a scalar (it may read ``x`` from a closure).
+        x: float array, any shape. It is perturbed in place one element at a time and
+           restored exactly before returning.
+        h: step size.
+
+    Returns:
+        grad: array with the shape of ``x``; ``grad[i] ≈ (f(x+h·e_i) − f(x−h·e_i)) / 2h``.
+    """
+    _float_array("numerical_gradient", "x", x)
+    grad = np.zeros_like(x, dtype=np.float64)
+    it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        f_plus = float(f(x))
+        x[i] = old - h
+        f_minus = float(f(x))
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def forward_difference(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5):
+    """One-sided (forward) difference ``(f(x + h·e_i) − f(x)) / h``; error O(h). Shape of ``x``."""
+    _float_array("forward_difference", "x", x)
+    grad = np.zeros_like(x, dtype=np.float64)
+    f_x = float(f(x))
+    it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        grad[i] = (float(f(x)) - f_x) / h
+        x[i] = old
+    return grad
+
+
+def numerical_gradient_array(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
+                             dout: np.ndarray, h: float = 1e-5):
+    """Numerical gradient of ``sum(f(x) * dout)`` with respect to ``x``.
+
+    This is what a backward pass computes when the upstream gradient is ``dout``.
+
+    Args:
+        f: array-valued function of ``x``; ``f(x)`` has the shape of ``dout``.
+        x: float array, any shape (perturbed in place and restored).
+        dout: upstream gradient, shape of ``f(x)``.
+
+    Returns:
+        dx: array with the shape of ``x``.
+    """
+    _float_array("numerical_gradient_array", "x", x)
+    dout = np.asarray(dout, dtype=np.float64)
+    return numerical_gradient(lambda z: np.sum(np.asarray(f(z)) * dout), x, h)
+
+
+def rel_error(a, b) -> float:
+    """Max over elements of ``|a − b| / max(|a| + |b|, 1e−12)``.
+
+    Scale-free: 1e-10 means "agree to ten significant digits" whatever the magnitudes.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"rel_error: a and b must have the same shape, got {a.shape} and {b.shape}")
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)))
+
+
+@dataclass
+class LayerCheck:
+    """Result of :func:`check_layer`: relative error per input name, and the verdict."""
+
+    name: str
+    errors: dict = field(default_factory=dict)
+    tolerance: float = DEFAULT_TOLERANCE
+
+    @property
+    def max_error(self) -> float:
+        return max(self.errors.values()) if self.errors else 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.max_error < self.tolerance
+
+    def verdict(self) -> str:
+        """A short line that does not depend on the machine (no raw error digits)."""
+        names = ", ".join(f"d{k}" for k in self.errors)
+        mark = "✓" if self.passed else "✗"
+        rel = "<" if self.passed else "≥"
+        return f"{self.name}: {names} — max relative error {rel} {self.tolerance:.0e} {mark}"
+
+    def details(self) -> str:
+        """Every error printed to two digits (machine-dependent: tag such cells nbval-ignore-output)."""
+        return "  ".join(f"d{k} {v:.1e}" for k, v in self.errors.items())
+
+
+def check_layer(forward: Callable, backward: Callable, inputs: dict, *,
+                wrt: Sequence[str] | None = None, options: dict | None = None,
+                seed: int = 0, h: float = 1e-6, tolerance: float = DEFAULT_TOLERANCE,
+                verbose: bool = True, name: str | None = None) -> LayerCheck:
+    """Gradient-check a ``(forward, backward)`` layer pair in one call.
+
+    Runs ``out, cache = forward(**inputs, **options)``, draws a random upstream gradient
+    ``dout`` (seeded), calls ``backward(dout, cache)`` and compares each returned gradient with
+    the central-difference gradient of ``sum(forward(...) * dout)``.
+
+    Args:
+        forward: e.g. ``affine_forward``; returns ``(out, cache)``.
+        backward: e.g. ``affine_backward``; returns the gradients in the order of ``inputs``.
+        inputs: ordered ``{name: array}`` of the forward's array arguments (the order the
+            backward returns them). Non-float entries (labels, ids) are passed but not checked.
+        wrt: names to check (default: every floating-point input).
+        options: keyword options for the forward (``stride``, ``pad``, …).
+        seed: seed of the random upstream gradient.
+        h: finite-difference step.
+        tolerance: pass mark for the max relative error.
+        verbose: print :meth:`LayerCheck.verdict`.
+
+    Returns:
+        LayerCheck with ``.errors`` (``{name: relative error}``), ``.passed``, ``.max_error``.
+    """
+    options = dict(options or {})
+    name = name or getattr(forward, "__name__", "layer").replace("_forward", "")
+    work = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}
+    if wrt is None:
+        wrt = [k for k, v in work.items() if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
+
+    out, cache = _out_and_cache(forward(**work, **options))
+    rng = np.random.default_rng(seed)
+    dout = rng.standard_normal(np.shape(out))
+    grads = backward(dout, cache)
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    analytic = dict(zip(work.keys(), grads))
+
+    errors = {}
+    for k in wrt:
+        def f(_, k=k):
+            return _out_and_cache(forward(**work, **options))[0]
+        num = numerical_gradient_array(f, work[k], dout, h)
+        errors[k] = rel_error(analytic[k], num)
+    result = LayerCheck(name=name, errors=errors, tolerance=tolerance)
+    if verbose:
+        print(result.verdict())
+    return result
+
+
+def _out_and_cache(result):
+    """Forward functions return ``(out, cache)``; ``lstm_step_forward`` returns ``(h, c, cache)``.
+
+    For the check, a multi-output forward is treated as returning its first output.
+    """
+    if len(result) == 2:
+        return result
+    return result[0], result[-1]

@@ -1,0 +1,1 @@
+"""Forward/backward pairs for every layer the course derives (see HELPERS_API.md)."""

@@ -1,0 +1,37 @@
+"""Regenerate every static figure in figures/ from code.
+
+Each ``scripts/figures_nbNN.py`` module defines ``main(outdir: Path) -> list[Path]`` that writes
+the figures its notebook's markdown uses and returns their paths. This script runs them all.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURES = ROOT / "figures"
+
+
+def figure_modules() -> list[Path]:
+    return sorted((ROOT / "scripts").glob("figures_nb[0-9][0-9].py"))
+
+
+def run(path: Path, outdir: Path) -> list[Path]:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.main(outdir))
+
+
+def main() -> int:
+    FIGURES.mkdir(exist_ok=True)
+    for path in figure_modules():
+        for fig in run(path, FIGURES):
+            print(f"{path.stem}: wrote {fig.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
