@@ -1,0 +1,175 @@
+"""Notebook 05's receptive-field widget: the index sets agree with brute-force gradients."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+
+from helpers.gradcheck import numerical_gradient
+from helpers.widgets import receptive_field, receptive_field_figure, receptive_field_links
+from helpers.widgets.receptive_field import (
+    EMPTY,
+    PAD,
+    PAD_USED,
+    ROUTED,
+    SELECTED,
+    USED,
+    describe,
+    grid_codes,
+)
+
+CONFIGS = [(5, 3, 1, 0), (7, 3, 2, 1), (6, 2, 2, 0), (7, 5, 3, 2), (4, 1, 1, 2), (5, 4, 3, 1)]
+
+
+def brute_conv(x, w, stride, pad):
+    """o[i, j] = Σ w[a, b]·xpad[i·S + a, j·S + b], written as plainly as possible."""
+    xp = np.pad(x, pad)
+    k = w.shape[0]
+    n = (xp.shape[0] - k) // stride + 1
+    o = np.zeros((n, n))
+    for i, j in itertools.product(range(n), range(n)):
+        o[i, j] = np.sum(w * xp[i * stride:i * stride + k, j * stride:j * stride + k])
+    return o
+
+
+def setup(size, kernel, seed=0):
+    rng = np.random.default_rng(seed)
+    # weights bounded away from 0, so "nonzero gradient" means "linked"
+    w = rng.uniform(1.0, 2.0, (kernel, kernel)) * rng.choice([-1, 1], (kernel, kernel))
+    x = rng.standard_normal((size, size))
+    return x, w
+
+
+@pytest.mark.parametrize("size,kernel,stride,pad", CONFIGS)
+def test_output_pick_matches_one_hot_dout(size, kernel, stride, pad):
+    """A one-hot dout at (i, j): dx is nonzero exactly on the patch, with value w[a, b]."""
+    x, w = setup(size, kernel)
+    n = brute_conv(x, w, stride, pad).shape[0]
+    for i, j in itertools.product(range(n), range(n)):
+        dout = np.zeros((n, n))
+        dout[i, j] = 1.0
+        dx = numerical_gradient(lambda z, d=dout: np.sum(brute_conv(z, w, stride, pad) * d),
+                                x.copy())
+        rf = receptive_field_links(size, kernel, stride, pad, output=(i, j))
+        assert rf.out_size == n
+        assert len(rf.links) == kernel * kernel and rf.outputs == {(i, j)}
+        expect = np.zeros_like(x)
+        for _, _, a, b, r, c in rf.links:
+            if rf.in_image(r, c):
+                expect[r, c] += w[a, b]
+        np.testing.assert_allclose(dx, expect, atol=1e-8)
+
+
+@pytest.mark.parametrize("size,kernel,stride,pad", CONFIGS)
+def test_input_pick_matches_brute_force_jacobian_column(size, kernel, stride, pad):
+    """Nudging x[r, c] moves exactly the listed outputs, each by w[a, b] (the conv is linear)."""
+    x, w = setup(size, kernel, seed=1)
+    base = brute_conv(x, w, stride, pad)
+    for r, c in itertools.product(range(size), range(size)):
+        e = np.zeros_like(x)
+        e[r, c] = 1.0
+        column = brute_conv(x + e, w, stride, pad) - base
+        rf = receptive_field_links(size, kernel, stride, pad, input=(r, c))
+        expect = np.zeros_like(base)
+        for i, j, a, b, rr, cc in rf.links:
+            assert (rr, cc) == (r, c)
+            expect[i, j] += w[a, b]
+        np.testing.assert_allclose(column, expect, atol=1e-12)
+        # each output uses a given input through at most one weight
+        assert len(rf.outputs) == len(rf.links)
+
+
+@pytest.mark.parametrize("size,kernel,stride,pad", CONFIGS)
+def test_links_of_inputs_and_outputs_are_the_same_set(size, kernel, stride, pad):
+    n = (size + 2 * pad - kernel) // stride + 1
+    by_output = {link for i, j in itertools.product(range(n), range(n))
+                 for link in receptive_field_links(size, kernel, stride, pad, output=(i, j)).links
+                 if 0 <= link[4] < size and 0 <= link[5] < size}
+    by_input = {link for r, c in itertools.product(range(size), range(size))
+                for link in receptive_field_links(size, kernel, stride, pad, input=(r, c)).links}
+    assert by_output == by_input
+
+
+def test_stride_can_skip_inputs():
+    # size 6, kernel 1, stride 2: odd rows are never read, so they get no gradient
+    rf = receptive_field_links(6, 1, 2, 0, input=(1, 2))
+    assert rf.links == ()
+    assert describe(rf) == "dx12 = 0"
+
+
+def test_interior_input_sees_the_flipped_kernel():
+    rf = receptive_field_links(7, 3, 1, 0, input=(3, 3))
+    # output (i, j) reaches x33 through weight (3 − i, 3 − j): the kernel flipped
+    assert {(i, j, a, b) for i, j, a, b, *_ in rf.links} == {
+        (i, j, 3 - i, 3 - j) for i in (1, 2, 3) for j in (1, 2, 3)}
+
+
+def test_grid_codes():
+    rf = receptive_field_links(5, 3, 1, 1, output=(0, 0))
+    x, k, o = grid_codes(rf)
+    assert x.shape == (7, 7) and k.shape == (3, 3) and o.shape == (5, 5)
+    assert o[0, 0] == SELECTED and np.all(k == USED)
+    assert x[0, 0] == PAD_USED and x[1, 1] == USED and x[6, 6] == PAD and x[3, 3] == EMPTY
+    rf = receptive_field_links(5, 3, 1, 1, input=(0, 0))
+    x, k, o = grid_codes(rf)
+    assert x[1, 1] == SELECTED and o[0, 0] == ROUTED and k[1, 1] == ROUTED
+
+
+def test_describe():
+    rf = receptive_field_links(5, 3, 1, 0, input=(0, 0))
+    assert describe(rf) == "dx00 = δ00·w00"
+    rf = receptive_field_links(5, 2, 1, 1, output=(0, 0))
+    assert describe(rf) == "o00 = w00·0 + w01·0 + w10·0 + w11·x00"
+
+
+@pytest.mark.parametrize("kwargs,exc,words", [
+    (dict(size=5, kernel=3), ValueError, "exactly one"),
+    (dict(size=5, kernel=3, output=(0, 0), input=(0, 0)), ValueError, "exactly one"),
+    (dict(size=5, kernel=3, output=(3, 0)), ValueError, "output expects row and col in [0, 3)"),
+    (dict(size=5, kernel=3, input=(0, 5)), ValueError, "input expects"),
+    (dict(size=3, kernel=6, pad=1, input=(0, 0)), ValueError, "kernel expects at most"),
+    (dict(size=5, kernel=0, input=(0, 0)), ValueError, "kernel expects an integer >= 1"),
+    (dict(size=5, kernel=3, stride=0, input=(0, 0)), ValueError, "stride"),
+    (dict(size=5, kernel=3, pad=-1, input=(0, 0)), ValueError, "pad"),
+    (dict(size=5.0, kernel=3, input=(0, 0)), TypeError, "size expects an integer"),
+    (dict(size=5, kernel=3, input="a"), TypeError, "input expects a (row, col) pair"),
+])
+def test_bad_input(kwargs, exc, words):
+    with pytest.raises(exc) as info:
+        receptive_field_links(**kwargs)
+    assert "receptive_field_links" in str(info.value) and words in str(info.value)
+
+
+def test_pure_function_is_fast():
+    t0 = time.perf_counter()
+    for r, c in itertools.product(range(9), range(9)):
+        rf = receptive_field_links(9, 5, 1, 2, input=(r, c))
+        grid_codes(rf)
+    per_call_ms = 1e3 * (time.perf_counter() - t0) / 81
+    print(f"receptive_field_links + grid_codes: {per_call_ms:.3f} ms per call")
+    assert per_call_ms < 20
+
+
+def test_widget_builds_and_updates():
+    box = receptive_field()
+    controls, image = box.children
+    assert len(image.value) > 1000  # a PNG was rendered
+    sliders = controls.children[0].children
+    before = image.value
+    sliders[2].value = 2  # stride
+    assert image.value != before
+    mode, row, col, _ = controls.children[1].children
+    mode.value = "output"
+    assert row.max == (7 - 3) // 2  # output positions 0..2 with stride 2
+    sliders[1].value = 5  # kernel: the row slider's range follows
+    assert row.max == 1 and row.value <= 1
+
+
+def test_static_figure_has_three_titled_panels():
+    fig = receptive_field_figure()
+    assert len(fig.axes) == 3
+    assert all(ax.get_title() for ax in fig.axes)
+    assert all(ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
