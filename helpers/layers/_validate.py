@@ -1,0 +1,106 @@
+"""Argument checks shared by every layer.
+
+Each check raises with a message that names the function, the argument, what was expected and
+what was given, e.g. ``affine_forward: x expects a 2-D array (N, D), got shape (3,)``.
+Float inputs of any precision are promoted to float64 (a copy is made only when needed);
+the caller's arrays are never written to.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def float_array(fname: str, name: str, x, ndim: int | None = None, layout: str = "",
+                allow_scalar: bool = False) -> np.ndarray:
+    """Return ``x`` as a float64 array after checking its type and rank.
+
+    Args:
+        fname, name: function and argument names for the error message.
+        x: numpy array of real numbers (ints, floats); a Python/numpy real scalar too when
+           ``allow_scalar``.
+        ndim: required number of axes (``None``: any).
+        layout: the expected shape in words, e.g. ``"(N, D)"``, for the message.
+
+    Raises:
+        TypeError: not an array, or not real numbers (strings, objects, booleans, complex).
+        ValueError: wrong number of axes.
+    """
+    if allow_scalar and isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_)):
+        x = np.asarray(x)
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{fname}: {name} expects a numpy array, got {type(x).__name__}")
+    if x.dtype.kind not in "iuf":
+        raise TypeError(f"{fname}: {name} expects an array of real numbers, got dtype {x.dtype}")
+    if ndim is not None and x.ndim != ndim:
+        raise ValueError(f"{fname}: {name} expects a {ndim}-D array {layout}".rstrip()
+                         + f", got shape {x.shape}")
+    return np.asarray(x, dtype=np.float64)
+
+
+def index_array(fname: str, name: str, ids, high: int, ndims: tuple[int, ...],
+                layout: str = "") -> np.ndarray:
+    """Check integer labels/ids: an integer array with values in ``[0, high)``.
+
+    Raises:
+        TypeError: not an array, or not numbers at all.
+        ValueError: wrong number of axes, a non-integer dtype (e.g. float labels) or a value
+            outside ``[0, high)``.
+    """
+    if not isinstance(ids, np.ndarray):
+        raise TypeError(f"{fname}: {name} expects a numpy array of integers, "
+                        f"got {type(ids).__name__}")
+    if ids.dtype.kind not in "iuf":
+        raise TypeError(f"{fname}: {name} expects an array of integers, got dtype {ids.dtype}")
+    if ids.dtype.kind == "f":
+        raise ValueError(f"{fname}: {name} expects integers (an integer dtype), "
+                         f"got dtype {ids.dtype}")
+    if ids.ndim not in ndims:
+        wanted = " or ".join(f"{d}-D" for d in ndims)
+        raise ValueError(f"{fname}: {name} expects a {wanted} array {layout}".rstrip()
+                         + f", got shape {ids.shape}")
+    if ids.size and (ids.min() < 0 or ids.max() >= high):
+        bad = ids.min() if ids.min() < 0 else ids.max()
+        raise ValueError(f"{fname}: {name} expects values in [0, {high}), got {bad}")
+    return ids.astype(np.intp, copy=False)
+
+
+def bias(fname: str, b, length: int, what: str) -> np.ndarray:
+    """Check a bias vector of shape ``(length,)``; ``what`` says where the length comes from."""
+    b = float_array(fname, "b", b)
+    if b.shape != (length,):
+        raise ValueError(f"{fname}: b expects shape ({length},) ({what}), got shape {b.shape}")
+    return b
+
+
+def positive_int(fname: str, name: str, value, minimum: int = 1) -> int:
+    """Check an integer option such as ``stride`` (``minimum=1``) or ``pad`` (``minimum=0``)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{fname}: {name} expects an integer >= {minimum}, "
+                        f"got {value!r} of type {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{fname}: {name} expects an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def output_size(fname: str, axis: str, n: int, k: int, stride: int, pad: int,
+                shapes: str) -> int:
+    """Floor-division output size ``(n + 2·pad − k) // stride + 1``; raise if it is empty.
+
+    ``axis`` names the dimension (``"height"``), ``shapes`` the arrays for the message.
+    """
+    if k > n + 2 * pad:
+        raise ValueError(f"{fname}: the window ({k}) is larger than the padded input {axis} "
+                         f"({n} + 2*{pad} = {n + 2 * pad}) {shapes}")
+    return (n + 2 * pad - k) // stride + 1
+
+
+def grad_shape(fname: str, dout, shape: tuple, name: str = "dout") -> np.ndarray:
+    """Check an upstream gradient has the forward output's shape; return it as float64."""
+    dout = float_array(fname, name, dout, allow_scalar=True)
+    if dout.shape != tuple(shape):
+        raise ValueError(f"{fname}: {name} expects the forward output's shape {tuple(shape)}, "
+                         f"got shape {dout.shape}")
+    return dout

@@ -1,0 +1,117 @@
+"""Elementwise activation functions (활성화 함수): relu, sigmoid (시그모이드), tanh.
+
+Each accepts an array of any shape (or a real scalar, returned as a 0-d array).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as v
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Numerically stable logistic sigmoid 1 / (1 + e^−x), elementwise; shape of ``x``.
+
+    Only e^−|x| is ever evaluated, which lies in (0, 1], so nothing overflows for large |x|:
+    σ(x) = 1 / (1 + e^−x) for x ≥ 0 and σ(x) = e^x / (1 + e^x) for x < 0.
+    Internal helper (no validation); used by the LSTM and GRU too.
+    """
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+
+
+def relu_forward(x):
+    """ReLU forward: out = max(0, x).
+
+    Args:
+        x: any shape.
+
+    Returns:
+        out: shape of x.
+        cache: x.
+    """
+    x = v.float_array("relu_forward", "x", x, allow_scalar=True)
+    out = np.maximum(x, 0.0)
+    cache = x
+    return out, cache
+
+
+def relu_backward(dout, cache):
+    """ReLU backward: dx = dout where x > 0, else 0 (the gradient at exactly 0 is taken as 0).
+
+    Args:
+        dout: upstream gradient, shape of x.
+        cache: x from :func:`relu_forward`.
+
+    Returns:
+        dx: shape of x.
+    """
+    x = cache
+    dout = v.grad_shape("relu_backward", dout, x.shape)
+    dx = dout * (x > 0)
+    return dx
+
+
+def sigmoid_forward(x):
+    """Sigmoid forward: out = σ(x) = 1 / (1 + e^−x), stable for large |x|.
+
+    Args:
+        x: any shape.
+
+    Returns:
+        out: shape of x, values in [0, 1].
+        cache: out (the local gradient σ(1 − σ) needs only the output).
+    """
+    x = v.float_array("sigmoid_forward", "x", x, allow_scalar=True)
+    out = sigmoid(x)
+    cache = out
+    return out, cache
+
+
+def sigmoid_backward(dout, cache):
+    """Sigmoid backward: dx = dout ⊙ σ(x)(1 − σ(x)).
+
+    Args:
+        dout: upstream gradient, shape of x.
+        cache: out from :func:`sigmoid_forward`.
+
+    Returns:
+        dx: shape of x.
+    """
+    out = cache
+    dout = v.grad_shape("sigmoid_backward", dout, out.shape)
+    dx = dout * out * (1.0 - out)
+    return dx
+
+
+def tanh_forward(x):
+    """Tanh forward: out = tanh(x).
+
+    Args:
+        x: any shape.
+
+    Returns:
+        out: shape of x, values in [−1, 1].
+        cache: out (the local gradient 1 − tanh² needs only the output).
+    """
+    x = v.float_array("tanh_forward", "x", x, allow_scalar=True)
+    out = np.tanh(x)
+    cache = out
+    return out, cache
+
+
+def tanh_backward(dout, cache):
+    """Tanh backward: dx = dout ⊙ (1 − tanh²(x)).
+
+    Args:
+        dout: upstream gradient, shape of x.
+        cache: out from :func:`tanh_forward`.
+
+    Returns:
+        dx: shape of x.
+    """
+    out = cache
+    dout = v.grad_shape("tanh_backward", dout, out.shape)
+    dx = dout * (1.0 - out**2)
+    return dx

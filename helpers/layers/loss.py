@@ -1,0 +1,41 @@
+"""Softmax followed by cross-entropy (손실 함수 loss function), mean over the batch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as v
+
+
+def softmax_cross_entropy(scores, y):
+    """Mean softmax cross-entropy loss and its gradient, in one function.
+
+    With p = softmax(scores) row by row, loss = −(1/N) Σ_n log p[n, y_n] and
+    dscores = (p − onehot(y)) / N. Stable for large scores: every row is shifted by its
+    maximum before exponentiating, and log p is computed as shifted − log Σ exp(shifted).
+
+    Args:
+        scores: class scores, shape (N, C).
+        y: integer labels, shape (N,), values in [0, C).
+
+    Returns:
+        loss: float.
+        dscores: dloss/dscores, shape (N, C).
+    """
+    fname = "softmax_cross_entropy"
+    scores = v.float_array(fname, "scores", scores, ndim=2, layout="(N, C)")
+    N, C = scores.shape
+    if N == 0:
+        raise ValueError(f"{fname}: scores expects at least one row, got shape {scores.shape}")
+    y = v.index_array(fname, "y", y, high=C, ndims=(1,), layout="(N,)")
+    if y.shape != (N,):
+        raise ValueError(f"{fname}: y expects one label per row of scores, shape ({N},), "
+                         f"got shape {y.shape} (scores.shape={scores.shape})")
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(N)
+    loss = -log_probs[rows, y].mean()
+    dscores = np.exp(log_probs)
+    dscores[rows, y] -= 1.0
+    dscores /= N
+    return float(loss), dscores
