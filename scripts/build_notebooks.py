@@ -24,8 +24,10 @@ NOTEBOOKS = ROOT / "notebooks"
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # RISE (live slides from JupyterLab): a projector-friendly size, scrolling for long cells.
-RISE = {"theme": "simple", "transition": "none", "scroll": True, "width": "100%",
-        "height": "100%", "enable_chalkboard": False, "start_slideshow_at": "beginning"}
+# 1280×800 is the logical slide size reveal.js scales to fit (16:10 projectors and laptops).
+RISE = {"theme": "white", "transition": "none", "scroll": True, "width": 1280,
+        "height": 800, "slideNumber": "c/t", "enable_chalkboard": False,
+        "start_slideshow_at": "beginning"}
 
 
 def sources(selected: list[str]) -> list[Path]:
