@@ -1,0 +1,109 @@
+"""The Jacobian explorer of notebook 04: its pure function, static figure and widget."""
+
+import time
+
+import numpy as np
+import pytest
+
+from helpers.gradcheck import rel_error
+from helpers.widgets import jacobian_explorer, jacobian_explorer_figure
+from helpers.widgets.jacobian_explorer import (
+    DEFAULT_X,
+    EXPLORER_W,
+    JACOBIAN_OPS,
+    jacobian_data,
+    numerical_jacobian,
+)
+
+X = np.array([-2.0, -0.5, 0.7, 1.9])
+
+
+@pytest.mark.parametrize("op", list(JACOBIAN_OPS))
+def test_analytic_jacobian_matches_numerical(op):
+    d = jacobian_data(op, X)
+    assert d["J"].shape == d["J_numerical"].shape
+    assert d["rel_error"] < 1e-7
+    assert len(d["row_labels"]) == d["J"].shape[0]
+    assert len(d["col_labels"]) == d["J"].shape[1]
+    assert d["vlim"] >= np.abs(d["J"]).max()
+
+
+@pytest.mark.parametrize("op", ["tanh", "sigmoid", "relu"])
+def test_elementwise_ops_have_diagonal_jacobians(op):
+    d = jacobian_data(op, X)
+    assert d["is_diagonal"]
+    assert np.count_nonzero(d["J"] - np.diag(np.diag(d["J"]))) == 0
+
+
+def test_known_jacobians():
+    np.testing.assert_allclose(jacobian_data("tanh", X)["J"], np.diag(1 - np.tanh(X) ** 2))
+    np.testing.assert_array_equal(jacobian_data("relu", X)["J"], np.diag([0, 0, 1.0, 1.0]))
+    np.testing.assert_array_equal(jacobian_data("affine_x", X)["J"], EXPLORER_W)
+    np.testing.assert_array_equal(jacobian_data("affine_b", X)["J"], np.eye(3))
+    J = jacobian_data("affine_W", X)["J"]
+    assert J.shape == (3, 12)
+    np.testing.assert_array_equal(J[1, 4:8], X)  # z2 depends on row 2 of W through x
+    assert np.count_nonzero(J) == 12
+    p = np.exp(X) / np.exp(X).sum()
+    np.testing.assert_allclose(jacobian_data("softmax", X)["J"], np.diag(p) - np.outer(p, p))
+    assert not jacobian_data("softmax", X)["is_diagonal"]
+
+
+def test_softmax_rows_sum_to_zero():
+    # the outputs always sum to one, so moving any input changes that sum by nothing
+    J = jacobian_data("softmax", X)["J"]
+    np.testing.assert_allclose(J.sum(axis=0), 0, atol=1e-15)
+
+
+def test_input_is_not_modified_and_bad_input_is_named():
+    x = X.copy()
+    jacobian_data("affine_W", x)
+    np.testing.assert_array_equal(x, X)
+    with pytest.raises(ValueError, match=r"jacobian_data: op .*'cube'"):
+        jacobian_data("cube", X)
+    with pytest.raises(ValueError, match=r"jacobian_data: x expects shape \(4,\)"):
+        jacobian_data("tanh", np.zeros(3))
+    with pytest.raises(TypeError, match="jacobian_data: x"):
+        jacobian_data("tanh", ["a", "b", "c", "d"])
+
+
+def test_numerical_jacobian_of_a_linear_map_and_its_errors():
+    A = np.arange(6.0).reshape(2, 3)
+    x = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(numerical_jacobian(lambda v: A @ v, x), A, atol=1e-9)
+    with pytest.raises(TypeError, match="numerical_jacobian: x"):
+        numerical_jacobian(lambda v: v, np.arange(3))
+
+
+def test_pure_function_is_fast():
+    for op in JACOBIAN_OPS:
+        jacobian_data(op, DEFAULT_X)
+        t0 = time.perf_counter()
+        for _ in range(5):
+            jacobian_data(op, DEFAULT_X)
+        per_call = (time.perf_counter() - t0) / 5
+        assert per_call < 0.05, f"{op}: {1e3 * per_call:.1f} ms per call"  # target < 20 ms
+
+
+def test_static_figure_has_a_title_and_labelled_axes():
+    fig = jacobian_explorer_figure()
+    ax = fig.axes[0]
+    assert "tanh" in ax.get_title() and "diagonal" in ax.get_title()
+    assert ax.get_xlabel() and ax.get_ylabel()
+    assert ax.images[0].get_array().shape == (4, 4)
+
+
+def test_widget_updates_one_figure_in_place():
+    box = jacobian_explorer()
+    image = box.figure_image
+    fig = image.fig
+    first = image.image.value
+    menu = box.children[0]
+    menu.value = "affine_W"
+    assert image.fig is fig
+    assert fig.axes[0].images[0].get_array().shape == (3, 12)
+    assert image.image.value != first
+    box.children[1].children[0].value = 1.0  # slider x1
+    assert fig.axes[0].images[0].get_array()[0, 0] == pytest.approx(1.0)
+    assert rel_error(fig.axes[0].images[0].get_array(),
+                     jacobian_data("affine_W", [1.0, *DEFAULT_X[1:]])["J"]) == 0.0
