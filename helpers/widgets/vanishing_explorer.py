@@ -1,0 +1,312 @@
+"""Vanishing/exploding explorer: watch the gradient of a loss on the last step shrink or grow
+as backpropagation through time carries it back through an RNN's hidden states.
+
+The model (row convention, one sequence, no batch axis)::
+
+    a_t = h_{t-1}·Wh + u_t,   h_t = f(a_t),   t = 1 … T,   h_0 = 0
+    L   = g·h_T               (g a fixed unit vector, so ‖∂L/∂h_T‖ = 1)
+
+with ``Wh = σ·Q`` for a seeded orthogonal ``Q``: every singular value of ``Wh`` — hence its
+largest singular value *and* its spectral radius — equals σ. ``u_t`` is a seeded random input
+drive (it plays the role of ``x_t·Wx + b``). The backward pass is the BPTT recursion::
+
+    dh_T = g,   da_t = dh_t ⊙ f′(a_t),   dh_{t-1} = da_t·Whᵀ,   dWh = Σ_t h_{t-1}ᵀ·da_t
+
+and ‖dh_t‖ ≤ (γσ)^(T−t) with γ = max|f′| = 1 for tanh, linear and ReLU: the bound drawn.
+
+Gradient-norm clipping rescales the *whole* parameter gradient by c = min(1, θ/‖dWh‖). That
+is the gradient of the loss c·L, so the clipped curve is c·‖dh_t‖: the same slope, shifted.
+
+:func:`vanishing_profile` is the pure function (numbers only, unit-tested);
+:func:`vanishing_explorer` is the widget; :func:`vanishing_explorer_figure` is the static figure
+of a state (the notebook shows the default state under the widget).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import ipywidgets as W
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+from helpers.plotting import FORWARD, GRADIENT, HIGHLIGHT, NEUTRAL
+from helpers.widgets._figure import FigureImage
+
+__all__ = [
+    "vanishing_profile",
+    "VanishingProfile",
+    "vanishing_explorer",
+    "vanishing_explorer_figure",
+    "ACTIVATIONS",
+]
+
+ACTIVATIONS = ("tanh", "linear", "relu")
+DEFAULTS = dict(sigma=0.9, T=60, activation="tanh", clip=1.0)
+FLOOR = 1e-20  # smallest norm drawn on the log axis (ReLU can make a gradient exactly 0)
+
+
+@dataclass
+class VanishingProfile:
+    """What the explorer draws. Arrays are indexed by time step ``t = 0 … T``.
+
+    Attributes:
+        t: (T+1,) time steps 0 … T.
+        grad_norm: (T+1,) ‖∂L/∂h_t‖ measured by the BPTT recursion.
+        bound: (T+1,) the bound (γσ)^(T−t), γ = max|f′| = 1.
+        clipped_norm: (T+1,) c·‖∂L/∂h_t‖ after gradient-norm clipping (= grad_norm if off).
+        dWh_norm: ‖∂L/∂Wh‖ (Frobenius) before clipping.
+        clip_scale: c = min(1, θ/‖∂L/∂Wh‖); 1.0 when clipping is off.
+        sigma, T, activation, clip: the inputs.
+    """
+
+    t: np.ndarray
+    grad_norm: np.ndarray
+    bound: np.ndarray
+    clipped_norm: np.ndarray
+    dWh_norm: float
+    clip_scale: float
+    sigma: float
+    T: int
+    activation: str
+    clip: float | None
+
+
+def _orthogonal(H: int, rng: np.random.Generator) -> np.ndarray:
+    """A random (H, H) orthogonal matrix (QR of a Gaussian, signs fixed so it is unique)."""
+    Q, R = np.linalg.qr(rng.standard_normal((H, H)))
+    return Q * np.sign(np.diag(R))
+
+
+def _check_args(sigma, T, activation, clip, H, drive):
+    name = "vanishing_profile"
+    if not isinstance(sigma, (int, float, np.floating, np.integer)) or isinstance(sigma, bool):
+        raise TypeError(f"{name}: sigma expects a number, got {type(sigma).__name__}")
+    if not (np.isfinite(sigma) and 0 < sigma <= 10):
+        raise ValueError(f"{name}: sigma expects a number in (0, 10], got {sigma!r}")
+    for arg, value, top in (("T", T, 1000), ("H", H, 256)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+            raise TypeError(f"{name}: {arg} expects an int, got {type(value).__name__}")
+        if not 1 <= value <= top:
+            raise ValueError(f"{name}: {arg} expects an int in [1, {top}], got {value}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"{name}: activation expects one of {ACTIVATIONS}, got {activation!r}")
+    if clip is not None and not (np.isfinite(clip) and clip > 0):
+        raise ValueError(f"{name}: clip expects None or a positive number, got {clip!r}")
+    if not (np.isfinite(drive) and drive >= 0):
+        raise ValueError(f"{name}: drive expects a non-negative number, got {drive!r}")
+
+
+def vanishing_profile(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
+                      activation: str = DEFAULTS["activation"], clip: float | None = None,
+                      *, H: int = 16, drive: float = 0.5, seed: int = 0) -> VanishingProfile:
+    """‖∂L/∂h_t‖ for t = 0 … T in an RNN whose Wh has every singular value equal to ``sigma``.
+
+    Args:
+        sigma: largest singular value (= spectral radius) of Wh, in (0, 10].
+        T: sequence length, 1 … 1000. The loss sits on h_T.
+        activation: ``"tanh"``, ``"linear"`` or ``"relu"``.
+        clip: gradient-norm clipping threshold θ for ‖∂L/∂Wh‖, or None for no clipping.
+        H: hidden size.
+        drive: standard deviation of the input drive u_t (shape (T, H)).
+        seed: seed for Q, u and g.
+
+    Returns:
+        :class:`VanishingProfile`. With ``activation="linear"`` the measured norms equal
+        σ^(T−t) exactly (an orthogonal matrix preserves norms).
+    """
+    _check_args(sigma, T, activation, clip, H, drive)
+    rng = np.random.default_rng(seed)
+    Wh = float(sigma) * _orthogonal(H, rng)
+    u = drive * rng.standard_normal((T, H))
+    g = rng.standard_normal(H)
+    g /= np.linalg.norm(g)
+
+    # forward: h[t] for t = 0 … T, a[t] for t = 1 … T (a[0] unused)
+    h = np.zeros((T + 1, H))
+    a = np.zeros((T + 1, H))
+    for t in range(1, T + 1):
+        a[t] = h[t - 1] @ Wh + u[t - 1]
+        h[t] = _f(activation, a[t])
+
+    # backward (BPTT) from the single loss L = g·h_T
+    dh = np.zeros((T + 1, H))
+    dh[T] = g
+    dWh = np.zeros((H, H))
+    for t in range(T, 0, -1):
+        da = dh[t] * _df(activation, a[t], h[t])
+        dWh += np.outer(h[t - 1], da)
+        dh[t - 1] = da @ Wh.T
+
+    grad_norm = np.linalg.norm(dh, axis=1)
+    steps = np.arange(T + 1)
+    bound = float(sigma) ** (T - steps).astype(np.float64)
+    dWh_norm = float(np.linalg.norm(dWh))
+    scale = 1.0 if clip is None or dWh_norm <= clip else float(clip) / dWh_norm
+    return VanishingProfile(t=steps, grad_norm=grad_norm, bound=bound,
+                            clipped_norm=scale * grad_norm, dWh_norm=dWh_norm,
+                            clip_scale=scale, sigma=float(sigma), T=int(T),
+                            activation=activation, clip=clip)
+
+
+def _f(activation: str, a: np.ndarray) -> np.ndarray:
+    if activation == "tanh":
+        return np.tanh(a)
+    if activation == "relu":
+        return np.maximum(a, 0.0)
+    return a.copy()
+
+
+def _df(activation: str, a: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """f′(a), written with the stored output where that is cheaper (tanh′ = 1 − h²)."""
+    if activation == "tanh":
+        return 1.0 - h * h
+    if activation == "relu":
+        return (a > 0).astype(np.float64)
+    return np.ones_like(a)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _summary(p: VanishingProfile) -> str:
+    ratio = p.grad_norm[0] / p.grad_norm[p.T]
+    if p.clip is None:
+        clip = "clipping off"
+    elif p.clip_scale < 1:
+        clip = f"‖∂L/∂Wh‖ = {p.dWh_norm:.1e} clipped to {p.clip:g} (× {p.clip_scale:.1e})"
+    else:
+        clip = f"‖∂L/∂Wh‖ = {p.dWh_norm:.1e} ≤ θ = {p.clip:g}: not clipped"
+    return f"‖∂L/∂h₀‖ / ‖∂L/∂h_T‖ = {ratio:.1e}    {clip}"
+
+
+def _limits(p: VanishingProfile) -> tuple[float, float]:
+    values = np.concatenate([p.grad_norm, p.bound, p.clipped_norm])
+    values = values[values > FLOOR]
+    lo, hi = (values.min(), values.max()) if values.size else (FLOOR, 1.0)
+    return max(lo, FLOOR) / 3, hi * 3
+
+
+def _draw(ax, p: VanishingProfile) -> dict:
+    """Draw a profile on ``ax``; return the artists so a widget can update them."""
+    floor = lambda y: np.maximum(y, FLOOR)  # noqa: E731
+    art = {}
+    (art["bound"],) = ax.plot(p.t, p.bound, "--", color=NEUTRAL, lw=1.5,
+                              label="bound σ^(T−t)", zorder=3)
+    (art["raw"],) = ax.plot(p.t, floor(p.grad_norm), "-", color=GRADIENT, lw=2.2,
+                            label="measured ‖∂L/∂h_t‖")
+    (art["clipped"],) = ax.plot(p.t, floor(p.clipped_norm), ":", color=HIGHLIGHT, lw=2.2,
+                                label="after clipping (c·‖∂L/∂h_t‖)")
+    art["clipped"].set_visible(p.clip is not None)
+    art["loss"] = ax.axvline(p.T, color=FORWARD, lw=1, alpha=0.6)
+    ax.set_yscale("log")
+    _log_ticks(ax)
+    ax.set_xlim(0, p.T)
+    ax.set_ylim(*_limits(p))
+    ax.set_xlabel("time step t (the loss is on step T)")
+    ax.set_ylabel("gradient norm ‖∂L/∂h_t‖ (log scale)")
+    art["title"] = ax.set_title(_title(p), pad=18)
+    art["summary"] = ax.text(0.5, 1.015, _summary(p), transform=ax.transAxes, fontsize=8.5,
+                             color=NEUTRAL, ha="center", va="bottom")
+    ax.legend(loc="best", fontsize=8.5)
+    return art
+
+
+def _log_ticks(ax) -> None:
+    """At most ~7 plain-text decade labels (mathtext labels are slow to lay out)."""
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=7))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"1e{np.log10(y):.0f}"))
+    ax.yaxis.set_minor_locator(NullLocator())
+
+
+def _title(p: VanishingProfile) -> str:
+    return f"Gradient through time: {p.activation}, σ_max(Wh) = {p.sigma:.2f}, T = {p.T}"
+
+
+def _update(ax, art: dict, p: VanishingProfile) -> None:
+    floor = lambda y: np.maximum(y, FLOOR)  # noqa: E731
+    art["bound"].set_data(p.t, p.bound)
+    art["raw"].set_data(p.t, floor(p.grad_norm))
+    art["clipped"].set_data(p.t, floor(p.clipped_norm))
+    art["clipped"].set_visible(p.clip is not None)
+    art["loss"].set_xdata([p.T, p.T])
+    art["title"].set_text(_title(p))
+    art["summary"].set_text(_summary(p))
+    ax.set_xlim(0, p.T)
+    ax.set_ylim(*_limits(p))
+
+
+def _refresh(view: FigureImage) -> None:
+    """Render once: the layout is fixed, so skip the second draw that bbox="tight" costs."""
+    with mpl.rc_context({"savefig.bbox": "standard"}):
+        view.refresh()
+
+
+def vanishing_explorer_figure(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
+                              activation: str = DEFAULTS["activation"],
+                              clip: float | None = DEFAULTS["clip"], **kwargs) -> Figure:
+    """The static figure of one explorer state (default: the widget's default state)."""
+    fig = Figure(figsize=(7.5, 4.2), dpi=100)
+    ax = fig.add_subplot()
+    _draw(ax, vanishing_profile(sigma, T, activation, clip, **kwargs))
+    fig.tight_layout()
+    return fig
+
+
+def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
+                       activation: str = DEFAULTS["activation"],
+                       clip: float | None = DEFAULTS["clip"]) -> W.Widget:
+    """Sliders for σ_max(Wh), T, the activation and the clipping threshold → the gradient curve.
+
+    Returns an ipywidgets ``VBox``; its ``.state`` dict holds the current profile and the last
+    recompute/redraw times in ms (``"compute_ms"``, ``"render_ms"``).
+    """
+    style = {"description_width": "150px"}
+    wide = W.Layout(width="420px")
+    s_sigma = W.FloatSlider(value=sigma, min=0.5, max=1.6, step=0.01, readout_format=".2f",
+                            description="σ_max(Wh)", style=style, layout=wide,
+                            continuous_update=True)
+    s_T = W.IntSlider(value=T, min=5, max=200, step=5, description="sequence length T",
+                      style=style, layout=wide)
+    d_act = W.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation",
+                       style=style, layout=wide)
+    c_clip = W.Checkbox(value=clip is not None, description="clip ‖∂L/∂Wh‖ at θ",
+                        indent=False)
+    s_clip = W.FloatLogSlider(value=clip if clip is not None else 1.0, base=10, min=-2, max=3,
+                              step=0.1, description="threshold θ", style=style, layout=wide,
+                              readout_format=".2g")
+    timing = W.HTML()
+
+    view = FigureImage(figsize=(7.5, 4.2), dpi=90)
+    ax = view.fig.add_subplot()
+    t0 = time.perf_counter()
+    p = vanishing_profile(sigma, T, activation, clip)
+    compute_ms = 1e3 * (time.perf_counter() - t0)
+    art = _draw(ax, p)
+    view.fig.tight_layout()
+    _refresh(view)
+    box = W.VBox([W.HBox([W.VBox([s_sigma, s_T, d_act]), W.VBox([c_clip, s_clip, timing])]),
+                  view.image])
+    box.state = {"profile": p, "compute_ms": compute_ms, "render_ms": view.last_render_ms}
+
+    def on_change(_change=None):
+        t0 = time.perf_counter()
+        p = vanishing_profile(s_sigma.value, s_T.value, d_act.value,
+                              s_clip.value if c_clip.value else None)
+        compute_ms = 1e3 * (time.perf_counter() - t0)
+        _update(ax, art, p)
+        _refresh(view)
+        s_clip.disabled = not c_clip.value
+        box.state.update(profile=p, compute_ms=compute_ms, render_ms=view.last_render_ms)
+        timing.value = (f"<small>recompute {compute_ms:.1f} ms, "
+                        f"redraw {view.last_render_ms:.0f} ms</small>")
+
+    for control in (s_sigma, s_T, d_act, c_clip, s_clip):
+        control.observe(on_change, names="value")
+    box.controls = {"sigma": s_sigma, "T": s_T, "activation": d_act, "clip_on": c_clip,
+                    "clip": s_clip}
+    s_clip.disabled = not c_clip.value
+    return box

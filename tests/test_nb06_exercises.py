@@ -1,0 +1,73 @@
+"""Notebook 06: every checker accepts a right answer and rejects a wrong one and the stub."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.exercises import nb06
+
+
+def right_dWh(h_prev, da):
+    return sum(h_prev[t].T @ da[t] for t in range(len(h_prev)))
+
+
+def test_shared_dWh(capsys):
+    assert nb06.check_shared_dWh(right_dWh)
+    assert not nb06.check_shared_dWh(lambda h_prev, da: h_prev[-1].T @ da[-1])   # last step only
+    assert not nb06.check_shared_dWh(lambda h_prev, da: right_dWh(h_prev, da).T)  # transposed
+    assert not nb06.check_shared_dWh(lambda h_prev, da: None)                     # the stub
+
+    def modifies(h_prev, da):
+        da *= 2
+        return right_dWh(h_prev, da) / 2
+    assert not nb06.check_shared_dWh(modifies)
+
+    def raises(h_prev, da):
+        raise NotImplementedError
+    assert not nb06.check_shared_dWh(raises)
+    out = capsys.readouterr().out
+    assert "last step" in out and "not yet" in out and "Traceback" not in out
+
+
+def right_clip(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g**2) for g in grads))
+    scale = min(1.0, max_norm / total)
+    return [g * scale for g in grads]
+
+
+def test_clip_grad_norm(capsys):
+    assert nb06.check_clip_grad_norm(right_clip)
+    per_array = lambda grads, m: [g * min(1.0, m / np.linalg.norm(g)) for g in grads]  # noqa: E731
+    assert not nb06.check_clip_grad_norm(per_array)
+    always = lambda grads, m: [g * m / np.sqrt(sum(np.sum(x**2) for x in grads))  # noqa: E731
+                               for g in grads]
+    assert not nb06.check_clip_grad_norm(always)           # rescales small gradients too
+    assert not nb06.check_clip_grad_norm(lambda grads, m: None)
+
+    def in_place(grads, m):
+        out = right_clip(grads, m)
+        for g, o in zip(grads, out, strict=True):
+            g[...] = o
+        return grads
+    assert not nb06.check_clip_grad_norm(in_place)
+    assert "each array on its own" in capsys.readouterr().out
+
+
+def test_predictions(capsys):
+    right = {"A": "vanish", "B": "neither", "C": "explode", "D": "explode", "E": "vanish"}
+    assert nb06.check_predictions(right)
+    assert not nb06.check_predictions({**right, "E": "explode"})  # σ_max > 1 is not enough
+    assert not nb06.check_predictions({k: "?" for k in right})   # the stub
+    assert not nb06.check_predictions({"A": "vanish"})
+    assert not nb06.check_predictions(["vanish"])
+    assert not nb06.check_predictions({**right, "B": "maybe"})
+    out = capsys.readouterr().out
+    assert out.count("not yet") == 5
+
+
+def test_prediction_matrices_are_what_the_docstring_says():
+    m = nb06.prediction_matrices()
+    sig = {k: np.linalg.norm(W, 2) for k, W in m.items()}
+    assert abs(sig["A"] - 0.9) < 1e-12 and abs(sig["B"] - 1) < 1e-12
+    assert abs(sig["C"] - 1.1) < 1e-12 and sig["E"] > 1
+    assert nb06.linear_gradient_ratio(m["E"]) == 0.0
