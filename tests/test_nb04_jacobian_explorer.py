@@ -6,12 +6,16 @@ import numpy as np
 import pytest
 
 from helpers.gradcheck import rel_error
-from helpers.widgets import jacobian_explorer, jacobian_explorer_figure
+
+# From the module itself: through the lazy package, whichever name is asked first imports the
+# module, and Python then binds helpers.widgets.jacobian_explorer to the module, not the widget.
 from helpers.widgets.jacobian_explorer import (
     DEFAULT_X,
     EXPLORER_W,
     JACOBIAN_OPS,
     jacobian_data,
+    jacobian_explorer,
+    jacobian_explorer_figure,
     numerical_jacobian,
 )
 

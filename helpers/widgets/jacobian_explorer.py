@@ -31,6 +31,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers.gradcheck import numerical_gradient_array, rel_error
+from helpers.layers import sigmoid
 from helpers.plotting import DIVERGING_CMAP, NEUTRAL
 from helpers.widgets._figure import FigureImage
 
@@ -85,10 +86,6 @@ def numerical_jacobian(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
     return J
 
 
-def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1/(1+e^−x), with no overflow
-
-
 def _softmax(x):
     e = np.exp(x - x.max())
     return e / e.sum()
@@ -101,8 +98,8 @@ def _op_function_and_jacobian(op: str, x: np.ndarray):
     if op == "tanh":
         return np.tanh, x, np.diag(1.0 - np.tanh(x) ** 2), xs
     if op == "sigmoid":
-        s = _sigmoid(x)
-        return _sigmoid, x, np.diag(s * (1.0 - s)), xs
+        s = sigmoid(x)
+        return sigmoid, x, np.diag(s * (1.0 - s)), xs
     if op == "relu":
         return (lambda v: np.maximum(0.0, v)), x, np.diag((x > 0).astype(float)), xs
     if op == "softmax":
