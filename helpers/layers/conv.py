@@ -1,0 +1,216 @@
+"""Convolution (합성곱): conv1d, conv2d_naive (explicit loops), conv2d (im2col, vectorized).
+
+All three compute a cross-correlation, as every deep-learning library does:
+
+    out[n, f, i, j] = b[f] + Σ_{c, p, q} w[f, c, p, q] · x_pad[n, c, i·stride + p, j·stride + q]
+
+with output size H′ = (H + 2·pad − HH) // stride + 1 (floor division, as PyTorch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from . import _validate as v
+
+
+def _check_conv_args(fname, x, w, b, stride, pad, spatial):
+    """Validate a convolution's arguments; return them as float64 plus the output sizes.
+
+    ``spatial`` names the spatial axes: ``("length",)`` for conv1d, ``("height", "width")``
+    for conv2d.
+    """
+    nd = 2 + len(spatial)
+    x_layout = "(N, C, L)" if nd == 3 else "(N, C, H, W)"
+    w_layout = "(F, C, K)" if nd == 3 else "(F, C, HH, WW)"
+    x = v.float_array(fname, "x", x, ndim=nd, layout=x_layout)
+    w = v.float_array(fname, "w", w, ndim=nd, layout=w_layout)
+    shapes = f"(x.shape={x.shape}, w.shape={w.shape})"
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(f"{fname}: w expects {w.shape[1]} input channels but x has "
+                         f"{x.shape[1]} {shapes}")
+    b = v.bias(fname, b, w.shape[0], "one per filter, w.shape[0]")
+    stride = v.positive_int(fname, "stride", stride, minimum=1)
+    pad = v.positive_int(fname, "pad", pad, minimum=0)
+    out_sizes = tuple(v.output_size(fname, axis, n, k, stride, pad, shapes)
+                      for axis, n, k in zip(spatial, x.shape[2:], w.shape[2:], strict=True))
+    return x, w, b, stride, pad, out_sizes
+
+
+# ------------------------------------------------------------------------------ conv1d
+
+def conv1d_forward(x, w, b, stride=1, pad=0):
+    """1-D convolution forward pass (vectorized over a sliding-window view).
+
+    Args:
+        x: inputs, shape (N, C, L).
+        w: filters, shape (F, C, K).
+        b: bias, shape (F,).
+        stride: step between windows (int ≥ 1).
+        pad: zeros added at both ends of the length axis (int ≥ 0).
+
+    Returns:
+        out: shape (N, F, L′) with L′ = (L + 2·pad − K) // stride + 1.
+        cache: (x_pad, windows, w, stride, pad); windows is a view of x_pad, shape (N, C, L′, K).
+    """
+    x, w, b, stride, pad, _ = _check_conv_args("conv1d_forward", x, w, b, stride, pad,
+                                               ("length",))
+    K = w.shape[2]
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad)))
+    windows = sliding_window_view(x_pad, K, axis=2)[:, :, ::stride]     # (N, C, L′, K)
+    out = np.einsum("nclk,fck->nfl", windows, w, optimize=True) + b[:, None]
+    cache = (x_pad, windows, w, stride, pad)
+    return out, cache
+
+
+def conv1d_backward(dout, cache):
+    """1-D convolution backward pass.
+
+    Args:
+        dout: upstream gradient, shape (N, F, L′).
+        cache: from :func:`conv1d_forward`.
+
+    Returns:
+        dx: shape (N, C, L); dw: shape (F, C, K); db: shape (F,).
+    """
+    x_pad, windows, w, stride, pad = cache
+    N, C, L_out, K = windows.shape
+    dout = v.grad_shape("conv1d_backward", dout, (N, w.shape[0], L_out))
+    db = dout.sum(axis=(0, 2))
+    dw = np.einsum("nfl,nclk->fck", dout, windows, optimize=True)
+    dx_pad = np.zeros_like(x_pad)
+    for k in range(K):  # kernel offset k touched x_pad[k], x_pad[k + stride], …
+        dx_pad[:, :, k:k + stride * L_out:stride] += np.einsum("nfl,fc->ncl", dout, w[:, :, k],
+                                                               optimize=True)
+    dx = dx_pad[:, :, pad:x_pad.shape[2] - pad]
+    return dx, dw, db
+
+
+# ------------------------------------------------------------------------ conv2d_naive
+
+def conv2d_naive_forward(x, w, b, stride=1, pad=0):
+    """2-D convolution forward pass with explicit loops (for teaching; slow).
+
+    Args:
+        x: inputs, shape (N, C, H, W).
+        w: filters, shape (F, C, HH, WW).
+        b: bias, shape (F,).
+        stride: step between windows, both axes (int ≥ 1).
+        pad: zeros added on every side of H and W (int ≥ 0).
+
+    Returns:
+        out: shape (N, F, H′, W′), H′ = (H + 2·pad − HH) // stride + 1, likewise W′.
+        cache: (x_pad, w, stride, pad).
+    """
+    x, w, b, stride, pad, (H_out, W_out) = _check_conv_args(
+        "conv2d_naive_forward", x, w, b, stride, pad, ("height", "width"))
+    N, F = x.shape[0], w.shape[0]
+    HH, WW = w.shape[2:]
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, H_out, W_out))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    hs, ws = i * stride, j * stride
+                    window = x_pad[n, :, hs:hs + HH, ws:ws + WW]
+                    out[n, f, i, j] = np.sum(window * w[f]) + b[f]
+    cache = (x_pad, w, stride, pad)
+    return out, cache
+
+
+def conv2d_naive_backward(dout, cache):
+    """2-D convolution backward pass with explicit loops, mirroring the forward.
+
+    Args:
+        dout: upstream gradient, shape (N, F, H′, W′).
+        cache: (x_pad, w, stride, pad) from :func:`conv2d_naive_forward`.
+
+    Returns:
+        dx: shape (N, C, H, W); dw: shape (F, C, HH, WW); db: shape (F,).
+    """
+    x_pad, w, stride, pad = cache
+    N, F = x_pad.shape[0], w.shape[0]
+    HH, WW = w.shape[2:]
+    H_out = (x_pad.shape[2] - HH) // stride + 1
+    W_out = (x_pad.shape[3] - WW) // stride + 1
+    dout = v.grad_shape("conv2d_naive_backward", dout, (N, F, H_out, W_out))
+    dx_pad = np.zeros_like(x_pad)
+    dw = np.zeros_like(w)
+    db = np.zeros(F)
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    hs, ws = i * stride, j * stride
+                    window = x_pad[n, :, hs:hs + HH, ws:ws + WW]
+                    # out[n, f, i, j] = Σ window · w[f] + b[f]: each factor gets the other
+                    dx_pad[n, :, hs:hs + HH, ws:ws + WW] += w[f] * dout[n, f, i, j]
+                    dw[f] += window * dout[n, f, i, j]
+                    db[f] += dout[n, f, i, j]
+    dx = dx_pad[:, :, pad:x_pad.shape[2] - pad, pad:x_pad.shape[3] - pad]
+    return dx, dw, db
+
+
+# ------------------------------------------------------------------------------ conv2d
+
+def conv2d_forward(x, w, b, stride=1, pad=0):
+    """2-D convolution forward pass, vectorized with im2col.
+
+    Every receptive field becomes one column of ``col`` (built once, with a sliding-window
+    view and one copy); the convolution is then a single matrix product
+    ``w_row (F, C·HH·WW) @ col (C·HH·WW, N·H′·W′)``.
+
+    Args:
+        x: inputs, shape (N, C, H, W).
+        w: filters, shape (F, C, HH, WW).
+        b: bias, shape (F,).
+        stride: step between windows, both axes (int ≥ 1).
+        pad: zeros added on every side of H and W (int ≥ 0).
+
+    Returns:
+        out: shape (N, F, H′, W′), H′ = (H + 2·pad − HH) // stride + 1, likewise W′.
+        cache: (x_shape, col, w, stride, pad); col has shape (C·HH·WW, N·H′·W′).
+    """
+    x, w, b, stride, pad, (H_out, W_out) = _check_conv_args(
+        "conv2d_forward", x, w, b, stride, pad, ("height", "width"))
+    N, C = x.shape[:2]
+    F, _, HH, WW = w.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    windows = sliding_window_view(x_pad, (HH, WW), axis=(2, 3))[:, :, ::stride, ::stride]
+    # windows: (N, C, H′, W′, HH, WW) view  →  col: (C·HH·WW, N·H′·W′) copy
+    col = windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * HH * WW, N * H_out * W_out)
+    w_row = w.reshape(F, C * HH * WW)
+    out = (w_row @ col + b[:, None]).reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)
+    cache = (x.shape, col, w, stride, pad)
+    return np.ascontiguousarray(out), cache
+
+
+def conv2d_backward(dout, cache):
+    """2-D convolution backward pass, vectorized (col2im by kernel offsets).
+
+    Args:
+        dout: upstream gradient, shape (N, F, H′, W′).
+        cache: (x_shape, col, w, stride, pad) from :func:`conv2d_forward`.
+
+    Returns:
+        dx: shape (N, C, H, W); dw: shape (F, C, HH, WW); db: shape (F,).
+    """
+    (N, C, H, W), col, w, stride, pad = cache
+    F, _, HH, WW = w.shape
+    H_out = (H + 2 * pad - HH) // stride + 1
+    W_out = (W + 2 * pad - WW) // stride + 1
+    dout = v.grad_shape("conv2d_backward", dout, (N, F, H_out, W_out))
+    db = dout.sum(axis=(0, 2, 3))
+    dout_row = dout.transpose(1, 0, 2, 3).reshape(F, N * H_out * W_out)
+    w_row = w.reshape(F, C * HH * WW)
+    dw = (dout_row @ col.T).reshape(w.shape)
+    dcol = (w_row.T @ dout_row).reshape(C, HH, WW, N, H_out, W_out)
+    # col2im: the column entry for kernel offset (p, q) came from x_pad[:, :, p::stride, q::stride]
+    dx_pad = np.zeros((C, N, H + 2 * pad, W + 2 * pad))
+    for p in range(HH):
+        for q in range(WW):
+            dx_pad[:, :, p:p + stride * H_out:stride, q:q + stride * W_out:stride] += dcol[:, p, q]
+    dx = dx_pad[:, :, pad:pad + H, pad:pad + W].transpose(1, 0, 2, 3)
+    return np.ascontiguousarray(dx), dw, db
