@@ -1,0 +1,180 @@
+"""Draw a :class:`helpers.graph.Value` graph with matplotlib (no Graphviz).
+
+Inputs on the left, the output on the right. Every edge carries the forward value *above* it
+(blue, ``FORWARD``) and, once the backward pass has reached it, the gradient sent back along it
+*below* it (orange, ``GRADIENT``), the layout of the cs231n circuit diagrams. A node that feeds
+several others (a fork) also shows the sum of what came back, under its box.
+
+:class:`GraphArtists` keeps the artists so a widget can update texts and colours in place.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from helpers.graph import Value, graph_state, op_symbol
+from helpers.plotting import FORWARD, GRADIENT, HIGHLIGHT, NEUTRAL
+
+__all__ = ["draw_graph", "GraphArtists", "format_number", "op_symbol"]
+
+BOX_W, BOX_H = 0.34, 0.36          # node box, in layout units (columns, rows)
+STUB = 0.75                        # length of the output's outgoing edge
+
+
+def format_number(v: float) -> str:
+    """Two decimals with a real minus sign; tiny values print as 0.00 (never −0.00)."""
+    if abs(v) < 0.005:
+        return "0.00"
+    return f"{v:.2f}".replace("-", "−")
+
+
+class GraphArtists:
+    """The artists of one drawn graph; :meth:`update` changes numbers and highlights in place.
+
+    Args:
+        ax: matplotlib Axes to draw on (it is turned into a blank canvas).
+        state: a :func:`helpers.graph.graph_state` dict; later states passed to
+            :meth:`update` must describe the same graph structure (values may differ).
+        title: fixed title; ``None`` writes one from the state (step, current node).
+    """
+
+    def __init__(self, ax, state: dict, title: str | None = None):
+        self.ax, self.title = ax, title
+        nodes = state["nodes"]
+        ax.set_axis_off()
+        self.edge_value, self.edge_grad = [], []
+        self._edge_ends = []
+        for e in state["edges"]:
+            a, b = nodes[e["src"]], nodes[e["dst"]]
+            n_in = sum(1 for f in state["edges"] if f["dst"] == e["dst"])
+            dy = 0.0 if n_in == 1 else 0.1 * (1 - 2 * e["slot"] / (n_in - 1))
+            p0 = (a["x"] + BOX_W / 2, a["y"])
+            p1 = (b["x"] - BOX_W / 2, b["y"] + dy)        # inputs enter top to bottom
+            twins = [f["slot"] for f in state["edges"]
+                     if (f["src"], f["dst"]) == (e["src"], e["dst"])]    # x * x: two edges
+            if len(twins) == 1:
+                rad = _bow(nodes, a, b)
+            else:
+                rad = -0.5 if e["slot"] == twins[0] else 0.5
+            ax.add_patch(FancyArrowPatch(p0, p1, arrowstyle="-|>", mutation_scale=10,
+                                         color=NEUTRAL, lw=1.2, shrinkA=0, shrinkB=0,
+                                         connectionstyle=f"arc3,rad={rad}"))
+            self._edge_ends.append((p0, p1, rad))
+        self.boxes, self.fork_sums = [], []
+        for nd in nodes:
+            leaf = not nd["op"]
+            box = FancyBboxPatch((nd["x"] - BOX_W / 2, nd["y"] - BOX_H / 2), BOX_W, BOX_H,
+                                 boxstyle="round,pad=0.02,rounding_size=0.08",
+                                 fc="#EEF4FA" if leaf else "white", ec=NEUTRAL, lw=1.2)
+            ax.add_patch(box)
+            self.boxes.append(box)
+            text = (nd["label"] or format_number(nd["value"])) if leaf else op_symbol(nd["op"])
+            ax.text(nd["x"], nd["y"], text, ha="center", va="center", color="black",
+                    fontsize=11 if len(text) <= 3 else 9, fontweight="bold" if leaf else None)
+            if not leaf and nd["label"]:
+                ax.text(nd["x"], nd["y"] + BOX_H / 2 + 0.04, nd["label"], ha="center",
+                        va="bottom", fontsize=9, color=NEUTRAL, style="italic")
+            self.fork_sums.append(
+                ax.text(nd["x"], nd["y"] - BOX_H / 2 - 0.05, "", ha="center", va="top",
+                        fontsize=8.5, color=GRADIENT) if nd["fan_out"] > 1 else None)
+
+        out = nodes[-1]
+        p0, p1 = (out["x"] + BOX_W / 2, out["y"]), (out["x"] + BOX_W / 2 + STUB, out["y"])
+        ax.add_patch(FancyArrowPatch(p0, p1, arrowstyle="-|>", mutation_scale=10,
+                                     color=NEUTRAL, lw=1.2, shrinkA=0, shrinkB=0))
+        self._edge_ends.append((p0, p1, 0.0))
+
+        xs = [nd["x"] for nd in nodes]
+        ys = [nd["y"] for nd in nodes]
+        ax.set_xlim(min(xs) - BOX_W, max(xs) + BOX_W / 2 + STUB + 0.1)
+        ax.set_ylim(min(ys) - 0.55, max(ys) + 0.55)
+        self.title_artist = ax.set_title("")
+        # edge labels run parallel to their edge: value above, gradient below
+        self.edge_value, self.edge_grad = [], []
+        for p0, p1, rad in self._edge_ends:
+            self.edge_value.append(self._label(p0, p1, rad, +7, FORWARD))
+            self.edge_grad.append(self._label(p0, p1, rad, -7, GRADIENT))
+        self.out_value, self.out_grad = self.edge_value.pop(), self.edge_grad.pop()
+        self.update(state)
+
+    def _label(self, p0, p1, rad: float, offset: float, color: str):
+        """Text at the middle of edge p0→p1 (an arc of curvature ``rad``), parallel to it,
+        ``offset`` points to its left."""
+        (x0, y0), (x1, y1) = self.ax.transData.transform([p0, p1])
+        angle = math.atan2(y1 - y0, x1 - x0)
+        # midpoint of matplotlib's arc3 Bézier: chord middle + rad/2 · (dy, −dx), in pixels
+        mid_px = (0.5 * (x0 + x1) + 0.5 * rad * (y1 - y0), 0.5 * (y0 + y1) - 0.5 * rad * (x1 - x0))
+        mid = tuple(self.ax.transData.inverted().transform(mid_px))
+        shift = (-offset * math.sin(angle), offset * math.cos(angle))
+        return self.ax.annotate("", xy=mid, xytext=shift, textcoords="offset points",
+                                ha="center", va="center", rotation=math.degrees(angle),
+                                rotation_mode="anchor", fontsize=9, color=color)
+
+    def update(self, state: dict) -> None:
+        """Show the numbers and highlight of ``state`` (same graph structure as at creation)."""
+        nodes = state["nodes"]
+        for e, t_val, t_grad in zip(state["edges"], self.edge_value, self.edge_grad,
+                                        strict=True):
+            t_val.set_text(format_number(e["value"]))
+            t_grad.set_text("" if e["grad"] is None else format_number(e["grad"]))
+        for nd, box, fork in zip(nodes, self.boxes, self.fork_sums, strict=True):
+            box.set_edgecolor(HIGHLIGHT if nd["current"] else NEUTRAL)
+            box.set_linewidth(3.0 if nd["current"] else 1.2)
+            if fork is not None:
+                fork.set_text("" if nd["grad"] is None else f"sum {format_number(nd['grad'])}")
+        self.out_value.set_text(format_number(state["output"]))
+        g = state["output_grad"]
+        self.out_grad.set_text("" if g is None else format_number(g))
+        self.title_artist.set_text(self.title or default_title(state))
+
+
+def _bow(nodes: list, a: dict, b: dict) -> float:
+    """Curvature for edge a→b: 0 between neighbouring columns; an edge that skips columns
+    bends away from the nodes it passes (up if it runs above their mean row, else down)."""
+    between = [nd["y"] for nd in nodes if a["x"] < nd["x"] < b["x"]]
+    if not between:
+        return 0.0
+    above = 0.5 * (a["y"] + b["y"]) >= sum(between) / len(between)
+    return -0.2 if above else 0.2
+
+
+def default_title(state: dict) -> str:
+    """``Forward values (blue, above) and gradients (orange, below)`` or the backward step."""
+    step, n = state["step"], state["n_steps"]
+    if step is None:
+        return "Forward values (blue, above each edge) and gradients (orange, below)"
+    if step == 0:
+        return f"Backward walk, step 0 of {n}: forward values only"
+    nd = state["nodes"][state["current"]]
+    name = nd["label"] or op_symbol(nd["op"]) or format_number(nd["value"])
+    return f"Backward walk, step {step} of {n}: visiting {name}"
+
+
+def draw_graph(root: Value, ax=None, show_grad: bool = True, step: int | None = None,
+               title: str | None = None):
+    """Draw the computational graph that ends at ``root``.
+
+    Args:
+        root: the output :class:`~helpers.graph.Value`.
+        ax: Axes to draw on; ``None`` makes a new figure sized to the graph.
+        show_grad: show gradients (those stored by ``root.backward()``; none before it runs).
+        step: ``None``, or 0 … number of nodes to show the backward walk after that many
+            visits (runs the walk, which sets ``.grad``); the visited node is highlighted.
+        title: replaces the default title.
+
+    Returns:
+        The Axes drawn on.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph: root expects a helpers.graph.Value, "
+                        f"got {type(root).__name__}")
+    state = graph_state(root, step=step, show_grad=show_grad)
+    if ax is None:
+        cols = max(nd["x"] for nd in state["nodes"]) + 1
+        rows = max(nd["y"] for nd in state["nodes"]) - min(nd["y"] for nd in state["nodes"]) + 1
+        _, ax = plt.subplots(figsize=(1.6 * cols + 1.4, 0.85 * rows + 1.1))
+    GraphArtists(ax, state, title=title)
+    return ax

@@ -1,0 +1,101 @@
+"""Notebook 01's widget: the gradient_flow pure function, its static figure, the widget."""
+
+import time
+
+import pytest
+
+from helpers.widgets import gradient_flow, gradient_flow_figure, gradient_flow_state
+from helpers.widgets.gradient_flow import EXPRESSIONS
+
+CLASSIC = "(x + y)·z"
+NEURON = "σ(w0·x0 + w1·x1 + w2)"
+REUSE = "x·max(x, y) + y"
+
+
+def test_classic_example_values():
+    st = gradient_flow_state(CLASSIC)
+    assert st["output"] == -12.0
+    assert st["input_grads"] == {"x": -4.0, "y": -4.0, "z": 3.0}
+    q = next(nd for nd in st["nodes"] if nd["label"] == "q")
+    assert (q["value"], q["grad"]) == (3.0, -4.0)
+
+
+def test_neuron_matches_the_sigmoid_formula():
+    st = gradient_flow_state(NEURON)
+    s = 1 / (1 + 2.718281828459045 ** -1.0)         # w·x + b = 1 at the defaults
+    assert st["output"] == pytest.approx(s)
+    g = st["input_grads"]
+    dz = s * (1 - s)
+    assert g["w0"] == pytest.approx(-1.0 * dz) and g["x0"] == pytest.approx(2.0 * dz)
+    assert g["w2"] == pytest.approx(dz)
+
+
+@pytest.mark.parametrize("x, y, dx, dy", [(3.0, 2.0, 6.0, 1.0),   # x wins: two paths into x
+                                          (1.0, 2.0, 2.0, 2.0)])  # y wins: two paths into y
+def test_reused_variable_receives_the_sum(x, y, dx, dy):
+    st = gradient_flow_state(REUSE, {"x": x, "y": y})
+    assert st["output"] == x * max(x, y) + y
+    assert st["input_grads"] == {"x": dx, "y": dy}
+    fork = next(nd for nd in st["nodes"] if nd["label"] == "x")
+    assert fork["fan_out"] == 2
+
+
+@pytest.mark.parametrize("name, n", [(CLASSIC, 5), (NEURON, 10), (REUSE, 5)])
+def test_step_counts_and_reveal_order(name, n):
+    states = [gradient_flow_state(name, step=k) for k in range(n + 1)]
+    assert all(s["n_steps"] == n for s in states)
+    shown = [sum(nd["grad"] is not None for nd in s["nodes"]) for s in states]
+    assert shown == list(range(n + 1))                    # one more node per step
+    assert states[0]["current"] is None and states[0]["output_grad"] is None
+    assert states[1]["nodes"][states[1]["current"]]["label"] == "f"
+    assert states[-1]["step"] == n and gradient_flow_state(name)["step"] == n
+
+
+def test_partial_sums_are_not_shown_before_the_node_is_reached():
+    # step 2 of the reuse graph: f and p visited; x has received 3 from p but is not final
+    st = gradient_flow_state(REUSE, step=2)
+    x = next(nd for nd in st["nodes"] if nd["label"] == "x")
+    assert x["grad"] is None
+    sent = [e["grad"] for e in st["edges"] if e["src"] == x["id"] and e["grad"] is not None]
+    assert sent == [3.0]
+
+
+def test_missing_inputs_take_defaults_and_inputs_are_reported():
+    st = gradient_flow_state(CLASSIC, {"z": 2.0})
+    assert st["inputs"] == {"x": -2.0, "y": 5.0, "z": 2.0}
+    assert st["output"] == 6.0
+
+
+@pytest.mark.parametrize("kwargs, exc, words", [
+    ({"expr_name": "x*y"}, ValueError, "gradient_flow_state: expr_name expects one of"),
+    ({"inputs": {"w": 1.0}}, ValueError, "unknown \\['w'\\]"),
+    ({"inputs": [1.0]}, TypeError, "inputs expects a dict"),
+    ({"inputs": {"x": "a"}}, TypeError, "gradient_flow_state: inputs\\[.x.\\] expects a real"),
+    ({"step": 6}, ValueError, "gradient_flow_state: step expects an int in 0…5"),
+    ({"step": 1.0}, ValueError, "step expects an int"),
+])
+def test_bad_input(kwargs, exc, words):
+    with pytest.raises(exc, match=words):
+        gradient_flow_state(**{"expr_name": CLASSIC, **kwargs})
+
+
+def test_pure_function_is_fast():
+    # a generous bound (shared 2-core machine); the notebook prints the measured time
+    t0 = time.perf_counter()
+    for _ in range(20):
+        gradient_flow_state(NEURON, step=4)
+    assert (time.perf_counter() - t0) / 20 < 0.02
+
+
+def test_static_figure_and_widget_build():
+    fig = gradient_flow_figure()
+    assert fig.axes and fig.axes[0].get_title().startswith("f = (x + y)·z = −12.00")
+    for name in EXPRESSIONS:
+        gradient_flow_figure(name, step=0)
+    w = gradient_flow()
+    png = w.canvas.image.value
+    assert png[:4] == b"\x89PNG"
+    dropdown = w.children[0]
+    dropdown.value = REUSE
+    assert w.state_now()["expression"] == REUSE and w.state_now()["step"] == 5
+    assert w.canvas.image.value != png
