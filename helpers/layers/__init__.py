@@ -26,8 +26,11 @@ from .conv import (
     conv2d_naive_forward,
 )
 from .dense import affine_backward, affine_forward
+from .gru import gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .loss import softmax_cross_entropy
+from .lstm import lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
 from .pool import max_pool2d_backward, max_pool2d_forward
+from .rnn import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 
 __all__ = [
     "affine_forward", "affine_backward",
@@ -39,4 +42,7 @@ __all__ = [
     "conv2d_naive_forward", "conv2d_naive_backward",
     "conv2d_forward", "conv2d_backward",
     "max_pool2d_forward", "max_pool2d_backward",
+    "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
+    "lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward",
+    "gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward",
 ]

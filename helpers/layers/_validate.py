@@ -104,3 +104,42 @@ def grad_shape(fname: str, dout, shape: tuple, name: str = "dout") -> np.ndarray
         raise ValueError(f"{fname}: {name} expects the forward output's shape {tuple(shape)}, "
                          f"got shape {dout.shape}")
     return dout
+
+
+def recurrent_args(fname: str, x, h, Wx, Wh, b, gates: int, sequence: bool,
+                   h_name: str = "h_prev", gate_names: str = ""):
+    """Validate the arguments of a recurrent step or sequence; return them as float64.
+
+    Args:
+        x: (N, D) for a step, (N, T, D) for a sequence (``sequence=True``, T ≥ 1).
+        h: the previous (or initial) hidden state, (N, H); H is read from it.
+        Wx: (D, gates·H); Wh: (H, gates·H); b: (gates·H,).
+        gates: 1 for the RNN, 4 for the LSTM (i, f, o, g), 3 for the GRU (z, r, n).
+    """
+    x_layout = "(N, T, D)" if sequence else "(N, D)"
+    x = float_array(fname, "x", x, ndim=3 if sequence else 2, layout=x_layout)
+    h = float_array(fname, h_name, h, ndim=2, layout="(N, H)")
+    if sequence and x.shape[1] == 0:
+        raise ValueError(f"{fname}: x expects at least one time step, got shape {x.shape}")
+    N, D, H = x.shape[0], x.shape[-1], h.shape[1]
+    if h.shape[0] != N:
+        raise ValueError(f"{fname}: {h_name} expects {N} rows (the batch size of x) but has "
+                         f"{h.shape[0]} (x.shape={x.shape}, {h_name}.shape={h.shape})")
+    columns = f"{gates}·H={gates * H} columns" if gates > 1 else f"H={H} columns"
+    order = f", gate order {gate_names}" if gate_names else ""
+    why = f"{columns} with H={H} from {h_name}{order}"
+
+    width = f"{gates}·H" if gates > 1 else "H"
+
+    def weight(name, arr, rows, rows_why):
+        arr = float_array(fname, name, arr, ndim=2, layout=f"({rows_why[0]}, {width})")
+        if arr.shape != (rows, gates * H):
+            raise ValueError(f"{fname}: {name} expects shape ({rows}, {gates * H}) ({rows_why}; "
+                             f"{why}) but got {arr.shape} (x.shape={x.shape}, "
+                             f"{h_name}.shape={h.shape})")
+        return arr
+
+    Wx = weight("Wx", Wx, D, f"D={D} rows from x")
+    Wh = weight("Wh", Wh, H, f"H={H} rows")
+    b = bias(fname, b, gates * H, why)
+    return x, h, Wx, Wh, b

@@ -1,0 +1,149 @@
+"""Gated recurrent unit (GRU) layer.
+
+Three blocks of H columns in the order z, r, n (update gate, reset gate, candidate):
+z = σ(x_t·Wx_z + h_{t−1}·Wh_z + b_z), r = σ(x_t·Wx_r + h_{t−1}·Wh_r + b_r),
+n = tanh(x_t·Wx_n + (r ⊙ h_{t−1})·Wh_n + b_n), h_t = (1 − z) ⊙ h_{t−1} + z ⊙ n.
+(The reset gate multiplies h_{t−1} before Wh_n, as in the original GRU paper; PyTorch applies
+it after the product, so its numbers differ.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as v
+from .activations import sigmoid
+from .rnn import flat
+
+GATES = "z, r, n"
+
+
+def _cell(xWx, h_prev, Wh):
+    """One GRU update from the input projection xWx = x·Wx + b (N, 3H) and h_prev (N, H).
+
+    Returns h (N, H) and zrn = [z | r | n] (N, 3H).
+    """
+    H = h_prev.shape[1]
+    zrn = np.empty_like(xWx)
+    zrn[:, :2 * H] = sigmoid(xWx[:, :2 * H] + h_prev @ Wh[:, :2 * H])
+    z, r = zrn[:, :H], zrn[:, H:2 * H]
+    zrn[:, 2 * H:] = np.tanh(xWx[:, 2 * H:] + (r * h_prev) @ Wh[:, 2 * H:])
+    n = zrn[:, 2 * H:]
+    h = (1.0 - z) * h_prev + z * n
+    return h, zrn
+
+
+def _cell_backward(dh, h_prev, zrn, Wh):
+    """Backward through :func:`_cell`, all but the weight gradients.
+
+    Returns da (N, 3H), the gradient of the pre-activations [a_z | a_r | a_n], and dh_prev.
+    """
+    H = h_prev.shape[1]
+    z, r, n = zrn[:, :H], zrn[:, H:2 * H], zrn[:, 2 * H:]
+    da = np.empty_like(zrn)
+    dh_prev = dh * (1.0 - z)                        # h = (1 − z) ⊙ h_prev + …
+    da[:, 2 * H:] = dh * z * (1.0 - n**2)           # da_n: dn = dh ⊙ z, through tanh
+    drh = da[:, 2 * H:] @ Wh[:, 2 * H:].T           # gradient of r ⊙ h_prev
+    dh_prev += drh * r
+    da[:, :H] = dh * (n - h_prev) * z * (1.0 - z)   # da_z: dz = dh ⊙ (n − h_prev), through σ
+    da[:, H:2 * H] = drh * h_prev * r * (1.0 - r)   # da_r: dr = drh ⊙ h_prev, through σ
+    dh_prev += da[:, :2 * H] @ Wh[:, :2 * H].T
+    return da, dh_prev
+
+
+def gru_step_forward(x, h_prev, Wx, Wh, b):
+    """One GRU time step, forward.
+
+    Args:
+        x: inputs, shape (N, D).
+        h_prev: previous hidden state, shape (N, H).
+        Wx: shape (D, 3H); Wh: shape (H, 3H); b: shape (3H,) — column blocks z, r, n.
+
+    Returns:
+        h: next hidden state, shape (N, H).
+        cache: (x, h_prev, Wx, Wh, zrn) with zrn = [z | r | n] (N, 3H).
+    """
+    x, h_prev, Wx, Wh, b = v.recurrent_args("gru_step_forward", x, h_prev, Wx, Wh, b,
+                                            gates=3, sequence=False, gate_names=GATES)
+    h, zrn = _cell(x @ Wx + b, h_prev, Wh)
+    cache = (x, h_prev, Wx, Wh, zrn)
+    return h, cache
+
+
+def gru_step_backward(dh, cache):
+    """One GRU time step, backward.
+
+    Args:
+        dh: upstream gradient of h, shape (N, H).
+        cache: from :func:`gru_step_forward`.
+
+    Returns:
+        dx (N, D), dh_prev (N, H), dWx (D, 3H), dWh (H, 3H), db (3H,).
+    """
+    x, h_prev, Wx, Wh, zrn = cache
+    dh = v.grad_shape("gru_step_backward", dh, h_prev.shape, name="dh")
+    H = h_prev.shape[1]
+    da, dh_prev = _cell_backward(dh, h_prev, zrn, Wh)
+    dx = da @ Wx.T
+    dWx = x.T @ da
+    dWh = np.concatenate([h_prev.T @ da[:, :2 * H],                           # z, r blocks
+                          (zrn[:, H:2 * H] * h_prev).T @ da[:, 2 * H:]], axis=1)  # n block
+    db = da.sum(axis=0)
+    return dx, dh_prev, dWx, dWh, db
+
+
+def gru_forward(x, h0, Wx, Wh, b):
+    """A GRU over a whole sequence, forward.
+
+    The input projections x_t·Wx + b of every step are one matrix product before the loop.
+
+    Args:
+        x: inputs, shape (N, T, D).
+        h0: initial hidden state, shape (N, H).
+        Wx: shape (D, 3H); Wh: shape (H, 3H); b: shape (3H,) — column blocks z, r, n.
+
+    Returns:
+        h: every hidden state, shape (N, T, H).
+        cache: (x, h0, Wx, Wh, zrn, h); zrn (N, T, 3H).
+    """
+    x, h0, Wx, Wh, b = v.recurrent_args("gru_forward", x, h0, Wx, Wh, b, gates=3,
+                                        sequence=True, h_name="h0", gate_names=GATES)
+    N, T, _ = x.shape
+    H = h0.shape[1]
+    xWx = x @ Wx + b                               # (N, T, 3H), all steps at once
+    zrn = np.empty((N, T, 3 * H))
+    h = np.empty((N, T, H))
+    h_prev = h0
+    for t in range(T):
+        h_prev, zrn[:, t] = _cell(xWx[:, t], h_prev, Wh)
+        h[:, t] = h_prev
+    cache = (x, h0, Wx, Wh, zrn, h)
+    return h, cache
+
+
+def gru_backward(dh, cache):
+    """A GRU over a whole sequence, backward (backpropagation through time).
+
+    Args:
+        dh: upstream gradient of every hidden state, shape (N, T, H).
+        cache: from :func:`gru_forward`.
+
+    Returns:
+        dx (N, T, D), dh0 (N, H), dWx (D, 3H), dWh (H, 3H), db (3H,).
+    """
+    x, h0, Wx, Wh, zrn, h = cache
+    dh = v.grad_shape("gru_backward", dh, h.shape, name="dh")
+    T, H = x.shape[1], h0.shape[1]
+    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)   # h_{t−1}, (N, T, H)
+    da = np.empty_like(zrn)
+    dh_next = np.zeros_like(h0)        # gradient flowing back from step t + 1
+    for t in reversed(range(T)):
+        da[:, t], dh_next = _cell_backward(dh[:, t] + dh_next, h_prev[:, t], zrn[:, t], Wh)
+    dh0 = dh_next
+    dx = da @ Wx.T
+    dWx = flat(x).T @ flat(da)
+    rh_prev = zrn[:, :, H:2 * H] * h_prev                      # r_t ⊙ h_{t−1}
+    dWh = np.concatenate([flat(h_prev).T @ flat(da[:, :, :2 * H]),
+                          flat(rh_prev).T @ flat(da[:, :, 2 * H:])], axis=1)
+    db = da.sum(axis=(0, 1))
+    return dx, dh0, dWx, dWh, db

@@ -1,0 +1,160 @@
+"""Long short-term memory (LSTM) layer.
+
+a = x_t·Wx + h_{t−1}·Wh + b, split into four blocks of H columns in the order i, f, o, g:
+i = σ(a_i), f = σ(a_f), o = σ(a_o) are 게이트 gates, g = tanh(a_g) the candidate;
+c_t = f ⊙ c_{t−1} + i ⊙ g (셀 상태 cell state), h_t = o ⊙ tanh(c_t) (은닉 상태 hidden state).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as v
+from .activations import sigmoid
+from .rnn import flat
+
+GATES = "i, f, o, g"
+
+
+def _gates(a):
+    """Activated gates from pre-activations a (..., 4H): σ on i, f, o and tanh on g.
+
+    Returns one array (..., 4H) holding [i | f | o | g].
+    """
+    H = a.shape[-1] // 4
+    ifog = np.empty_like(a)
+    ifog[..., :3 * H] = sigmoid(a[..., :3 * H])
+    ifog[..., 3 * H:] = np.tanh(a[..., 3 * H:])
+    return ifog
+
+
+def _gates_backward(dh, dc, c_prev, ifog, tanh_c):
+    """Backward through one cell update; all (N, H) except ifog (N, 4H).
+
+    Returns da (N, 4H), the gradient of the pre-activations [a_i | a_f | a_o | a_g], and
+    dc_prev (N, H).
+    """
+    H = tanh_c.shape[-1]
+    i, f, o, g = ifog[:, :H], ifog[:, H:2 * H], ifog[:, 2 * H:3 * H], ifog[:, 3 * H:]
+    dc = dc + dh * o * (1.0 - tanh_c**2)      # h = o ⊙ tanh(c): the path through c
+    da = np.empty_like(ifog)
+    da[:, :H] = dc * g * i * (1.0 - i)               # da_i: di = dc ⊙ g, through σ
+    da[:, H:2 * H] = dc * c_prev * f * (1.0 - f)     # da_f: df = dc ⊙ c_prev, through σ
+    da[:, 2 * H:3 * H] = dh * tanh_c * o * (1.0 - o)  # da_o: do = dh ⊙ tanh(c), through σ
+    da[:, 3 * H:] = dc * i * (1.0 - g**2)            # da_g: dg = dc ⊙ i, through tanh
+    dc_prev = dc * f
+    return da, dc_prev
+
+
+def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
+    """One LSTM time step, forward.
+
+    Args:
+        x: inputs, shape (N, D).
+        h_prev: previous hidden state, shape (N, H).
+        c_prev: previous cell state, shape (N, H).
+        Wx: shape (D, 4H); Wh: shape (H, 4H); b: shape (4H,) — column blocks i, f, o, g.
+
+    Returns:
+        h: next hidden state, shape (N, H).
+        c: next cell state, shape (N, H).
+        cache: (x, h_prev, c_prev, Wx, Wh, ifog, tanh_c) with ifog = [i | f | o | g] (N, 4H).
+    """
+    fname = "lstm_step_forward"
+    x, h_prev, Wx, Wh, b = v.recurrent_args(fname, x, h_prev, Wx, Wh, b, gates=4,
+                                            sequence=False, gate_names=GATES)
+    c_prev = v.grad_shape(fname, c_prev, h_prev.shape, name="c_prev")
+    H = h_prev.shape[1]
+    ifog = _gates(x @ Wx + h_prev @ Wh + b)
+    i, f, o, g = ifog[:, :H], ifog[:, H:2 * H], ifog[:, 2 * H:3 * H], ifog[:, 3 * H:]
+    c = f * c_prev + i * g
+    tanh_c = np.tanh(c)
+    h = o * tanh_c
+    cache = (x, h_prev, c_prev, Wx, Wh, ifog, tanh_c)
+    return h, c, cache
+
+
+def lstm_step_backward(dh, dc, cache):
+    """One LSTM time step, backward.
+
+    Args:
+        dh: upstream gradient of h, shape (N, H).
+        dc: upstream gradient of c, shape (N, H).
+        cache: from :func:`lstm_step_forward`.
+
+    Returns:
+        dx (N, D), dh_prev (N, H), dc_prev (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
+    """
+    x, h_prev, c_prev, Wx, Wh, ifog, tanh_c = cache
+    dh = v.grad_shape("lstm_step_backward", dh, tanh_c.shape, name="dh")
+    dc = v.grad_shape("lstm_step_backward", dc, tanh_c.shape, name="dc")
+    da, dc_prev = _gates_backward(dh, dc, c_prev, ifog, tanh_c)
+    dx = da @ Wx.T
+    dh_prev = da @ Wh.T
+    dWx = x.T @ da
+    dWh = h_prev.T @ da
+    db = da.sum(axis=0)
+    return dx, dh_prev, dc_prev, dWx, dWh, db
+
+
+def lstm_forward(x, h0, Wx, Wh, b):
+    """An LSTM over a whole sequence, forward; the initial cell state c0 is zero.
+
+    The input projections x_t·Wx + b of every step are one matrix product before the loop.
+
+    Args:
+        x: inputs, shape (N, T, D).
+        h0: initial hidden state, shape (N, H).
+        Wx: shape (D, 4H); Wh: shape (H, 4H); b: shape (4H,) — column blocks i, f, o, g.
+
+    Returns:
+        h: every hidden state, shape (N, T, H).
+        cache: (x, h0, Wh, Wx, ifog, c, tanh_c, h); ifog (N, T, 4H), c and tanh_c (N, T, H).
+    """
+    x, h0, Wx, Wh, b = v.recurrent_args("lstm_forward", x, h0, Wx, Wh, b, gates=4,
+                                        sequence=True, h_name="h0", gate_names=GATES)
+    N, T, _ = x.shape
+    H = h0.shape[1]
+    xWx = x @ Wx + b                               # (N, T, 4H), all steps at once
+    ifog = np.empty((N, T, 4 * H))
+    c = np.empty((N, T, H))
+    tanh_c = np.empty((N, T, H))
+    h = np.empty((N, T, H))
+    h_prev, c_prev = h0, np.zeros_like(h0)
+    for t in range(T):
+        gates = ifog[:, t] = _gates(xWx[:, t] + h_prev @ Wh)
+        c_prev = c[:, t] = gates[:, H:2 * H] * c_prev + gates[:, :H] * gates[:, 3 * H:]
+        tanh_c[:, t] = np.tanh(c_prev)
+        h_prev = h[:, t] = gates[:, 2 * H:3 * H] * tanh_c[:, t]
+    cache = (x, h0, Wx, Wh, ifog, c, tanh_c, h)
+    return h, cache
+
+
+def lstm_backward(dh, cache):
+    """An LSTM over a whole sequence, backward (backpropagation through time).
+
+    Args:
+        dh: upstream gradient of every hidden state, shape (N, T, H).
+        cache: from :func:`lstm_forward`.
+
+    Returns:
+        dx (N, T, D), dh0 (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
+    """
+    x, h0, Wx, Wh, ifog, c, tanh_c, h = cache
+    dh = v.grad_shape("lstm_backward", dh, h.shape, name="dh")
+    T = x.shape[1]
+    c_prev = np.concatenate([np.zeros_like(h0)[:, None], c[:, :-1]], axis=1)  # c_{t−1}
+    da = np.empty_like(ifog)
+    dh_next = np.zeros_like(h0)       # gradients flowing back from step t + 1
+    dc_next = np.zeros_like(h0)
+    for t in reversed(range(T)):
+        da[:, t], dc_next = _gates_backward(dh[:, t] + dh_next, dc_next, c_prev[:, t],
+                                            ifog[:, t], tanh_c[:, t])
+        dh_next = da[:, t] @ Wh.T
+    dh0 = dh_next
+    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)   # h_{t−1}
+    dx = da @ Wx.T
+    dWx = flat(x).T @ flat(da)
+    dWh = flat(h_prev).T @ flat(da)
+    db = da.sum(axis=(0, 1))
+    return dx, dh0, dWx, dWh, db
