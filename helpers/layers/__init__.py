@@ -26,6 +26,7 @@ from .conv import (
     conv2d_naive_forward,
 )
 from .dense import affine_backward, affine_forward
+from .embedding import embedding_backward, embedding_forward
 from .gru import gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .loss import softmax_cross_entropy
 from .lstm import lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
@@ -45,4 +46,5 @@ __all__ = [
     "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
     "lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward",
     "gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward",
+    "embedding_forward", "embedding_backward",
 ]
