@@ -31,6 +31,9 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_layers.py
 
+slides: $(STAMP)
+	$(BIN)/python scripts/build_slides.py
+
 figures: $(STAMP)
 	$(BIN)/python scripts/make_figures.py
 

@@ -1,0 +1,198 @@
+"""The course in a real browser: JupyterLab + Chromium, driven by Playwright.
+
+One JupyterLab serves a temporary copy of notebooks/ and figures/ (so nothing the browser
+does can touch the repository). For every notebook the test runs all cells, asserts that no
+cell shows an error, that each widget renders, and that moving a slider changes what the
+widget shows. It also builds one offline reveal.js deck and checks that it starts, renders
+its maths and makes no request outside the deck's folder.
+
+Needs Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`; .ci/run does it)
+and the `playwright` Python package (test extra). Never `playwright install`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from notebook_tools import NOTEBOOKS, ROOT, notebook_paths
+
+CHROMIUM = Path("/usr/bin/chromium")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="Chromium not found at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+# The flags Chromium needs in a sandboxed, offline container.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+RUN_ALL_TIMEOUT_MS = 120_000
+TIMINGS: dict[str, float] = {}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab on 127.0.0.1 with no token, serving a copy of the course."""
+    root = tmp_path_factory.mktemp("lab")
+    home = tmp_path_factory.mktemp("home")
+    shutil.copytree(NOTEBOOKS, root / "notebooks",
+                    ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    if (ROOT / "figures").exists():
+        shutil.copytree(ROOT / "figures", root / "figures")
+    port = _free_port()
+    env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), MPLBACKEND="module://matplotlib_inline.backend_inline")
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+           "--ServerApp.ip=127.0.0.1", "--allow-root", "--IdentityProvider.token=",
+           "--ServerApp.password=",
+           "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
+           f"--LabApp.workspaces_dir={home / 'workspaces'}", "--LabApp.expose_app_in_browser=True",
+           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    log = open(home / "lab.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/status", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("JupyterLab did not start: " + (home / "lab.log").read_text()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+    if TIMINGS:
+        print("\nbrowser test, seconds per notebook: " +
+              ", ".join(f"{k[:2]} {v:.1f}" for k, v in TIMINGS.items()))
+
+
+def _run_all(page) -> None:
+    """Run every cell through JupyterLab's own command and wait until the kernel is idle."""
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
+                           timeout=60_000)
+    page.evaluate("""async () => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        await panel.sessionContext.ready;
+        await window.jupyterapp.commands.execute('notebook:run-all-cells');
+    }""")
+    # Done when the kernel is idle and every code cell has a count (or one failed: run-all stops).
+    page.wait_for_function("""() => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        const status = panel.sessionContext.session.kernel.status;
+        const cells = panel.content.widgets.filter(c => c.model.type === 'code');
+        const failed = cells.some(c => {
+            for (let k = 0; k < c.model.outputs.length; k++)
+                if (c.model.outputs.get(k).type === 'error') return true;
+            return false;
+        });
+        return status === 'idle' && cells.length > 0 &&
+               (failed || cells.every(c => c.model.executionCount !== null));
+    }""", timeout=RUN_ALL_TIMEOUT_MS, polling=500)
+
+
+def _errors(page) -> list[str]:
+    return page.evaluate("""() => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        const out = [];
+        panel.content.widgets.forEach((cell, i) => {
+            if (cell.model.type !== 'code') return;
+            for (let k = 0; k < cell.model.outputs.length; k++) {
+                const o = cell.model.outputs.get(k).toJSON();
+                if (o.output_type === 'error') out.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
+            }
+        });
+        return out;
+    }""")
+
+
+def _widget_images(page) -> list[str]:
+    return page.eval_on_selector_all(".jupyter-widgets img, .widget-image",
+                                     "els => els.map(e => e.src || e.getAttribute('src') || '')")
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
+def test_notebook_runs_and_widgets_respond(lab, browser, path):
+    t0 = time.monotonic()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page_errors = []
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    try:
+        page.goto(f"{lab}/lab/tree/notebooks/{path.name}", wait_until="domcontentloaded")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        _run_all(page)
+        assert _errors(page) == [], f"{path.name}: cells raised in JupyterLab"
+
+        # Widgets rendered: at least one slider and one widget image on the page.
+        page.wait_for_selector(".jupyter-widgets .widget-slider, .jupyter-widgets.widget-slider",
+                               timeout=30_000)
+        handle = page.locator(".noUi-handle, .widget-slider input[type=range]").first
+        handle.scroll_into_view_if_needed()
+        before = _widget_images(page)
+        assert before and all(before), f"{path.name}: a widget image did not render"
+        handle.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "before => { const now = Array.from(document.querySelectorAll("
+            "'.jupyter-widgets img, .widget-image')).map(e => e.src || '');"
+            " return now.length !== before.length || now.some((s, i) => s !== before[i]); }",
+            arg=before, timeout=15_000)
+        assert not any("Error" in e for e in page_errors), page_errors
+    finally:
+        page.close()
+        TIMINGS[path.stem] = time.monotonic() - t0
+
+
+def test_offline_deck_starts_and_renders_maths(browser, tmp_path):
+    if shutil.which("npm") is None:
+        pytest.skip("npm not found: the deck's reveal.js and MathJax are vendored with npm")
+    first = notebook_paths()[0]
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_slides.py"), str(first)],
+                   check=True, cwd=ROOT, capture_output=True)
+    deck = ROOT / "build" / "slides" / f"{first.stem}.slides.html"
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    outside = []
+    deck_dir = deck.parent.as_uri()
+    page.on("request", lambda r: outside.append(r.url)
+            if not (r.url.startswith(deck_dir) or r.url.startswith(("data:", "blob:"))) else None)
+    try:
+        page.goto(deck.as_uri())
+        page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
+        page.wait_for_selector(".MathJax_CHTML", state="attached", timeout=30_000)
+        slides = page.eval_on_selector_all(".reveal .slides section", "els => els.length")
+        assert slides > 5
+        assert outside == [], f"the deck requested {outside}"
+    finally:
+        page.close()
