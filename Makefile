@@ -30,6 +30,7 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_layers.py
+	$(BIN)/python bench/bench_widgets.py
 
 slides: $(STAMP)
 	$(BIN)/python scripts/build_slides.py
