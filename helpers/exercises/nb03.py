@@ -1,0 +1,105 @@
+"""Checkers for notebook 03 (the matmul gate).
+
+1. :func:`check_matmul_left_backward` — ``(dW, dX)`` for ``Y = W·X`` (weight on the left).
+2. :func:`check_sum_to_shape` — ``sum_to_shape(grad, shape)``: the backward of broadcasting.
+3. :func:`check_xor_weights` — a two-layer step-perceptron network that computes XOR.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.exercises._check import NOT_DONE, call_safely, close, not_yet, passed
+
+__all__ = ["check_matmul_left_backward", "check_sum_to_shape", "check_xor_weights",
+           "step_network", "XOR_INPUTS", "XOR_TARGETS"]
+
+XOR_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], dtype=np.float64)
+XOR_TARGETS = np.array([0, 1, 1, 0])
+
+# (M, D, N) triples the left-matmul checker tries, the last ones with a size-1 axis
+_MATMUL_SHAPES = [(2, 3, 4), (3, 5, 1), (4, 1, 3), (1, 3, 2)]
+
+
+def check_matmul_left_backward(matmul_left_backward) -> bool:
+    """``matmul_left_backward(dY, W, X)`` must return ``(dW, dX)`` for ``Y = W·X`` (the column
+    convention): W (M, D), X (D, N), dY (M, N) → dW (M, D), dX (D, N)."""
+    rng = np.random.default_rng(3)
+    for M, D, N in _MATMUL_SHAPES:
+        W = rng.standard_normal((M, D))
+        X = rng.standard_normal((D, N))
+        dY = rng.standard_normal((M, N))
+        copies = (W.copy(), X.copy(), dY.copy())
+        ok, result = call_safely(matmul_left_backward, dY, W, X)
+        if not ok:
+            return not_yet(result)
+        if not isinstance(result, tuple) or len(result) != 2:
+            return not_yet("return a pair (dW, dX)")
+        for name, got, want in (("dW", result[0], dY @ X.T), ("dX", result[1], W.T @ dY)):
+            good, hint = close(got, want, rtol=1e-9, atol=1e-12)
+            if not good:
+                if hint.startswith("expected shape"):
+                    hint += f" (W {W.shape}, X {X.shape}); which transposes make it fit?"
+                return not_yet(f"{name}: {hint}")
+        if not all(np.array_equal(a, b) for a, b in zip(copies, (W, X, dY), strict=True)):
+            return not_yet("your function changed its inputs; compute new arrays instead")
+    return passed("dW = dY·Xᵀ and dX = Wᵀ·dY, right for every shape tried")
+
+
+# (broadcast result shape, original shape) pairs the sum_to_shape checker tries
+_BROADCAST_CASES = [((4, 3), (3,)), ((4, 3), (1, 3)), ((4, 3), (4, 1)), ((4, 3), (4, 3)),
+                    ((4, 3), ()), ((2, 4, 3), (4, 1)), ((2, 4, 3), (3,))]
+
+
+def check_sum_to_shape(sum_to_shape) -> bool:
+    """``sum_to_shape(grad, shape)`` must sum ``grad`` over the axes that broadcasting an
+    array of ``shape`` created or stretched, and return an array of exactly ``shape``."""
+    rng = np.random.default_rng(4)
+    for big, small in _BROADCAST_CASES:
+        grad = rng.standard_normal(big)
+        before = grad.copy()
+        # expected: the numbers a Repeat node sends back to the small array
+        lead = len(big) - len(small)
+        want = grad.sum(axis=tuple(range(lead)))
+        stretched = tuple(i for i, s in enumerate(small) if s == 1 and want.shape[i] != 1)
+        want = want.sum(axis=stretched, keepdims=True).reshape(small)
+        ok, result = call_safely(sum_to_shape, grad, small)
+        if not ok:
+            return not_yet(result)
+        good, hint = close(result, want, rtol=1e-9, atol=1e-12)
+        if not good:
+            return not_yet(f"for grad of shape {big} and shape {small}: {hint}")
+        if not np.array_equal(grad, before):
+            return not_yet("your function changed grad; compute a new array instead")
+    return passed("sum_to_shape undoes every broadcast tried: bias (M,), rows, columns, scalar")
+
+
+def step_network(W1, b1, w2, b2, X=XOR_INPUTS) -> np.ndarray:
+    """Two layers of step perceptrons: ``h = step(X·W1 + b1)``, ``y = step(h·w2 + b2)``.
+
+    Shapes: X (N, 2), W1 (2, 2), b1 (2,), w2 (2,), b2 scalar → y (N,) of 0/1;
+    step(a) = 1 if a > 0 else 0.
+    """
+    h = (np.asarray(X) @ np.asarray(W1, dtype=np.float64) + np.asarray(b1) > 0).astype(float)
+    return (h @ np.asarray(w2, dtype=np.float64) + b2 > 0).astype(int)
+
+
+def check_xor_weights(W1, b1, w2, b2) -> bool:
+    """Weights W1 (2, 2), b1 (2,), w2 (2,), b2 (scalar) for :func:`step_network` must give
+    the XOR truth table on (0,0), (1,0), (0,1), (1,1)."""
+    given = {"W1": W1, "b1": b1, "w2": w2, "b2": b2}
+    if any(v is None for v in given.values()):
+        return not_yet(NOT_DONE)
+    expected = {"W1": (2, 2), "b1": (2,), "w2": (2,), "b2": ()}
+    for name, shape in expected.items():
+        try:
+            arr = np.asarray(given[name], dtype=np.float64)
+        except (TypeError, ValueError):
+            return not_yet(f"{name} should hold numbers, got {type(given[name]).__name__}")
+        if arr.shape != shape:
+            return not_yet(f"{name} should have shape {shape}, got {arr.shape}")
+    out = step_network(W1, b1, w2, b2)
+    if np.array_equal(out, XOR_TARGETS):
+        return passed("your two-layer perceptron computes XOR: 0, 1, 1, 0")
+    rows = ", ".join(f"{int(a)}{int(b)}→{o}" for (a, b), o in zip(XOR_INPUTS, out, strict=True))
+    return not_yet(f"your network gives {rows}; try hidden units NAND and OR, then AND them")
