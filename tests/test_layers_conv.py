@@ -38,9 +38,19 @@ CONV2D_CASES = [  # x shape, w shape, stride, pad
 ]
 
 
-@pytest.mark.parametrize("fwd, bwd", [(conv2d_forward, conv2d_backward),
-                                      (conv2d_naive_forward, conv2d_naive_backward)])
-@pytest.mark.parametrize("xs, ws, stride, pad", CONV2D_CASES)
+NAIVE_CASES = [  # the same situations, smaller: every forward runs Python loops
+    ((1, 1, 4, 4), (1, 1, 3, 3), 1, 0),
+    ((2, 2, 4, 5), (2, 2, 3, 3), 1, 1),
+    ((1, 2, 7, 5), (2, 2, 3, 2), 2, 1),
+    ((1, 2, 6, 7), (2, 2, 2, 3), 3, 2),
+    ((2, 1, 3, 3), (2, 1, 3, 3), 1, 0),
+]
+
+
+@pytest.mark.parametrize("fwd, bwd, xs, ws, stride, pad",
+                         [(conv2d_forward, conv2d_backward, *case) for case in CONV2D_CASES]
+                         + [(conv2d_naive_forward, conv2d_naive_backward, *case)
+                            for case in NAIVE_CASES])
 def test_conv2d_gradcheck(fwd, bwd, xs, ws, stride, pad):
     inputs = {"x": randn(*xs), "w": randn(*ws), "b": randn(ws[0])}
     res = check_layer(fwd, bwd, inputs, options={"stride": stride, "pad": pad}, h=H_STEP,

@@ -97,11 +97,15 @@ def output_size(fname: str, axis: str, n: int, k: int, stride: int, pad: int,
     return (n + 2 * pad - k) // stride + 1
 
 
-def grad_shape(fname: str, dout, shape: tuple, name: str = "dout") -> np.ndarray:
-    """Check an upstream gradient has the forward output's shape; return it as float64."""
+def grad_shape(fname: str, dout, shape: tuple, name: str = "dout",
+               what: str = "the forward output's shape") -> np.ndarray:
+    """Check an array (by default an upstream gradient) has a given shape; return it as float64.
+
+    ``what`` says where the expected shape comes from, for the message.
+    """
     dout = float_array(fname, name, dout, allow_scalar=True)
     if dout.shape != tuple(shape):
-        raise ValueError(f"{fname}: {name} expects the forward output's shape {tuple(shape)}, "
+        raise ValueError(f"{fname}: {name} expects {what} {tuple(shape)}, "
                          f"got shape {dout.shape}")
     return dout
 

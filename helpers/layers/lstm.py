@@ -63,7 +63,7 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     fname = "lstm_step_forward"
     x, h_prev, Wx, Wh, b = v.recurrent_args(fname, x, h_prev, Wx, Wh, b, gates=4,
                                             sequence=False, gate_names=GATES)
-    c_prev = v.grad_shape(fname, c_prev, h_prev.shape, name="c_prev")
+    c_prev = v.grad_shape(fname, c_prev, h_prev.shape, name="c_prev", what="h_prev's shape")
     H = h_prev.shape[1]
     ifog = _gates(x @ Wx + h_prev @ Wh + b)
     i, f, o, g = ifog[:, :H], ifog[:, H:2 * H], ifog[:, 2 * H:3 * H], ifog[:, 3 * H:]
