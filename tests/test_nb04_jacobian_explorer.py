@@ -4,6 +4,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.gradcheck import rel_error
 
@@ -111,3 +113,13 @@ def test_widget_updates_one_figure_in_place():
     assert fig.axes[0].images[0].get_array()[0, 0] == pytest.approx(1.0)
     assert rel_error(fig.axes[0].images[0].get_array(),
                      jacobian_data("affine_W", [1.0, *DEFAULT_X[1:]])["J"]) == 0.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(op=st.sampled_from(sorted(JACOBIAN_OPS)),
+       x=st.lists(st.floats(-3, 3).filter(lambda v: abs(v) > 1e-3), min_size=4, max_size=4))
+def test_any_slider_position_gives_a_checked_jacobian(op, x):
+    # every state the sliders can reach (ReLU's kink at exactly 0 excluded)
+    d = jacobian_data(op, x)
+    assert d["rel_error"] < 1e-6
+    assert np.all(np.abs(d["J"]) <= d["vlim"])
