@@ -199,9 +199,10 @@ class Value:
         for _ in self.backward_steps():
             pass
 
-    def draw(self, ax=None, show_grad: bool = True, step: int | None = None):
+    def draw(self, ax=None, show_grad: bool = True, step: int | None = None,
+             title: str | None = None):
         """Draw the graph that ends here; see :func:`helpers.graph_draw.draw_graph`."""
-        return draw_graph(self, ax=ax, show_grad=show_grad, step=step)
+        return draw_graph(self, ax=ax, show_grad=show_grad, step=step, title=title)
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,12 @@ def _layout(order: list[Value], ids: dict) -> tuple[list[float], list[float]]:
     return [float(c) for c in col], [-r for r in row]
 
 
-def draw_graph(root: Value, ax=None, show_grad: bool = True, step: int | None = None):
-    """Draw the graph ending at ``root`` with matplotlib (see :mod:`helpers.graph_draw`)."""
+def draw_graph(root: Value, ax=None, show_grad: bool = True, step: int | None = None,
+               title: str | None = None):
+    """Draw the graph ending at ``root`` with matplotlib; returns the Axes.
+
+    Forward values above each edge (blue), gradients below (orange). ``step`` shows the
+    backward walk after that many visits. See :func:`helpers.graph_draw.draw_graph`.
+    """
     from helpers.graph_draw import draw_graph as _draw
-    return _draw(root, ax=ax, show_grad=show_grad, step=step)
+    return _draw(root, ax=ax, show_grad=show_grad, step=step, title=title)

@@ -91,7 +91,9 @@ class GraphArtists:
         ys = [nd["y"] for nd in nodes]
         ax.set_xlim(min(xs) - BOX_W, max(xs) + BOX_W / 2 + STUB + 0.1)
         ax.set_ylim(min(ys) - 0.55, max(ys) + 0.55)
-        self.title_artist = ax.set_title("")
+        # a plain text rather than ax.set_title: no automatic re-positioning on every draw
+        self.title_artist = ax.text(0.5, 1.0, "", transform=ax.transAxes, ha="center",
+                                    va="bottom", fontsize=plt.rcParams["axes.titlesize"])
         # edge labels run parallel to their edge: value above, gradient below
         self.edge_value, self.edge_grad = [], []
         for p0, p1, rad in self._edge_ends:

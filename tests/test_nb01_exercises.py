@@ -2,11 +2,11 @@
 
 import pytest
 
-from helpers.exercises.nb01 import check_by_hand, check_fork_backward, check_multiply_backward
+from helpers.exercises.nb01 import check_by_hand, check_divide_backward, check_fork_backward
 
 
-def mul_stub(x, y, dout):
-    # TODO: return dx, dy
+def div_stub(a, b, dout):
+    # TODO: local gradients times dout
     return None
 
 
@@ -14,18 +14,22 @@ def fork_stub(x, y):
     raise NotImplementedError
 
 
-def test_multiply_backward(capsys):
-    assert check_multiply_backward(lambda x, y, dout: (y * dout, x * dout))
+def test_divide_backward(capsys):
+    assert check_divide_backward(lambda a, b, dout: (dout / b, -a * dout / b ** 2))
     assert capsys.readouterr().out.startswith("✓")
-    assert not check_multiply_backward(lambda x, y, dout: (x * dout, y * dout))
-    assert "swaps" in capsys.readouterr().out
-    assert not check_multiply_backward(lambda x, y, dout: (y, x))
+    assert not check_divide_backward(lambda a, b, dout: (dout / b, a * dout / b ** 2))
+    assert "sign" in capsys.readouterr().out
+    assert not check_divide_backward(lambda a, b, dout: (1 / b, -a / b ** 2))
     assert "upstream" in capsys.readouterr().out
-    assert not check_multiply_backward(mul_stub)
+    assert not check_divide_backward(lambda a, b, dout: (dout / b, -a * dout / b))
+    assert "−a/b²" in capsys.readouterr().out
+    assert not check_divide_backward(lambda a, b, dout: (b * dout, a * dout))   # multiply's rule
+    assert "da" in capsys.readouterr().out
+    assert not check_divide_backward(div_stub)
     assert capsys.readouterr().out.startswith("not yet: fill in")
-    assert not check_multiply_backward(lambda x, y, dout: 1 / 0)
+    assert not check_divide_backward(lambda a, b, dout: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
-    assert not check_multiply_backward(lambda x, y, dout: y * dout)
+    assert not check_divide_backward(lambda a, b, dout: dout / b)
     assert "two numbers" in capsys.readouterr().out
 
 

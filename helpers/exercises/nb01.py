@@ -1,6 +1,6 @@
 """Checkers for notebook 01 (chain rule, computational graphs and gates).
 
-1. :func:`check_multiply_backward` — the multiply gate's backward pass.
+1. :func:`check_divide_backward` — a new gate, o = a / b, with the same recipe.
 2. :func:`check_fork_backward` — a variable used twice: the fork must *sum*.
 3. :func:`check_by_hand` — three gradients of a small expression, worked out by hand.
 """
@@ -9,44 +9,49 @@ from __future__ import annotations
 
 from helpers.exercises._check import NOT_DONE, call_safely, close, not_yet, passed
 
-__all__ = ["check_multiply_backward", "check_fork_backward", "check_by_hand", "BY_HAND_POINT"]
+__all__ = ["check_divide_backward", "check_fork_backward", "check_by_hand", "BY_HAND_POINT"]
 
-# (x, y, dout) cases: signs mixed, a zero, a non-unit upstream gradient
-_MUL_CASES = [(3.0, -2.0, 1.0), (-1.5, 4.0, 2.0), (0.0, 5.0, -3.0), (2.5, 2.5, 0.5)]
+# (a, b, dout) cases: signs mixed, a zero numerator, a non-unit upstream gradient
+_DIV_CASES = [(3.0, -2.0, 1.0), (-1.5, 4.0, 2.0), (0.0, 5.0, -3.0), (2.5, 0.5, 0.5)]
 
 
 def _pair(result) -> tuple[bool, str | tuple]:
-    """A learner's ``(a, b)`` as two floats, or a hint."""
+    """A learner's ``(da, db)`` as two floats, or a hint."""
     try:
         a, b = result
         return True, (float(a), float(b))
     except (TypeError, ValueError):
-        return False, f"return two numbers (dx, dy), got {result!r}"
+        return False, f"return two numbers, got {result!r}"
 
 
-def check_multiply_backward(mul_backward) -> bool:
-    """``mul_backward(x, y, dout) -> (dx, dy)`` for the gate ``out = x * y``.
+def check_divide_backward(div_backward) -> bool:
+    """``div_backward(a, b, dout) -> (da, db)`` for the gate ``o = a / b``.
 
-    Right answer: ``dx = y * dout``, ``dy = x * dout`` (multiply swaps, scaled by upstream).
+    Right answer: ``da = dout / b``, ``db = −a · dout / b²`` (local gradients 1/b and −a/b²,
+    each times the upstream gradient).
     """
-    for x, y, dout in _MUL_CASES:
-        ok, result = call_safely(mul_backward, x, y, dout)
+    for a, b, dout in _DIV_CASES:
+        ok, result = call_safely(div_backward, a, b, dout)
         if not ok:
             return not_yet(result)
         ok, pair = _pair(result)
         if not ok:
             return not_yet(pair)
-        dx, dy = pair
-        if close(dx, y * dout)[0] and close(dy, x * dout)[0]:
+        da, db = pair
+        right_da, right_db = dout / b, -a * dout / b ** 2
+        if close(da, right_da)[0] and close(db, right_db)[0]:
             continue
-        if close(dx, x * dout)[0] and close(dy, y * dout)[0]:
-            return not_yet("the multiply gate *swaps*: x receives y · dout and y receives x · dout")
-        if close(dx, y)[0] and close(dy, x)[0]:
-            return not_yet(f"right local gradients, but scale them by the upstream gradient "
-                           f"dout (try x={x}, y={y}, dout={dout})")
-        return not_yet(f"at x={x}, y={y}, dout={dout} expected ({y * dout:g}, {x * dout:g}), "
-                       f"got ({dx:g}, {dy:g})")
-    return passed("multiply gate: each input gets the *other* input times dout")
+        if close(da, 1 / b)[0] and close(db, -a / b ** 2)[0] and dout != 1.0:
+            return not_yet(f"right local gradients, now multiply both by the upstream "
+                           f"gradient dout (try a={a}, b={b}, dout={dout})")
+        if not close(da, right_da)[0]:
+            return not_yet(f"da: o = a · (1/b), so ∂o/∂a = 1/b, times dout "
+                           f"(at a={a}, b={b}, dout={dout} expected {right_da:g}, got {da:g})")
+        if close(db, -right_db)[0]:
+            return not_yet("db: mind the sign, ∂(a/b)/∂b = −a/b²")
+        return not_yet(f"db: ∂(a/b)/∂b = −a/b², times dout "
+                       f"(at a={a}, b={b}, dout={dout} expected {right_db:g}, got {db:g})")
+    return passed("divide gate: da = dout / b and db = −a · dout / b²")
 
 
 def check_fork_backward(grad_f) -> bool:

@@ -17,6 +17,7 @@ from numbers import Real
 from typing import Callable
 
 import ipywidgets as W
+import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -183,8 +184,9 @@ class _Canvas(FigureImage):
     def refresh(self) -> None:
         t0 = time.perf_counter()
         buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=self.fig.dpi, bbox_inches=None,
-                         pil_kwargs={"compress_level": 1})
+        with mpl.rc_context({"savefig.bbox": "standard"}):   # the course style says "tight"
+            self.fig.savefig(buf, format="png", dpi=self.fig.dpi,
+                             pil_kwargs={"compress_level": 1})
         self.image.value = buf.getvalue()
         self.last_render_ms = 1e3 * (time.perf_counter() - t0)
 

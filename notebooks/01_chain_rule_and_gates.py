@@ -1,0 +1,771 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 01 — Chain rule, computational graphs and gates
+#
+# By the end you can push gradients backward through any graph of simple operations by hand,
+# explain every number with one rule, and prove it right with a numerical check.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Learning goals
+#
+# - Read a derivative as a **sensitivity**: how far the output moves per unit nudge of an input.
+# - Draw an expression as a **computational graph**, run the forward pass (which *stores* its
+#   intermediates) and the backward pass (which *reuses* them) using one rule:
+#   downstream = upstream × local.
+# - Apply the four gate patterns without thinking: **add** distributes, **multiply** swaps,
+#   **max** routes to the winner, a **fork** sums.
+# - Build and use a tiny scalar autograd engine, and avoid the two bugs learners hit most in one.
+# - Check any gradient numerically with a central difference, and judge the result with the
+#   **relative error**.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Prerequisites
+#
+# This is the first notebook of the course (the [course map](../README.md) lists them all).
+# You need only:
+#
+# - Python and a little numpy (arrays, `np.array`, `np.abs`).
+# - Derivatives of one variable from school calculus: $\frac{d}{dx}x^n = n x^{n-1}$,
+#   $\frac{d}{dx}e^x = e^x$, and the idea of a slope.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Key terms
+#
+# - **derivative (미분)** / **gradient (기울기)**: how much the output changes per unit change of
+#   an input; the gradient collects one such number per input.
+# - **chain rule (연쇄 법칙)**: the derivative of a composition is the product of the local
+#   derivatives along the way.
+# - **computational graph (계산 그래프)**: an expression drawn as nodes (simple operations)
+#   joined by edges (the values they pass on).
+# - **forward pass (순전파)** and **backpropagation (역전파)**: computing the output left to right,
+#   then the gradients right to left.
+# - **upstream gradient (상류 기울기)** and **local gradient (국소 기울기)**: what a node receives
+#   from the output side, and the derivative of its own output with respect to its input.
+# - **gate (게이트)**: one node of the graph seen as a little machine (add, multiply, max, …).
+# - **Repeat node / fork (분기)**: one value used by several gates.
+# - **numerical differentiation (수치 미분)** and **relative error (상대 오차)**: estimating a
+#   derivative from function values, and the scale-free way to compare two gradients.
+
+# %% slideshow={"slide_type": "skip"}
+import timeit
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers.exercises.nb01 import check_by_hand, check_divide_backward, check_fork_backward
+from helpers.gradcheck import numerical_gradient, rel_error
+from helpers.graph import Value, draw_graph
+from helpers.plotting import GRADIENT, NEUTRAL, PALETTE
+from helpers.widgets import gradient_flow, gradient_flow_figure, gradient_flow_state
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Intuition: a derivative is a sensitivity
+#
+# Take $f(x) = x^3$ and nudge $x$ by a small amount $h$. The output moves too, and the ratio
+# *output moved / nudge* says how sensitive $f$ is to $x$ **at that point**. Try it at $x = 1$
+# and at $x = 4$ with the same nudge.
+
+# %% slideshow={"slide_type": "fragment"}
+def f_cube(x):
+    return x * x * x          # x³ written as products: exact, identical arithmetic everywhere
+
+
+h = 1e-3
+for x0 in (1.0, 4.0):
+    moved = f_cube(x0 + h) - f_cube(x0)
+    print(f"x = {x0:.0f}: a nudge of {h:g} moves f by {moved:.6f}, {moved / h:.3f} times the nudge")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The same nudge moves the output about **3×** at $x = 1$ and about **48×** at $x = 4$. The
+# derivative predicts both numbers:
+#
+# $$
+# \begin{aligned}
+# f'(x) &= \tfrac{d}{dx}\,x^3 = 3x^2 && \text{power rule} \\
+# f'(1) &= 3 \cdot 1^2 = 3 && \text{substitute } x = 1 \\
+# f'(4) &= 3 \cdot 4^2 = 48 && \text{substitute } x = 4
+# \end{aligned}
+# $$
+#
+# The small leftovers (3.003 rather than 3, 48.012 rather than 48) come from the nudge being
+# finite; they shrink with $h$, and the section *Check* below measures exactly how fast.
+
+# %% slideshow={"slide_type": "fragment"}
+for x0 in (1.0, 4.0):
+    print(f"f'({x0:.0f}) = 3·{x0:.0f}² = {3 * x0 ** 2:.0f}")
+
+# %% slideshow={"slide_type": "subslide"}
+xs = np.linspace(0.0, 4.6, 200)
+fig, ax = plt.subplots(figsize=(6.4, 3.8))
+ax.plot(xs, f_cube(xs), color=NEUTRAL, lw=2, label="f(x) = x³")
+for x0, shade in ((1.0, PALETTE[4]), (4.0, GRADIENT)):
+    slope = 3 * x0 ** 2
+    span = np.array([x0 - 0.45, x0 + 0.45])
+    ax.plot(span, f_cube(x0) + slope * (span - x0), color=shade, lw=3,
+            label=f"tangent at x = {x0:.0f}: slope {slope:.0f}")
+    ax.plot([x0], [f_cube(x0)], "o", color=shade, ms=7)
+ax.set_title("The slope of x³ is its sensitivity: 3 at x = 1, 48 at x = 4")
+ax.set_xlabel("x")
+ax.set_ylabel("f(x)")
+ax.legend(loc="upper left")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Notice how flat the curve is near $x = 1$ and how steep near $x = 4$: the tangent's slope is
+# the factor by which a tiny nudge of $x$ is multiplied on its way to the output.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Intuition: a computational graph
+#
+# Backpropagation never differentiates a big formula in one go. It cuts the formula into
+# **gates**, each simple enough that its derivative is obvious. The running example of this
+# notebook (the classic one from cs231n) is
+#
+# $$f(x, y, z) = (x + y)\cdot z \qquad\text{at } x = -2,\; y = 5,\; z = -4,$$
+#
+# cut into two gates: an add gate $q = x + y$ and a multiply gate $f = q \cdot z$.
+#
+# ![The graph of f = (x + y)·z after the forward pass: x = −2 and y = 5 enter an add gate whose output q = 3 enters a multiply gate with z = −4; the output is −12.](../figures/nb01_classic_forward.png)
+#
+# Inputs are on the left, the output on the right; each edge carries the value flowing along it.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The **forward pass** evaluates the gates left to right and **stores** what it computed. The
+# stored $q$ is not a by-product: the backward pass needs it, because the multiply gate's
+# derivative with respect to $z$ *is* $q$.
+
+# %% slideshow={"slide_type": "fragment"}
+x, y, z = -2.0, 5.0, -4.0
+q = x + y          # add gate; q is stored for the backward pass
+f = q * z          # multiply gate
+print(f"q = {q:g}, f = {f:g}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Derivation: the chain rule, one gate at a time
+#
+# Notation used for the rest of the course: for any value $v$ in the graph, $dv$ means
+# $\partial f/\partial v$, the sensitivity of the **final output** to $v$. We want $dx$, $dy$,
+# $dz$, and we walk the graph from the output back:
+#
+# $$
+# \begin{aligned}
+# df &= \frac{\partial f}{\partial f} = 1 && \text{the output's sensitivity to itself} \\
+# dz &= \frac{\partial f}{\partial z}\,df = q \cdot 1 = 3 && \text{multiply gate: } \partial(qz)/\partial z = q \\
+# dq &= \frac{\partial f}{\partial q}\,df = z \cdot 1 = -4 && \text{multiply gate: } \partial(qz)/\partial q = z \\
+# dx &= \frac{\partial q}{\partial x}\,dq = 1 \cdot (-4) = -4 && \text{chain rule; add gate: } \partial(x+y)/\partial x = 1 \\
+# dy &= \frac{\partial q}{\partial y}\,dq = 1 \cdot (-4) = -4 && \text{chain rule; add gate: } \partial(x+y)/\partial y = 1
+# \end{aligned}
+# $$
+
+# %% slideshow={"slide_type": "fragment"}
+df = 1.0
+dz = q * df        # local gradient of q·z with respect to z is the stored q
+dq = z * df        # ... and with respect to q it is z
+dx = 1.0 * dq      # add gate: local gradient 1
+dy = 1.0 * dq
+print(f"dz = {dz:g}, dq = {dq:g}, dx = {dx:g}, dy = {dy:g}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Every line above has the same shape. A gate receives the **upstream** gradient $d(\text{out})$
+# from the output side, multiplies it by its own **local** gradient, and passes the product
+# **downstream** to its input:
+#
+# $$
+# \underbrace{\frac{\partial f}{\partial x}}_{\text{downstream}}
+# \;=\;
+# \underbrace{\frac{\partial f}{\partial q}}_{\text{upstream}}
+# \;\cdot\;
+# \underbrace{\frac{\partial q}{\partial x}}_{\text{local}}
+# $$
+#
+# That is the chain rule, and it is all of backpropagation. A gate never needs to know what
+# the rest of the graph looks like: only its own inputs (stored in the forward pass) and the
+# single number arriving from upstream. Checking the numbers against a numerical derivative
+# comes in the section *Check*.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Derivation: four gate patterns
+#
+# Four gates cover most of what you will meet; each backward rule is one line. Below,
+# `dout` is the upstream gradient a gate receives, and each rule is checked against a
+# numerical derivative of `dout · gate(a, b)` (the helper `check_gate` prints the relative
+# error, explained in *Check*; below $10^{-9}$ means "the same number").
+
+# %% slideshow={"slide_type": "skip"}
+def check_gate(forward, backward, a, b, dout):
+    """Compare a gate's backward with central differences of dout · forward(a, b)."""
+    da, db = backward(a, b, dout)
+    num = numerical_gradient(lambda v: dout * forward(v[0], v[1]), np.array([a, b]))
+    err = rel_error(np.array([da, db]), num)
+    verdict = "< 1e-09 ✓" if err < 1e-9 else f"{err:.1e} ✗"
+    print(f"{forward.__name__}: backward gives da = {da:g}, db = {db:g}; "
+          f"numerical ({num[0]:.4f}, {num[1]:.4f}); relative error {verdict}")
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Add distributes
+#
+# $$
+# o = a + b
+# \;\Rightarrow\;
+# \frac{\partial o}{\partial a} = \frac{\partial o}{\partial b} = 1
+# \;\Rightarrow\;
+# da = 1 \cdot dout,\quad db = 1 \cdot dout
+# $$
+#
+# Both inputs receive the upstream gradient **unchanged**, whatever their values.
+
+# %% slideshow={"slide_type": "fragment"}
+def add(a, b):
+    return a + b
+
+
+def add_backward(a, b, dout):
+    return dout, dout                 # add distributes the upstream gradient unchanged
+
+
+check_gate(add, add_backward, 2.0, -1.0, dout=1.5)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Multiply swaps
+#
+# $$
+# o = a \cdot b
+# \;\Rightarrow\;
+# \frac{\partial o}{\partial a} = b,\quad \frac{\partial o}{\partial b} = a
+# \;\Rightarrow\;
+# da = b \cdot dout,\quad db = a \cdot dout
+# $$
+#
+# Each input receives **the other input**, scaled by the upstream gradient. A large input
+# therefore makes the *other* input's gradient large.
+
+# %% slideshow={"slide_type": "fragment"}
+def mul(a, b):
+    return a * b
+
+
+def mul_backward(a, b, dout):
+    return b * dout, a * dout         # multiply swaps its inputs, scaled by upstream
+
+
+check_gate(mul, mul_backward, 2.0, -1.0, dout=1.5)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Max routes to the winner
+#
+# $$
+# o = \max(a, b)
+# \;\Rightarrow\;
+# \frac{\partial o}{\partial a} = \begin{cases}1 & a \ge b\\ 0 & a < b\end{cases},\quad
+# \frac{\partial o}{\partial b} = 1 - \frac{\partial o}{\partial a}
+# \;\Rightarrow\;
+# \text{the winner gets } dout\text{, the loser } 0
+# $$
+#
+# Near the winner, $o$ *is* that input (slope 1); the loser does not affect $o$ at all
+# (slope 0). A tie is a kink with no derivative; by convention the first input wins.
+# Max pooling in notebook 05 is this gate, many times over.
+
+# %% slideshow={"slide_type": "fragment"}
+def max_gate(a, b):
+    return max(a, b)
+
+
+def max_backward(a, b, dout):
+    return (dout, 0.0) if a >= b else (0.0, dout)   # max routes everything to the winner
+
+
+check_gate(max_gate, max_backward, 2.0, -1.0, dout=1.5)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A fork sums (the Repeat node)
+#
+# When one value $x$ feeds two gates, think of a hidden **Repeat** node that copies it:
+# $x_1 = x$, $x_2 = x$. The output depends on $x$ along both paths, and the multivariable
+# chain rule adds the paths:
+#
+# $$
+# \begin{aligned}
+# dx &= \frac{\partial x_1}{\partial x}\,dx_1 + \frac{\partial x_2}{\partial x}\,dx_2
+#    && \text{chain rule, summed over every path from } x \\
+#    &= 1\cdot dx_1 + 1 \cdot dx_2 = dx_1 + dx_2 && \text{a copy has local gradient 1}
+# \end{aligned}
+# $$
+#
+# Forward, the Repeat node copies; backward, it **sums**. Forget the sum and you silently
+# keep only one path: the most common hand-derivation bug. Here $f = x \cdot x$ uses $x$ twice,
+# and the sum recovers $\frac{d}{dx}x^2 = 2x$.
+
+# %% slideshow={"slide_type": "fragment"}
+def repeat_forward(x):
+    return x, x                       # forward: copy
+
+
+def repeat_backward(dx1, dx2):
+    return dx1 + dx2                  # backward: sum what comes back
+
+
+x0 = 3.0
+x1, x2 = repeat_forward(x0)
+dx1, dx2 = mul_backward(x1, x2, dout=1.0)       # f = x1 · x2
+dx0 = repeat_backward(dx1, dx2)
+num = numerical_gradient(lambda v: v[0] * v[0], np.array([x0]))[0]
+verdict = "< 1e-09 ✓" if rel_error(dx0, num) < 1e-9 else "✗"
+print(f"the two paths bring {dx1:g} and {dx2:g}; their sum dx = {dx0:g} = 2x; "
+      f"numerical {num:.4f}; relative error {verdict}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The four patterns side by side
+#
+# The scalar engine introduced next can draw any expression; here are the four gates, each
+# with output gradient 1 (values above the edges in blue, gradients below in orange).
+
+# %% slideshow={"slide_type": "fragment"}
+a, b = Value(2.0, "a"), Value(-1.0, "b")
+examples = [(a + b, "add: distributes"), (a * b, "multiply: swaps"),
+            (a.max(b), "max: routes to the winner"), (a * b + a, "fork: a is used twice, sums")]
+fig, axes = plt.subplots(2, 2, figsize=(10, 5.6))
+for ax, (out, title) in zip(axes.flat, examples, strict=True):
+    out.label = "o"
+    out.backward()
+    draw_graph(out, ax=ax, title=title)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Read the orange numbers: add hands $1$ to both inputs; multiply hands $a$ the value of $b$
+# ($-1$) and $b$ the value of $a$ ($2$); max hands everything to the winner $a$; and in the fork
+# $a$ receives $-1$ along one path and $1$ along the other, whose sum $0$ is printed under it.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Implementation: a scalar engine
+#
+# `helpers.graph.Value` automates the walk. Every operation creates a node that remembers its
+# inputs (`parents`), its operation (`op`) and its **local gradients**, computed during the
+# forward pass from the values at hand. The backward pass is then a short loop:
+#
+# ```python
+# for node in reversed(topological_order(output)):      # every consumer before its inputs
+#     for parent, local in zip(node.parents, node.local_grads):
+#         parent.grad += local * node.grad              # downstream = upstream × local; forks sum
+# ```
+#
+# Reverse topological order guarantees that when a node is visited, every gate using it has
+# already sent its share, so its `grad` is complete. Here is the running example again.
+
+# %% slideshow={"slide_type": "subslide"}
+x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+q = x + y
+q.label = "q"
+f = q * z
+f.label = "f"
+print("f.parents:", [p.label for p in f.parents], " f.op:", f.op,
+      " f.local_grads:", f.local_grads)
+f.backward()
+for v in (f, q, z, x, y):
+    print(f"{v.label}: value {v.data:6.2f}   gradient {v.grad:6.2f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Same numbers as by hand: $f = -12$, $dz = 3$, $dq = -4$, $dx = dy = -4$. The multiply node's
+# local gradients $(-4, 3)$ are exactly $(z, q)$: multiply swaps. The engine can also narrate
+# its walk, one visited node per line:
+
+# %% slideshow={"slide_type": "fragment"}
+for step in f.backward_steps():
+    print(step.describe())
+
+# %% slideshow={"slide_type": "subslide"}
+draw_graph(f)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Each edge shows its forward value above (blue) and, below it (orange), the gradient sent back
+# along it: $z$'s edge carries $3 = q$, $q$'s edge carries $-4 = z$, and the add gate passes
+# $-4$ unchanged to both $x$ and $y$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Two bugs this engine avoids
+#
+# 1. **Calling `backward()` twice.** An engine that only does `grad += …` doubles every gradient
+#    on the second call. `Value.backward` resets the graph's gradients first. (PyTorch
+#    *accumulates* across calls on purpose, which is why training loops call `zero_grad()`.)
+# 2. **A node used twice.** `a * a` lists `a` as both parents; each edge sends its share and
+#    `+=` adds them, giving $2a$. Storing parents in a *set* (or assigning with `=`) loses one.
+
+# %% slideshow={"slide_type": "fragment"}
+f.backward()
+f.backward()
+print(f"after two backward() calls: dx = {x.grad:g} (not {2 * x.grad:g})")
+a = Value(3.0, "a")
+square = a * a
+square.backward()
+print(f"a * a at a = 3: da = {a.grad:g} = 2a")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Check: numerical gradients
+#
+# An analytic gradient can be wrong in ways that still "train a bit". The cure is to compare
+# it with a gradient computed from function values alone. Taylor's theorem says how well the
+# two standard formulas work:
+#
+# $$
+# \begin{aligned}
+# f(x \pm h) &= f(x) \pm h f'(x) + \tfrac{h^2}{2} f''(x) \pm \tfrac{h^3}{6} f'''(x) + O(h^4)
+#    && \text{Taylor expansion} \\
+# \frac{f(x+h) - f(x)}{h} &= f'(x) + \tfrac{h}{2} f''(x) + O(h^2)
+#    && \text{forward difference: error } O(h) \\
+# \frac{f(x+h) - f(x-h)}{2h} &= f'(x) + \tfrac{h^2}{6} f'''(x) + O(h^4)
+#    && \text{central difference: even terms cancel, error } O(h^2)
+# \end{aligned}
+# $$
+#
+# So shrinking $h$ tenfold cuts the forward error tenfold and the central error a hundredfold,
+# until **round-off** takes over: each $f$ value carries a relative error of about
+# $\varepsilon \approx 1.1\times10^{-16}$ (float64), and dividing their difference by $h$
+# amplifies it to about $\varepsilon\,|f(x)|/h$.
+
+# %% slideshow={"slide_type": "subslide"}
+def forward_diff(fn, x, h):
+    return (fn(x + h) - fn(x)) / h
+
+
+def central_diff(fn, x, h):
+    return (fn(x + h) - fn(x - h)) / (2 * h)
+
+
+for h in (1e-1, 1e-3, 1e-5):
+    fd, cd = forward_diff(f_cube, 1.0, h), central_diff(f_cube, 1.0, h)
+    print(f"h = {h:.0e}: forward {fd:.10f} (error {abs(fd - 3):.1e}), "
+          f"central {cd:.10f} (error {abs(cd - 3):.1e})")
+
+# the course helper is the same central difference, for arrays of any shape
+helper = numerical_gradient(lambda v: f_cube(v[0]), np.array([1.0]), h=1e-5)[0]
+print(f"helpers.gradcheck.numerical_gradient agrees with central_diff: "
+      f"{rel_error(helper, central_diff(f_cube, 1.0, 1e-5)) < 1e-12}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The error of $x^3$ at $x = 1$ follows the formulas exactly: forward $\approx \tfrac{h}{2}\cdot 6 = 3h$,
+# central $= \tfrac{h^2}{6}\cdot 6 = h^2$. Sweeping $h$ over fifteen decades shows both
+# regimes at once.
+
+# %% slideshow={"slide_type": "subslide"}
+hs = np.logspace(-15, 0, 61)
+err_fwd = np.array([abs(forward_diff(f_cube, 1.0, h) - 3.0) for h in hs])
+err_cen = np.array([abs(central_diff(f_cube, 1.0, h) - 3.0) for h in hs])
+eps = np.finfo(float).eps
+
+fig, ax = plt.subplots(figsize=(7.0, 4.6))
+ok_f, ok_c = err_fwd > 0, err_cen > 0                  # log axes cannot show an exact 0
+ax.loglog(hs[ok_f], err_fwd[ok_f], "o-", ms=4, color=PALETTE[4], label="forward difference")
+ax.loglog(hs[ok_c], err_cen[ok_c], "s-", ms=4, color=GRADIENT, label="central difference")
+# reference lines, drawn a decade away from the data so both stay visible
+ref = np.logspace(-7, -1, 10)
+ax.loglog(ref, 30 * ref, "--", color=NEUTRAL, lw=1.2)
+ax.loglog(ref[3:], 0.1 * ref[3:] ** 2, ":", color=NEUTRAL, lw=1.8)
+floor = np.logspace(-15, -4, 10)
+ax.loglog(floor, eps / floor, "-.", color=NEUTRAL, lw=1.2)
+ax.text(2e-5, 3e-3, "slope 1: O(h)", color=NEUTRAL, ha="right")
+ax.text(3e-3, 3e-8, "slope 2: O(h²)", color=NEUTRAL, ha="left")
+ax.text(1e-12, 1e-2, "round-off ≈ ε/h", color=NEUTRAL, ha="left")
+ax.set_ylim(1e-13, 10)
+ax.set_title("Error of numerical derivatives of x³ at x = 1")
+ax.set_xlabel("step h")
+ax.set_ylabel("|numerical − exact derivative|")
+ax.legend(loc="lower left")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Read the plot right to left: each error falls parallel to its reference line (slope 1 for
+# forward, slope 2 for central) until it meets the round-off line and climbs back up, jagged,
+# along it. The central difference reaches far lower (about $10^{-11}$, with $h$ near
+# $10^{-5}$–$10^{-6}$) than the forward difference ever can (a few $10^{-9}$, at
+# $h \approx 10^{-8}$): that is why the course always uses central differences with $h$
+# around $10^{-5}$–$10^{-6}$.
+
+# %% slideshow={"slide_type": "fragment"}
+def fitted_slope(err, lo, hi):
+    """Slope of log(err) against log(h) for lo ≤ h ≤ hi."""
+    keep = (hs >= lo) & (hs <= hi)
+    return np.polyfit(np.log10(hs[keep]), np.log10(err[keep]), 1)[0]
+
+
+print(f"fitted slope, forward difference (1e-5 ≤ h ≤ 1e-1): {fitted_slope(err_fwd, 1e-5, 1e-1):.1f}")
+print(f"fitted slope, central difference (1e-3 ≤ h ≤ 1e-1): {fitted_slope(err_cen, 1e-3, 1e-1):.1f}")
+for name, err in (("forward", err_fwd), ("central", err_cen)):
+    best = np.argmin(np.where(err > 0, err, np.inf))
+    print(f"smallest {name} error: {err[best]:.0e} at h = {hs[best]:.0e}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ### Relative error: the gradient-check metric
+#
+# How close is close enough? The **absolute** difference $|a - n|$ between an analytic gradient
+# $a$ and a numerical one $n$ depends on the scale of the numbers, so no single threshold works.
+# The course measures the **relative error** (`helpers.gradcheck.rel_error`, the maximum over
+# elements):
+#
+# $$
+# \text{rel}(a, n) = \frac{|a - n|}{\max\left(|a| + |n|,\; 10^{-12}\right)}
+# $$
+#
+# The floor $10^{-12}$ only avoids dividing by zero when both are exactly 0.
+
+# %% slideshow={"slide_type": "fragment"}
+cases = {"tiny gradients, one wrong": (2e-8, 1e-8), "huge gradients, both right": (1e4, 1e4 + 1e-3)}
+for name, (analytic, numeric) in cases.items():
+    print(f"{name:27s}: absolute error {abs(analytic - numeric):.0e}, "
+          f"relative error {rel_error(analytic, numeric):.0e}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The absolute error says the opposite of the truth in both cases: $10^{-8}$ looks perfect for a
+# gradient that is off by a factor of two, and $10^{-3}$ looks alarming for two gradients that
+# agree to eight digits. The relative error gets both right. How to read it, in float64:
+#
+# | relative error | verdict |
+# |---|---|
+# | above $10^{-2}$ | the gradient is **wrong** |
+# | $10^{-4}$ … $10^{-2}$ | **suspicious**: a bug, or a kink (max, ReLU) inside the step $h$ |
+# | $10^{-7}$ … $10^{-4}$ | acceptable only with kinks or float32; worth a second look |
+# | below $10^{-7}$ | **good** for float64 (the course's pass mark) |
+# | around $10^{-10}$ | what a correct gradient of a smooth function typically shows |
+#
+# The kink caveat is real: at a near-tie the two nudges land on different sides of the max,
+# and the numerical gradient averages two slopes while the analytic one picks a side.
+
+# %% slideshow={"slide_type": "fragment"}
+point = np.array([1.0, 1.0 - 1e-7])                   # a max with a near-tie, 1e-7 apart
+num = numerical_gradient(lambda v: max(v[0], v[1]), point.copy(), h=1e-5)
+analytic = np.array(max_backward(point[0], point[1], 1.0))
+print(f"analytic {analytic}, numerical {np.round(num, 3)}, "
+      f"relative error {rel_error(analytic, num):.1f}: a kink, not a bug")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Checking the engine
+#
+# Finally, the scalar engine against central differences on a busier expression that uses
+# every kind of gate (tanh, sigmoid, exp, a division, a max and a fork), at five random points:
+#
+# $$g(a, b, c) = \tanh(ab + c)\cdot c + \frac{\max(a, c)\cdot a}{1 + e^{b}}$$
+
+# %% slideshow={"slide_type": "fragment"}
+def g_numpy(v):
+    a, b, c = v
+    return np.tanh(a * b + c) * c + max(a, c) * a / (1 + np.exp(b))
+
+
+def g_engine(a, b, c):
+    return (a * b + c).tanh() * c + a.max(c) * a / (1 + b.exp())
+
+
+rng = np.random.default_rng(0)
+errors = []
+for point in rng.uniform(-2, 2, size=(5, 3)):
+    a, b, c = (Value(float(t), name) for t, name in zip(point, "abc", strict=True))
+    out = g_engine(a, b, c)
+    out.backward()
+    engine_grad = np.array([a.grad, b.grad, c.grad])
+    errors.append(rel_error(engine_grad, numerical_gradient(g_numpy, point.copy())))
+print(f"engine vs numerical gradient at 5 points: max relative error "
+      f"{'< 1e-07 ✓' if max(errors) < 1e-7 else '≥ 1e-07 ✗'}")
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+print("relative errors:", "  ".join(f"{e:.0e}" for e in errors))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Typical errors are around $10^{-10}$ to $10^{-11}$: the engine's gradients are right to about
+# ten significant digits, as good as the numerical estimate itself.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Picture: gradient flow on a graph
+#
+# The backward pass visits the nodes in reverse topological order. At each visit the node's
+# gradient is final, and it sends $\text{local} \times \text{upstream}$ to each of its inputs.
+# Here is the running example, step by step (the visited node outlined in orange).
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(2, 3, figsize=(13, 5.8))
+for k, ax in enumerate(axes.flat):
+    draw_graph(f, ax=ax, step=k,
+               title="step 0: forward values only" if k == 0 else f"step {k}")
+fig.suptitle("Backward walk of f = (x + y)·z, one node per step")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Notice that gradients appear right to left: the output first ($1$), then $z$ and $q$, which
+# the multiply gate serves in one visit, then the add gate copies $-4$ to $x$ and $y$. Nothing
+# upstream of a node can be computed before that node is reached.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Explore it yourself
+#
+# Pick an expression, move the inputs, and step through the backward pass with the slider or
+# the ◀ ▶ buttons. Three graphs to try:
+#
+# - **(x + y)·z**, the running example. Make $z$ positive: what happens to $dx$?
+# - **σ(w0·x0 + w1·x1 + w2)**, a 2-D neuron with a sigmoid (notebook 02 derives its gate).
+# - **x·max(x, y) + y**, a max and a fork at once: watch $x$ wait for *two* orange edges before
+#   its sum appears, and watch the max switch its route when $y$ overtakes $x$.
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+gradient_flow()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Where widgets do not run (GitHub, a static export), this is the explorer's default state:
+
+# %% slideshow={"slide_type": "fragment"}
+gradient_flow_figure()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The whole walk of the running example: blue values above the edges, orange gradients below,
+# and the last visited input ($x$) outlined; the gradient $-4$ reaches $x$ and $y$ through the
+# add gate unchanged.
+
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
+calls = 50
+seconds = timeit.timeit(lambda: gradient_flow_state("σ(w0·x0 + w1·x1 + w2)", step=4), number=calls)
+explorer = gradient_flow()
+input_slider = explorer.children[1].children[0].children[0]
+renders = []
+for value in (1.0, -1.0, 2.5):
+    input_slider.value = value
+    renders.append(explorer.canvas.last_render_ms)
+print(f"pure function: {1e3 * seconds / calls:.2f} ms per call; "
+      f"redraw: median {np.median(renders):.0f} ms (this machine, now)")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Your turn
+#
+# Three short exercises. Edit the cell, run it, and the checker prints ✓ or a hint.
+# Solutions are folded under each exercise; try first.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 1: a new gate, divide
+#
+# Write the backward pass of the gate $o = a / b$: return $(da, db)$ given the upstream
+# gradient `dout`. Same recipe as the four patterns: local gradient times upstream.
+
+# %% slideshow={"slide_type": "fragment"}
+def div_backward(a, b, dout):
+    """Gradients of o = a / b. Returns (da, db)."""
+    # TODO: compute the local gradients ∂o/∂a and ∂o/∂b, multiply each by dout
+    return None
+
+
+check_divide_backward(div_backward)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+#
+# <details>
+# <summary>Solution</summary>
+#
+# Write $o = a \cdot b^{-1}$. Then $\partial o/\partial a = 1/b$ and, by the power rule,
+# $\partial o/\partial b = -a/b^2$. Multiply both by the upstream gradient:
+#
+# ```python
+# def div_backward(a, b, dout):
+#     return dout / b, -a * dout / b ** 2
+# ```
+#
+# </details>
+#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2: a fork must sum
+#
+# $f(x, y) = (x + y)\cdot x$ uses $x$ twice: in the add gate and in the multiply gate. Finish
+# the backward pass and return $(df/dx, df/dy)$.
+
+# %% slideshow={"slide_type": "fragment"}
+def grad_f(x, y):
+    """f = (x + y)·x. Returns (df/dx, df/dy)."""
+    q = x + y           # forward, stored
+    f = q * x
+    df = 1.0
+    # TODO: backward through the multiply gate, then the add gate; x gets two contributions
+    return None
+
+
+check_fork_backward(grad_f)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+#
+# <details>
+# <summary>Solution</summary>
+#
+# The multiply gate swaps: $dq = x \cdot df$ and the direct edge gives $x$ the share
+# $q \cdot df$. The add gate passes $dq$ to both $x$ and $y$. The fork sums the two shares of $x$:
+#
+# ```python
+# def grad_f(x, y):
+#     q = x + y
+#     df = 1.0
+#     dq = x * df              # multiply gate, towards q
+#     dx_direct = q * df       # multiply gate, towards x
+#     dx = dx_direct + dq      # fork: sum both paths (add gate: local gradient 1)
+#     dy = dq
+#     return dx, dy
+# ```
+#
+# Check: $f = x^2 + xy$, so $df/dx = 2x + y$ and $df/dy = x$.
+#
+# </details>
+#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3: by hand
+#
+# For $f(x, y, z) = \max(x, y)\cdot z + z$ at $x = 2,\ y = -1,\ z = 3$, work out the three
+# gradients on paper (draw the graph first), then type the numbers in.
+
+# %% slideshow={"slide_type": "fragment"}
+dfdx = None   # TODO
+dfdy = None   # TODO
+dfdz = None   # TODO
+check_by_hand(dfdx, dfdy, dfdz)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+#
+# <details>
+# <summary>Solution</summary>
+#
+# Forward: $m = \max(2, -1) = 2$, $p = m z = 6$, $f = p + z = 9$. Backward: the add gate gives
+# $dp = 1$ and a first share $1$ to $z$; the multiply gate swaps, $dm = z = 3$ and a second share
+# $m = 2$ to $z$; the max routes $dm$ to the winner $x$. So $df/dx = 3$, $df/dy = 0$ and
+# $df/dz = 1 + 2 = 3$. The engine agrees:
+#
+# ```python
+# x, y, z = Value(2.0), Value(-1.0), Value(3.0)
+# f = x.max(y) * z + z
+# f.backward()
+# print(x.grad, y.grad, z.grad)   # 3.0 0.0 3.0
+# ```
+#
+# </details>
+#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What to remember
+#
+# - A derivative is a **sensitivity**: $x^3$ amplifies a nudge 3× at $x = 1$ and 48× at $x = 4$.
+# - Backpropagation walks the computational graph in reverse, one gate at a time:
+#   **downstream = upstream × local**; the forward pass stores what the local gradients need.
+# - **Add** distributes, **multiply** swaps (scaled by upstream), **max** routes to the winner,
+#   a **fork** (Repeat node) **sums** the gradients that come back.
+# - Check every gradient against a **central difference** ($h \approx 10^{-5}$, error $O(h^2)$)
+#   and judge it by the **relative error**: below $10^{-7}$ in float64 is good, above
+#   $10^{-2}$ is wrong.
+#
+# **Next:** [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb)
+# builds the sigmoid neuron from these gates, collapses them into one sigmoid gate, and stages a
+# bigger expression where a variable is used twice.
