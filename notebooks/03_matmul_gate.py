@@ -54,6 +54,7 @@
 #   gradient-check metric.
 
 # %% slideshow={"slide_type": "skip"}
+# %matplotlib inline
 import time
 
 import matplotlib.pyplot as plt
@@ -285,10 +286,11 @@ print(verdict("relu dx: inline vs helpers.layers",
 
 # %% slideshow={"slide_type": "fragment"}
 rng_check = np.random.default_rng(7)
-check_layer(affine_forward, affine_backward,
-            {"x": rng_check.standard_normal((6, 5)), "w": rng_check.standard_normal((5, 4)),
-             "b": rng_check.standard_normal(4)})
-check_layer(relu_forward, relu_backward, {"x": rng_check.standard_normal((6, 5))});
+affine_check = check_layer(affine_forward, affine_backward,
+                           {"x": rng_check.standard_normal((6, 5)),
+                            "w": rng_check.standard_normal((5, 4)),
+                            "b": rng_check.standard_normal(4)})
+relu_check = check_layer(relu_forward, relu_backward, {"x": rng_check.standard_normal((6, 5))})
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Perceptrons: AND, NAND and OR by hand
@@ -406,8 +408,8 @@ g = np.linspace(-0.3, 1.3, 2)
 for (name, (w, b_g)), style in zip([("NAND", GATES["NAND"]), ("OR", GATES["OR"])], ["-", "--"],
                                    strict=True):
     ax_in.plot(g, -(w[0] * g + b_g) / w[1], style, color=hp.GRADIENT, lw=2, label=f"{name} line")
-ax_in.fill_between(g, -(g - 0.4), -(g - 1.4), color="#FFBC79", alpha=0.5, label="both fire")
-ax_in.legend(loc="upper right", fontsize=8, frameon=True)
+ax_in.fill_between(g, 0.4 - g, 1.4 - g, color="#FFBC79", alpha=0.5, zorder=0, label="both fire")
+ax_in.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
 H_points = np.array([[1, 0], [1, 1], [0, 1]])                     # where the 4 inputs land
 draw_gate(ax_h, [0, 1, 0], *GATES["AND"], "hidden space: AND separates", points=H_points)
 for h, lab, ha in zip(H_points, ["from (0,0)", "from (1,0) and (0,1)", "from (1,1)"],
@@ -509,11 +511,11 @@ for name, value in params_check.items():
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training: plain gradient descent
 #
-# Full batch, learning rate 1, 1000 steps; every 20 steps the loop stores a `snapshot`
+# Full batch, learning rate 1, 1000 steps; every 25 steps the loop stores a `snapshot`
 # (parameters, gradient norms and loss) for the explorer below.
 
 # %% slideshow={"slide_type": "fragment"}
-STEPS, LR, EVERY = 1000, 1.0, 20
+STEPS, LR, EVERY = 1000, 1.0, 25
 params = init_params()
 losses, snapshots = [], []
 t0 = time.perf_counter()
@@ -566,41 +568,38 @@ plt.show()
 # All regions are precomputed, so the slider only swaps images.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-explorer = training_explorer(snapshots, X_train, y_train, resolution=80, index=5)
+explorer = training_explorer(snapshots, X_train, y_train, resolution=80, index=4)
 explorer
 
 # %% slideshow={"slide_type": "subslide"}
-training_explorer_figure(snapshots, X_train, y_train, resolution=80, index=5)
+training_explorer_figure(snapshots, X_train, y_train, resolution=80, index=4)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Notice (static view at step 100, 82% accuracy) that the regions already curl with the arms
-# but the outer ends are still misassigned; that $\lVert dW_2\rVert$ starts about 40 times
+# but the outer ends are still misassigned; that $\lVert dW_2\rVert$ starts roughly 50 times
 # larger than $\lVert dW_1\rVert$ (with a small $W_2$, little gradient gets through to the first
 # layer); and that each spike of the loss comes with a jump of both gradient norms: a learning
 # rate of 1 is near the edge of stability.
 
 # %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
-from helpers.widgets.training_snapshots import (decision_grid, explorer_data,  # noqa: E402
-                                               explorer_frame)
+from helpers.widgets.training_snapshots import decision_grid, explorer_frame  # noqa: E402
 
 t0 = time.perf_counter()
 for _ in range(20):
-    explorer_frame(explorer.explorer.data, 7)
+    explorer_frame(explorer.explorer.data, 7)       # all a slider move computes
 frame_ms = (time.perf_counter() - t0) / 20 * 1e3
 t0 = time.perf_counter()
 for _ in range(5):
     decision_grid(snapshots[-1]["params"], (-1.2, 1.2, -1.2, 1.2), 80)
 grid_ms = (time.perf_counter() - t0) / 5 * 1e3
-t0 = time.perf_counter()
-explorer_data(snapshots, X_train, y_train, resolution=80)
-pre_ms = (time.perf_counter() - t0) * 1e3
 redraws = []
 for k in range(0, len(snapshots), 10):
     explorer.explorer.show(k)
     redraws.append(explorer.explorer.figure_image.last_render_ms)
+explorer.explorer.show(4)                            # back to the default view
 print(f"per slider move: explorer_frame {frame_ms:.3f} ms + redraw {np.median(redraws):.0f} ms "
-      f"(median);  decision_grid for one snapshot (80×80) {grid_ms:.1f} ms;  "
-      f"precompute all {len(snapshots)} snapshots {pre_ms:.0f} ms  (machine-dependent)")
+      f"(median)\nbuilding the widget: decision_grid (80×80) {grid_ms:.1f} ms, once for each of "
+      f"the {len(snapshots)} snapshots  (machine-dependent)")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Loops vs vectorized: same numbers, much faster

@@ -118,9 +118,23 @@ def test_explorer_rejects_bad_input():
         explorer_data(_snapshots(1), X[:, :1], y)
     with pytest.raises(ValueError, match="explorer_data: y"):
         explorer_data(_snapshots(1), X, y.astype(float))
+    with pytest.raises(ValueError, match="explorer_data: resolution"):
+        explorer_data(_snapshots(1), X, y, resolution=1)
+    with pytest.raises(ValueError, match="explorer_data: only"):
+        explorer_data(_snapshots(2), X, y, only=2)
     data = explorer_data(_snapshots(2), X, y, resolution=5)
     with pytest.raises(ValueError, match="explorer_frame: k"):
         explorer_frame(data, 2)
+
+
+def test_explorer_data_only_one_snapshot():
+    X, y = _data()
+    full = explorer_data(_snapshots(3), X, y, resolution=6)
+    one = explorer_data(_snapshots(3), X, y, resolution=6, only=-1)
+    np.testing.assert_array_equal(one["grids"][2], full["grids"][2])
+    assert one["accuracy"][2] == full["accuracy"][2]
+    assert np.isnan(one["accuracy"][0]) and (one["grids"][0] == -1).all()
+    np.testing.assert_array_equal(one["loss"], full["loss"])
 
 
 def test_frame_lookup_is_fast():

@@ -144,13 +144,15 @@ def data_extent(X, margin: float = 0.15) -> tuple[float, float, float, float]:
     return (float(lo[0] - pad), float(hi[0] + pad), float(lo[1] - pad), float(hi[1] + pad))
 
 
-def explorer_data(snapshots, X, y, resolution: int = 100) -> dict:
+def explorer_data(snapshots, X, y, resolution: int = 100, only: int | None = None) -> dict:
     """Everything the explorer draws, precomputed for every snapshot.
 
     Args:
         snapshots: list of dicts made by :func:`snapshot` (at least one), in step order.
         X: inputs (N, 2). y: integer labels (N,).
         resolution: grid points per side of the decision-boundary image.
+        only: if given, the grid and accuracy are computed for this snapshot index alone
+            (the others hold -1 and nan); the static figure needs no more.
 
     Returns:
         dict with ``steps`` (K,), ``loss`` (K,), ``grad_norms`` {"W1": (K,), "W2": (K,)},
@@ -164,22 +166,30 @@ def explorer_data(snapshots, X, y, resolution: int = 100) -> dict:
                          f"{len(snapshots) if hasattr(snapshots, '__len__') else '?'}")
     from helpers.layers import affine_forward, relu_forward
 
+    if not isinstance(resolution, (int, np.integer)) or resolution < 2:
+        raise ValueError(f"explorer_data: resolution expects an int ≥ 2, got {resolution!r}")
+    K = len(snapshots)
+    if only is not None and (not isinstance(only, (int, np.integer)) or not -K <= only < K):
+        raise ValueError(f"explorer_data: only expects None or an index into {K} snapshots, "
+                         f"got {only!r}")
     extent = data_extent(X)
-    grids, acc = [], []
-    for s in snapshots:
-        p = s["params"]
-        grids.append(decision_grid(p, extent, resolution))
+    wanted = range(K) if only is None else [range(K)[only]]
+    grids = np.full((K, resolution, resolution), -1, dtype=np.int64)
+    acc = np.full(K, np.nan)
+    for k in wanted:
+        p = snapshots[k]["params"]
+        grids[k] = decision_grid(p, extent, resolution)
         h, _ = relu_forward(affine_forward(X, p["W1"], p["b1"])[0])
         scores, _ = affine_forward(h, p["W2"], p["b2"])
-        acc.append(float(np.mean(scores.argmax(axis=1) == y)))
+        acc[k] = np.mean(scores.argmax(axis=1) == y)
     n_classes = int(snapshots[0]["params"]["W2"].shape[1])
     return {
         "steps": np.array([s["step"] for s in snapshots]),
         "loss": np.array([s["loss"] for s in snapshots]),
         "grad_norms": {k: np.array([s["grad_norms"][k] for s in snapshots])
                        for k in ("W1", "W2")},
-        "accuracy": np.array(acc),
-        "grids": np.stack(grids),
+        "accuracy": acc,
+        "grids": grids,
         "extent": extent,
         "n_classes": n_classes,
     }
@@ -343,8 +353,8 @@ def training_explorer_figure(snapshots, X, y, resolution: int = 100, index: int 
                              figsize=(9.0, 4.2)) -> Figure:
     """The static figure of the explorer at snapshot ``index`` (default: the last one)."""
     X_, y_ = _check_data("training_explorer_figure", X, y)
-    data = explorer_data(snapshots, X_, y_, resolution)
+    data = explorer_data(snapshots, X_, y_, resolution, only=index)
     fig = Figure(figsize=figsize)
     drawing = _ExplorerDrawing(fig, data, X_, y_)
-    drawing.show(range(len(data["steps"]))[index])
+    drawing.show(index)
     return fig
