@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 import ipywidgets as W
 import numpy as np
+from matplotlib import rc_context
+from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
+from matplotlib.patches import Rectangle
 
 from helpers.plotting import GRADIENT, HIGHLIGHT, NEUTRAL, PALETTE
 from helpers.widgets._figure import FigureImage
@@ -206,6 +209,9 @@ class _Panel:
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(xlabel, fontsize=9)
         ax.grid(False)
+        # cell borders: one LineCollection (cheaper to redraw than minor-tick grid lines)
+        self.cells = ax.add_collection(LineCollection([], colors=NEUTRAL, linewidths=0.5,
+                                                      alpha=0.6))
         ax.tick_params(which="both", length=0, labelsize=7)
         self.frame = None
 
@@ -221,17 +227,16 @@ class _Panel:
         ax.set_yticks(ticks)
         ax.set_xticklabels([str(t - offset) for t in ticks])
         ax.set_yticklabels([str(t - offset) for t in ticks])
-        ax.set_xticks(np.arange(-0.5, n, 1), minor=True)
-        ax.set_yticks(np.arange(-0.5, n, 1), minor=True)
-        ax.grid(True, which="minor", color=NEUTRAL, linewidth=0.5, alpha=0.6)
-        ax.grid(False, which="major")
+        edges = np.arange(-0.5, n, 1)
+        self.cells.set_segments([[(e, -0.5), (e, n - 0.5)] for e in edges]
+                                + [[(-0.5, e), (n - 0.5, e)] for e in edges])
         size = 7 if n <= 9 else 5.5
         items = list(labels.items())
         for k, t in enumerate(self.labels):
             if k < len(items):
                 (r, c), s = items[k]
                 t.set_position((c, r))
-                t.set_text(s)
+                t.set_text(s if n <= 9 else s.lstrip("wx"))  # big grids: the indices only
                 t.set_fontsize(size)
                 t.set_visible(True)
             else:
@@ -240,7 +245,6 @@ class _Panel:
             self.frame.remove()
             self.frame = None
         if offset:
-            from matplotlib.patches import Rectangle
             m = n - 2 * offset
             self.frame = ax.add_patch(Rectangle((offset - 0.5, offset - 0.5), m, m, fill=False,
                                                 edgecolor=NEUTRAL, linewidth=1.5))
@@ -278,6 +282,12 @@ class _View:
         self.suptitle = fig.suptitle("", fontsize=11)
         self.formula = fig.text(0.5, 0.02, "", ha="center", fontsize=9, color=GRADIENT)
         fig.subplots_adjust(left=0.05, right=0.99, top=0.82, bottom=0.2, wspace=0.3)
+
+    def refresh(self) -> None:
+        """Render to the image widget. The layout is fixed, so the course style's
+        ``savefig.bbox = "tight"`` (which draws the figure twice) is switched off here."""
+        with rc_context({"savefig.bbox": "standard"}):
+            self.canvas.refresh()
 
     def update(self, rf: ReceptiveField) -> None:
         xcodes, kcodes, ocodes = grid_codes(rf)
@@ -352,7 +362,7 @@ def receptive_field(size: int = 7, kernel: int = 3, stride: int = 1, pad: int = 
             rf = receptive_field_links(n, k, s_stride.value, s_pad.value,
                                        **{mode.value: pick})
             view.update(rf)
-            view.canvas.refresh()
+            view.refresh()
             status.value = (f"<small>output {out}×{out}; "
                             f"redraw {view.canvas.last_render_ms:.0f} ms</small>")
         finally:
