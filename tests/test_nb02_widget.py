@@ -17,6 +17,7 @@ from helpers.widgets.activation_explorer import (
     activation_and_derivative,
     activation_explorer,
     activation_explorer_figure,
+    benchmark_activation_explorer,
     explore_activation,
 )
 
@@ -121,7 +122,7 @@ def test_static_figure_has_titled_labelled_axes():
 
 
 def test_widget_updates_in_place():
-    box, view, (choose, z_slider, k_slider), _ = _build()
+    box, view, artists, (choose, z_slider, k_slider) = _build()
     assert isinstance(activation_explorer(), W.VBox)
     first = view.image.value
     lines_before = list(view.fig.axes[2].lines)
@@ -130,4 +131,10 @@ def test_widget_updates_in_place():
     choose.value = "relu"
     k_slider.value = 12
     assert list(view.fig.axes[2].lines) == lines_before  # same artists, new data
-    assert len(view.fig.axes[2].lines[1].get_xdata()) == 12
+    assert len(artists.line_chain.get_xdata()) == 12
+
+
+def test_benchmark_reports_times():
+    times = benchmark_activation_explorer(repeats=2)
+    assert set(times) == {"pure_ms", "redraw_ms", "switch_ms"}
+    assert all(t > 0 for t in times.values())
