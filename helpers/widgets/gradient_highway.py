@@ -1,0 +1,239 @@
+"""Gradient norm through time for a plain RNN, an LSTM and a GRU (notebook 07).
+
+The pure function :func:`gradient_norms_through_time` runs each cell forward for ``T`` steps
+with the reference step layers of :mod:`helpers.layers`, puts a loss ``L = v · h_T`` on the
+last hidden state (``v`` a fixed unit vector, so ``‖∂L/∂h_T‖ = 1``) and walks the step
+backwards, recording ``‖∂L/∂h_t‖`` for every ``t = T, …, 0`` (and ``‖∂L/∂c_t‖`` for the LSTM).
+
+One slider, the *keep bias* β, sets how much each gated cell keeps of its past: the LSTM's
+forget-gate bias is ``b_f = β`` (``f = σ(β + …)``, near 1 for large β) and the GRU's update-gate
+bias is ``b_z = −β`` (``1 − z = σ(β + …)``, near 1 for large β). The plain RNN has no gate.
+
+:func:`gradient_highway_explorer` is the interactive widget; :func:`gradient_highway_figure`
+returns the static figure of its default state.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+
+from helpers import layers as L
+from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, PALETTE
+from helpers.widgets._figure import FigureImage
+
+__all__ = ["gradient_norms_through_time", "gradient_highway_explorer", "gradient_highway_figure"]
+
+DEFAULTS = {"T": 60, "keep_bias": 2.0, "weight_scale": 1.0}
+SLIDER_LIMITS = {"T": (5, 80), "keep_bias": (-3.0, 6.0), "weight_scale": (0.25, 3.0)}
+SIZES = {"N": 1, "D": 4, "H": 16}
+
+LINES = {  # key → (label, colour, line style)
+    "rnn": ("RNN  ‖∂L/∂h_t‖", NEUTRAL, "-"),
+    "lstm_h": ("LSTM ‖∂L/∂h_t‖", FORWARD, "-"),
+    "lstm_c": ("LSTM ‖∂L/∂c_t‖", PALETTE[4], "--"),
+    "gru": ("GRU  ‖∂L/∂h_t‖", GRADIENT, "-"),
+}
+
+
+def _positive(values: np.ndarray) -> np.ndarray:
+    """Norms for a log axis: an exact 0 (‖∂L/∂c_T‖, or an underflow) becomes a gap (nan)."""
+    return np.where(values > 0, values, np.nan)
+
+
+def _norm(a: np.ndarray) -> float:
+    """Euclidean norm of all entries (a few times faster than np.linalg.norm on tiny arrays)."""
+    return float(np.sqrt(np.sum(a * a)))
+
+
+def _check_args(T, keep_bias, weight_scale, seed) -> None:
+    fname = "gradient_norms_through_time"
+    if isinstance(T, bool) or not isinstance(T, (int, np.integer)):
+        raise TypeError(f"{fname}: T expects an int, got {type(T).__name__}")
+    if T < 1:
+        raise ValueError(f"{fname}: T expects at least 1 time step, got {T}")
+    for name, value in (("keep_bias", keep_bias), ("weight_scale", weight_scale)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{fname}: {name} expects a number, got {type(value).__name__}")
+        if not np.isfinite(value):
+            raise ValueError(f"{fname}: {name} expects a finite number, got {value}")
+    if weight_scale <= 0:
+        raise ValueError(f"{fname}: weight_scale expects a positive number, got {weight_scale}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"{fname}: seed expects an int, got {type(seed).__name__}")
+
+
+def _weights(rng, gates: int, D: int, H: int, weight_scale: float):
+    """Wx (D, gates·H) with variance 1/D, Wh (H, gates·H) with variance weight_scale²/H."""
+    Wx = rng.standard_normal((D, gates * H)) / np.sqrt(D)
+    Wh = rng.standard_normal((H, gates * H)) * weight_scale / np.sqrt(H)
+    return Wx, Wh
+
+
+def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAULTS["keep_bias"],
+                                weight_scale: float = DEFAULTS["weight_scale"],
+                                seed: int = 0) -> dict:
+    """‖∂L/∂h_t‖ for t = 0 … T in an RNN, an LSTM and a GRU fed the same inputs.
+
+    Args:
+        T: number of time steps (int ≥ 1).
+        keep_bias: β; LSTM forget-gate bias b_f = β, GRU update-gate bias b_z = −β.
+        weight_scale: recurrent weights Wh are drawn with standard deviation weight_scale/√H.
+        seed: seed of the inputs x (N, T, D), the weights and the unit vector v (N, H).
+
+    Returns:
+        dict of float arrays, each of shape (T + 1,) and indexed by t = 0 … T:
+        ``"t"`` the time steps, ``"rnn"``, ``"lstm_h"``, ``"gru"`` the norms ‖∂L/∂h_t‖ and
+        ``"lstm_c"`` the LSTM's ‖∂L/∂c_t‖ (0 at t = T: the loss reads h_T only).
+    """
+    _check_args(T, keep_bias, weight_scale, seed)
+    N, D, H = SIZES["N"], SIZES["D"], SIZES["H"]
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((N, T, D))
+    v = rng.standard_normal((N, H))
+    v /= np.linalg.norm(v)
+    h0 = np.zeros((N, H))
+    out = {"t": np.arange(T + 1, dtype=np.float64)}
+
+    # plain RNN: h_t = tanh(x_t Wx + h_{t-1} Wh + b)
+    Wx, Wh = _weights(rng, 1, D, H, weight_scale)
+    b = np.zeros(H)
+    h, caches = h0, []
+    for t in range(T):
+        h, cache = L.rnn_step_forward(x[:, t], h, Wx, Wh, b)
+        caches.append(cache)
+    norms = np.empty(T + 1)
+    dh = v.copy()
+    norms[T] = _norm(dh)
+    for t in reversed(range(T)):
+        dh = L.rnn_step_backward(dh, caches[t])[1]
+        norms[t] = _norm(dh)
+    out["rnn"] = norms
+
+    # LSTM: blocks i, f, o, g; the forget block of the bias is β
+    Wx, Wh = _weights(rng, 4, D, H, weight_scale)
+    b = np.zeros(4 * H)
+    b[H:2 * H] = keep_bias
+    h, c, caches = h0, np.zeros((N, H)), []
+    for t in range(T):
+        h, c, cache = L.lstm_step_forward(x[:, t], h, c, Wx, Wh, b)
+        caches.append(cache)
+    norms_h, norms_c = np.empty(T + 1), np.empty(T + 1)
+    dh, dc = v.copy(), np.zeros((N, H))
+    norms_h[T], norms_c[T] = _norm(dh), 0.0
+    for t in reversed(range(T)):
+        _, dh, dc, _, _, _ = L.lstm_step_backward(dh, dc, caches[t])
+        norms_h[t], norms_c[t] = _norm(dh), _norm(dc)
+    out["lstm_h"], out["lstm_c"] = norms_h, norms_c
+
+    # GRU: blocks z, r, n; the update block of the bias is −β (keep 1 − z = σ(β + …))
+    Wx, Wh = _weights(rng, 3, D, H, weight_scale)
+    b = np.zeros(3 * H)
+    b[:H] = -keep_bias
+    h, caches = h0, []
+    for t in range(T):
+        h, cache = L.gru_step_forward(x[:, t], h, Wx, Wh, b)
+        caches.append(cache)
+    norms = np.empty(T + 1)
+    dh = v.copy()
+    norms[T] = _norm(dh)
+    for t in reversed(range(T)):
+        dh = L.gru_step_backward(dh, caches[t])[1]
+        norms[t] = _norm(dh)
+    out["gru"] = norms
+    return out
+
+
+def _title(T, keep_bias, weight_scale) -> str:
+    return (f"Gradient reaching step t from a loss on h_T  (T = {T}, keep bias β = {keep_bias:.1f},"
+            f" weight scale = {weight_scale:.2f})")
+
+
+def _label(key: str, data: dict) -> str:
+    """Legend entry: the curve's name and its value at t = 0, the far end of the sequence."""
+    return f"{LINES[key][0]}   at t = 0: {data[key][0]:.0e}"
+
+
+def _draw(fig: Figure, data: dict, T, keep_bias, weight_scale) -> dict:
+    """Create the axes and artists once; returns the handles :func:`_update` changes."""
+    ax = fig.add_subplot(1, 1, 1)
+    lines = {}
+    for key, (_, colour, style) in LINES.items():
+        (lines[key],) = ax.semilogy(data["t"], _positive(data[key]), style,
+                                    color=colour, lw=2, label=_label(key, data))
+    ax.set_xlabel("time step t (the loss sits at t = T, on the right)")
+    ax.set_ylabel("gradient norm (log scale)")
+    title = ax.set_title(_title(T, keep_bias, weight_scale), fontsize=10)
+    legend = ax.legend(loc="lower right", fontsize=9)
+    handles = {"ax": ax, "lines": lines, "title": title, "legend_texts": legend.get_texts()}
+    _rescale(handles, data)
+    fig.tight_layout()
+    return handles
+
+
+def _rescale(handles: dict, data: dict) -> None:
+    values = np.concatenate([data[k][data[k] > 0] for k in LINES])
+    lo = float(values.min()) if values.size else 1e-3
+    hi = float(values.max()) if values.size else 1.0
+    handles["ax"].set_ylim(lo / 5, hi * 20)
+    handles["ax"].set_xlim(0, max(float(data["t"][-1]), 1.0))
+
+
+def _update(handles: dict, data: dict, T, keep_bias, weight_scale) -> None:
+    for key, line in handles["lines"].items():
+        line.set_data(data["t"], _positive(data[key]))
+    handles["title"].set_text(_title(T, keep_bias, weight_scale))
+    for key, text in zip(LINES, handles["legend_texts"], strict=True):
+        text.set_text(_label(key, data))
+    _rescale(handles, data)
+
+
+def _refresh(image: FigureImage) -> None:
+    """Render once: the layout is fixed by tight_layout at creation, so skip the second draw
+    that the course style's ``savefig.bbox = "tight"`` would cost on every slider move."""
+    with mpl.rc_context({"savefig.bbox": "standard"}):
+        image.refresh()
+
+
+def gradient_highway_figure(T: int = DEFAULTS["T"], keep_bias: float = DEFAULTS["keep_bias"],
+                            weight_scale: float = DEFAULTS["weight_scale"], seed: int = 0):
+    """The static figure of one state of the widget (default: its opening state)."""
+    data = gradient_norms_through_time(T, keep_bias, weight_scale, seed)
+    fig = Figure(figsize=(8.0, 4.5), dpi=100)
+    _draw(fig, data, T, keep_bias, weight_scale)
+    return fig
+
+
+def gradient_highway_explorer(seed: int = 0):
+    """Sliders for T, the keep bias β and the recurrent weight scale; one log-scale plot.
+
+    Returns an ``ipywidgets.VBox``; its ``.figure_image`` attribute is the
+    :class:`~helpers.widgets._figure.FigureImage` (its ``last_render_ms`` is the last redraw).
+    """
+    lo_T, hi_T = SLIDER_LIMITS["T"]
+    s_T = W.IntSlider(value=DEFAULTS["T"], min=lo_T, max=hi_T, step=5, description="T",
+                      continuous_update=False)
+    s_bias = W.FloatSlider(value=DEFAULTS["keep_bias"], min=SLIDER_LIMITS["keep_bias"][0],
+                           max=SLIDER_LIMITS["keep_bias"][1], step=0.5, description="keep bias β",
+                           style={"description_width": "initial"}, continuous_update=False)
+    s_scale = W.FloatSlider(value=DEFAULTS["weight_scale"], min=SLIDER_LIMITS["weight_scale"][0],
+                            max=SLIDER_LIMITS["weight_scale"][1], step=0.25,
+                            description="weight scale", style={"description_width": "initial"},
+                            continuous_update=False)
+    image = FigureImage(figsize=(8.0, 4.5), dpi=90)
+    data = gradient_norms_through_time(s_T.value, s_bias.value, s_scale.value, seed)
+    handles = _draw(image.fig, data, s_T.value, s_bias.value, s_scale.value)
+    _refresh(image)
+
+    def on_change(_change=None):
+        args = (s_T.value, s_bias.value, s_scale.value)
+        _update(handles, gradient_norms_through_time(*args, seed=seed), *args)
+        _refresh(image)
+
+    for slider in (s_T, s_bias, s_scale):
+        slider.observe(on_change, names="value")
+    box = W.VBox([W.HBox([s_T, s_bias, s_scale]), image.image])
+    box.figure_image = image
+    return box

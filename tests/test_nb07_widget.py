@@ -1,0 +1,107 @@
+"""Notebook 07's widget: the pure function behind the RNN/LSTM/GRU gradient-norm plot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from helpers.widgets.gradient_highway import (
+    DEFAULTS,
+    gradient_highway_explorer,
+    gradient_highway_figure,
+    gradient_norms_through_time,
+)
+
+KEYS = ("rnn", "lstm_h", "lstm_c", "gru")
+
+
+@pytest.mark.parametrize("T", [1, 7, 60])
+def test_shapes_and_boundary_values(T):
+    out = gradient_norms_through_time(T=T)
+    assert set(out) == {"t", *KEYS}
+    assert np.array_equal(out["t"], np.arange(T + 1))
+    for key in KEYS:
+        assert out[key].shape == (T + 1,)
+        assert np.all(np.isfinite(out[key])) and np.all(out[key] >= 0)
+    for key in ("rnn", "lstm_h", "gru"):          # L = v·h_T with a unit v
+        assert out[key][T] == pytest.approx(1.0, rel=1e-12)
+    assert out["lstm_c"][T] == 0.0                  # the loss reads h_T only
+
+
+def test_deterministic_and_seeded():
+    a = gradient_norms_through_time(T=20, seed=3)
+    b = gradient_norms_through_time(T=20, seed=3)
+    c = gradient_norms_through_time(T=20, seed=4)
+    for key in KEYS:
+        assert np.array_equal(a[key], b[key])
+    assert not np.allclose(a["rnn"], c["rnn"])
+
+
+def test_keep_bias_moves_only_the_gated_cells():
+    low = gradient_norms_through_time(T=40, keep_bias=-2.0)
+    high = gradient_norms_through_time(T=40, keep_bias=4.0)
+    assert np.array_equal(low["rnn"], high["rnn"])      # the RNN has no gate
+    for key in ("lstm_h", "lstm_c", "gru"):
+        assert high[key][0] > 1e3 * low[key][0]
+
+
+def test_default_state_shows_the_highway():
+    out = gradient_norms_through_time()
+    assert out["rnn"][0] < 1e-6                          # the plain RNN's gradient has vanished
+    assert out["lstm_c"][0] > 1e-2                       # the cell line still carries it
+    assert out["gru"][0] > 1e3 * out["rnn"][0]
+
+
+def test_one_step_matches_the_rnn_formula():
+    """T = 1: ‖∂L/∂h_0‖ = ‖(v ⊙ (1 − h_1²))·Whᵀ‖ for the same draws the function makes."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, 1, 4))
+    v = rng.standard_normal((1, 16))
+    v /= np.linalg.norm(v)
+    Wx = rng.standard_normal((4, 16)) / 2.0
+    Wh = rng.standard_normal((16, 16)) * 1.5 / 4.0
+    h1 = np.tanh(x[:, 0] @ Wx)                           # h_0 = 0, b = 0
+    expected = np.linalg.norm((v * (1 - h1**2)) @ Wh.T)
+    out = gradient_norms_through_time(T=1, weight_scale=1.5, seed=0)
+    assert out["rnn"][0] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"T": 0}, ValueError),
+    ({"T": 2.5}, TypeError),
+    ({"T": True}, TypeError),
+    ({"keep_bias": float("nan")}, ValueError),
+    ({"keep_bias": "1"}, TypeError),
+    ({"weight_scale": 0.0}, ValueError),
+    ({"seed": 1.0}, TypeError),
+])
+def test_bad_input_names_function_and_argument(kwargs, error):
+    with pytest.raises(error, match="gradient_norms_through_time: " + next(iter(kwargs))):
+        gradient_norms_through_time(**kwargs)
+
+
+def test_static_figure_is_titled_and_labelled():
+    fig = gradient_highway_figure()
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    assert f"T = {DEFAULTS['T']}" in ax.get_title()
+    assert ax.get_xlabel() and ax.get_ylabel()
+    assert ax.get_yscale() == "log"
+    assert len(ax.get_lines()) == 4
+
+
+def test_widget_updates_its_figure_in_place():
+    box = gradient_highway_explorer()
+    image = box.figure_image
+    (ax,) = image.fig.axes
+    lines_before = list(ax.get_lines())
+    png_before = image.image.value
+    sliders = box.children[0].children
+    sliders[0].value = 20                                  # T
+    assert "T = 20" in ax.get_title()
+    assert list(ax.get_lines()) == lines_before            # same artists, new data
+    assert len(lines_before[0].get_xdata()) == 21
+    assert image.image.value != png_before
+    sliders[1].value = -1.0                                # keep bias
+    assert "β = -1.0" in ax.get_title()
