@@ -109,7 +109,7 @@ def lstm_forward(x, h0, Wx, Wh, b):
 
     Returns:
         h: every hidden state, shape (N, T, H).
-        cache: (x, h0, Wh, Wx, ifog, c, tanh_c, h); ifog (N, T, 4H), c and tanh_c (N, T, H).
+        cache: (x, h0, Wx, Wh, ifog, c, tanh_c, h); ifog (N, T, 4H), c and tanh_c (N, T, H).
     """
     x, h0, Wx, Wh, b = v.recurrent_args("lstm_forward", x, h0, Wx, Wh, b, gates=4,
                                         sequence=True, h_name="h0", gate_names=GATES)
