@@ -55,7 +55,15 @@ def test_known_jacobians():
     assert not jacobian_data("softmax", X)["is_diagonal"]
 
 
-def test_softmax_rows_sum_to_zero():
+def test_relu_kink_is_flagged():
+    d = jacobian_data("relu", [0.0, 1.0, -1.0, 2.0])
+    assert d["at_kink"] and d["J"][0, 0] == 0 and d["J_numerical"][0, 0] == pytest.approx(0.5)
+    assert not jacobian_data("relu", X)["at_kink"]
+    fig = jacobian_explorer_figure("relu", [0.0, 1.0, -1.0, 2.0])
+    assert any("kink" in t.get_text() for t in fig.texts)
+
+
+def test_softmax_columns_sum_to_zero():
     # the outputs always sum to one, so moving any input changes that sum by nothing
     J = jacobian_data("softmax", X)["J"]
     np.testing.assert_allclose(J.sum(axis=0), 0, atol=1e-15)

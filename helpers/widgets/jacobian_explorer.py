@@ -135,6 +135,7 @@ def jacobian_data(op: str = "tanh", x=DEFAULT_X) -> dict:
             ``row_labels`` (m,), ``col_labels`` (k,): names of outputs and variables;
             ``vlim``: symmetric colour limit for the heat-map;
             ``is_diagonal``: whether every off-diagonal entry is zero;
+            ``at_kink``: ReLU with an input exactly 0 (where the numerical estimate is 0.5);
             ``title``: a one-line description.
     """
     if op not in JACOBIAN_OPS:
@@ -161,6 +162,7 @@ def jacobian_data(op: str = "tanh", x=DEFAULT_X) -> dict:
         "col_labels": col_labels,
         "vlim": max(JACOBIAN_OPS[op][1], float(np.abs(J).max())),
         "is_diagonal": J.shape[0] == J.shape[1] and not np.any(off),
+        "at_kink": op == "relu" and bool(np.any(x == 0)),
         "title": f"Jacobian of {name}: shape {J.shape[0]} × {J.shape[1]}",
     }
 
@@ -214,8 +216,10 @@ class _JacobianPlot:
         shape = "diagonal" if data["is_diagonal"] else "not diagonal"
         self.ax.set_title(f"{data['title']} ({shape})", fontsize=11)
         xs = ", ".join(f"{v:.1f}" for v in x)
-        self.note.set_text(f"x = ({xs})    numerical vs analytic: "
-                           f"max relative error {data['rel_error']:.0e}")
+        check = f"numerical vs analytic: max relative error {data['rel_error']:.0e}"
+        if data["at_kink"]:
+            check = "ReLU at its kink x = 0: numerical 0.5, convention 0"
+        self.note.set_text(f"x = ({xs})    {check}")
 
 
 def jacobian_explorer_figure(op: str = "tanh", x=DEFAULT_X) -> Figure:
