@@ -377,7 +377,7 @@ print(verdict("loops vs helpers conv2d_naive (out, dx, dw, db)",
 #
 # 1. **dilate** $\delta$: insert $S - 1$ zeros between neighbouring entries;
 # 2. **pad** it with $K - 1$ zeros on every side and slide the **flipped** kernel over it (the
-#    full convolution)
+#    full convolution);
 # 3. if the last window stopped short of the padded input (floor division), append zero rows;
 # 4. **crop** $P$ from every side: padding is a constant, it receives no gradient.
 
@@ -492,10 +492,15 @@ print(verdict("\nim2col vs loops (out, dx, dw, db)",
                                                for g, h in zip(grads_c, grads_a, strict=True)]),
               1e-12))
 out_r, cache_r = conv2d_forward(xs, ws, bs, **opts)
+grads_r = conv2d_backward(dout_s, cache_r)
 print(verdict("im2col vs helpers conv2d (out, dx, dw, db)",
-              max([rel_error(out_c, out_r)] + [rel_error(g, h) for g, h in
-                                               zip(grads_c, conv2d_backward(dout_s, cache_r),
-                                                   strict=True)]), 1e-12))
+              max([rel_error(out_c, out_r)] + [rel_error(g, h)
+                                               for g, h in zip(grads_c, grads_r, strict=True)]),
+              1e-12))
+print(verdict("helpers conv2d vs helpers conv2d_naive (out, dx, dw, db)",
+              max([rel_error(out_r, out_b)] + [rel_error(g, h)
+                                               for g, h in zip(grads_r, grads_b, strict=True)]),
+              1e-12))
 _ = check_layer(conv2d_im2col_forward, conv2d_im2col_backward, {"x": xs, "w": ws, "b": bs},
                 options=opts, h=1e-3, name="conv2d (im2col), stride 2, pad 1")
 
@@ -588,10 +593,10 @@ _ = check_layer(max_pool2d_forward, max_pool2d_backward,
 # ## Picture: receptive fields and gradient routing
 #
 # Every term of the convolution sum is a *link*: output $(i, j)$ used weight $(a, b)$ on input
-# $(iS - P + a,\, jS - P + b)$. Forward, an output reads its receptive field (수용 영역)
+# $(iS - P + a,\, jS - P + b)$. Forward, an output reads its receptive field (수용 영역);
 # backward, an input receives $\delta_{ij}\,w_{ab}$ along every link that touches it.
 #
-# - **pick an output (forward)**: the patch it read and the weight each pixel met (blue)
+# - **pick an output (forward)**: the patch it read and the weight each pixel met (blue);
 #   padding cells contribute $w\cdot 0$.
 # - **pick an input (backward)**: every output that sends it gradient, labelled with the weight
 #   on the link (orange), and the kernel entries involved. Its gradient is the sum shown below
