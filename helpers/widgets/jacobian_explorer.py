@@ -40,8 +40,8 @@ __all__ = ["jacobian_explorer", "jacobian_explorer_figure", "jacobian_data",
 
 N_IN = 4
 DEFAULT_X = np.array([-1.5, -0.3, 0.4, 2.0])
-# A fixed, readable weight matrix (one decimal) and bias for the affine ops.
-EXPLORER_W = np.round(np.random.default_rng(4).uniform(-1.0, 1.0, size=(3, N_IN)), 1)
+# A fixed, readable weight matrix (one decimal, no entry rounds to 0) and bias for the affine ops.
+EXPLORER_W = np.round(np.random.default_rng(2).uniform(-1.0, 1.0, size=(3, N_IN)), 1)
 EXPLORER_B = np.array([0.1, -0.2, 0.3])
 SLIDER_RANGE = 3.0
 
