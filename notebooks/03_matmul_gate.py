@@ -83,7 +83,8 @@ def verdict(name, err, tol=1e-7):
 #
 # A matrix product $D = XW$ with $X$ of shape $(N, D)$ and $W$ of shape $(D, M)$ is nothing but
 # $N\cdot D\cdot M$ such multiply gates followed by additions:
-# $D_{nj} = \sum_i X_{ni} W_{ij}$. Two things follow before any algebra:
+# $D_{nj} = \sum_i X_{ni} W_{ij}$. (As in cs231n, $D$ names both the output and the input
+# width; the code calls the output `D_out`.) Two things follow before any algebra:
 #
 # - $W_{ij}$ is used by **every row** $n$ of the batch, so it is forked $N$ times; a fork sums
 #   the gradients coming back, so $dW_{ij}$ will be a sum over $n$.
@@ -207,7 +208,8 @@ print(verdict("dX = dD @ W.T vs numerical", rel_error(dX, dX_num)))
 b = rng.standard_normal(M)
 dZ = rng.standard_normal((N, M))
 ones = np.ones((N, 1))
-print(verdict("broadcast X @ W + b vs X @ W + ones @ b", rel_error(X @ W + b, X @ W + ones @ b[None, :]), 1e-12))
+B = ones @ b[None, :]                             # the Repeat node: b copied into N rows
+print(verdict("broadcast X @ W + b vs X @ W + B", rel_error(X @ W + b, X @ W + B), 1e-12))
 
 db = dZ.sum(axis=0)                               # the Repeat node's backward: a sum
 db_matmul = (ones.T @ dZ)[0]                      # the matmul rule with X = ones
@@ -238,8 +240,10 @@ dS = rng.standard_normal((N, M))
 da = dS.sum(axis=1, keepdims=True)                # a was stretched along axis 1 → sum it away
 dc = dS.sum(axis=0, keepdims=True)                # c was stretched along axis 0
 print("S", (a_col + c_row).shape, "  da", da.shape, "  dc", dc.shape)
-print(verdict("da vs numerical", rel_error(da, numerical_gradient_array(lambda a_: a_ + c_row, a_col.copy(), dS))))
-print(verdict("dc vs numerical", rel_error(dc, numerical_gradient_array(lambda c_: a_col + c_, c_row.copy(), dS))))
+da_num = numerical_gradient_array(lambda a_: a_ + c_row, a_col.copy(), dS)
+dc_num = numerical_gradient_array(lambda c_: a_col + c_, c_row.copy(), dS)
+print(verdict("da = dS.sum(axis=1) vs numerical", rel_error(da, da_num)))
+print(verdict("dc = dS.sum(axis=0) vs numerical", rel_error(dc, dc_num)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Implementation: the affine layer and ReLU
@@ -275,8 +279,10 @@ mine = my_affine_backward(dout_, my_affine_forward(x_, w_, b_)[1])
 ref = affine_backward(dout_, affine_forward(x_, w_, b_)[1])
 for name, m, r in zip(["dx", "dw", "db"], mine, ref, strict=True):
     print(verdict(f"affine {name}: inline vs helpers.layers", rel_error(m, r), 1e-12))
+a_ = x_ @ w_
+dx_relu_ref = relu_backward(dout_, relu_forward(a_)[1])
 print(verdict("relu dx: inline vs helpers.layers",
-              rel_error(my_relu_backward(dout_, x_ @ w_), relu_backward(dout_, relu_forward(x_ @ w_)[1])), 1e-12))
+              rel_error(my_relu_backward(dout_, a_), dx_relu_ref), 1e-12))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Check: `check_layer` on the reference layers
@@ -319,8 +325,8 @@ XOR = np.array([0, 1, 1, 0])
 
 print("x1 x2 | " + " ".join(f"{g:>4}" for g in GATES) + " | XOR")
 for row, x in enumerate(INPUTS):
-    outs = " ".join(f"{perceptron(x[None, :], w, b_g)[0]:>4}" for w, b_g in GATES.values())
-    print(f" {x[0]:.0f}  {x[1]:.0f} | {outs} |   {XOR[row]}")
+    row_out = " ".join(f"{perceptron(x[None, :], w, b_g)[0]:>4}" for w, b_g in GATES.values())
+    print(f" {x[0]:.0f}  {x[1]:.0f} | {row_out} |   {XOR[row]}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### XOR is impossible for one perceptron
@@ -429,7 +435,7 @@ plt.show()
 #
 # Steps are not differentiable, so for learning we swap them for ReLU and a softmax. The
 # dataset: three interleaved spiral arms in the plane, generated here with a seeded generator.
-# No single line separates even two of them.
+# Straight boundaries cannot follow the arms, as a linear classifier will confirm below.
 
 # %% slideshow={"slide_type": "subslide"}
 def make_spirals(n_per_class=100, n_classes=3, twist=6.0, noise=0.2, seed=0):
@@ -537,6 +543,23 @@ print(f"accuracy: train {np.mean(predict(params, X_train) == y_train):.0%}, "
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 print(f"{STEPS} steps in {train_seconds:.1f} s (machine-dependent)")
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why the hidden layer matters
+#
+# Remove the hidden layer and the same loop trains a *linear* classifier, $S = XW + b$ with a
+# softmax: its three regions are bounded by straight lines, like the perceptrons above.
+
+# %% slideshow={"slide_type": "fragment"}
+W_lin, b_lin = np.zeros((2, 3)), np.zeros(3)
+for step in range(STEPS):
+    S_lin, cache_lin = affine_forward(X_train, W_lin, b_lin)
+    loss_lin, dS_lin = softmax_cross_entropy(S_lin, y_train)
+    _, dW_lin, db_lin = affine_backward(dS_lin, cache_lin)
+    W_lin -= LR * dW_lin
+    b_lin -= LR * db_lin
+acc_lin = np.mean(affine_forward(X_train, W_lin, b_lin)[0].argmax(axis=1) == y_train)
+print(f"linear classifier, {STEPS} steps: loss {loss_lin:.2f}, train accuracy {acc_lin:.0%}")
+
 # %% slideshow={"slide_type": "subslide"}
 fig, (ax_loss, ax_db) = plt.subplots(1, 2, figsize=(10, 4))
 ax_loss.plot(losses, color=hp.FORWARD)
@@ -547,7 +570,8 @@ gx, gy = np.meshgrid(np.linspace(*ext[:2], 150), np.linspace(*ext[2:], 150))
 regions = predict(params, np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
 ax_db.contourf(gx, gy, regions, levels=[-0.5, 0.5, 1.5, 2.5],
                colors=["#A2C8EC", "#FFBC79", "#CFCFCF"])
-for k, (colour, marker) in enumerate(zip([hp.FORWARD, hp.GRADIENT, hp.NEUTRAL], "os^", strict=True)):
+for k, (colour, marker) in enumerate(zip([hp.FORWARD, hp.GRADIENT, hp.NEUTRAL], "os^",
+                                            strict=True)):
     ax_db.scatter(*X_train[y_train == k].T, s=14, c=colour, marker=marker, edgecolors="white",
                   linewidths=0.4, label=f"class {k}")
 ax_db.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal", title="Decision regions after training")
