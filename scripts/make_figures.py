@@ -25,13 +25,16 @@ def run(path: Path, outdir: Path) -> list[Path]:
     return list(module.main(outdir))
 
 
-def main() -> int:
-    FIGURES.mkdir(exist_ok=True)
+def main(argv: list[str]) -> int:
+    """``make_figures.py [OUTDIR]`` (default figures/); OUTDIR lets tests write elsewhere."""
+    outdir = Path(argv[0]).resolve() if argv else FIGURES
+    outdir.mkdir(parents=True, exist_ok=True)
     for path in figure_modules():
-        for fig in run(path, FIGURES):
-            print(f"{path.stem}: wrote {fig.relative_to(ROOT)}")
+        for fig in run(path, outdir):
+            shown = fig.relative_to(ROOT) if fig.is_relative_to(ROOT) else fig.name
+            print(f"{path.stem}: wrote {shown}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
