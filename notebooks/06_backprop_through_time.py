@@ -60,6 +60,7 @@
 #   **truncated BPTT (잘린 BPTT)**: backpropagate through a bounded number of steps only.
 
 # %% slideshow={"slide_type": "skip"}
+# %matplotlib inline
 import time
 
 import matplotlib.pyplot as plt
@@ -436,19 +437,15 @@ seq_check = check_layer(rnn_forward, rnn_backward, seq_inputs)
 # same gradient check.
 
 # %% slideshow={"slide_type": "fragment"}
-if hasattr(layers, "rnn_forward"):
-    dh_up = rng.standard_normal((N, T, H))
-    mine = rnn_backward(dh_up, rnn_forward(**seq_inputs)[1])
-    ref = layers.rnn_backward(dh_up, layers.rnn_forward(**seq_inputs)[1])
-    print(verdict("forward h: inline vs helpers.layers.rnn_forward",
-                  rel_error(rnn_forward(**seq_inputs)[0], layers.rnn_forward(**seq_inputs)[0]),
-                  1e-12))
-    for name, a, r in zip(["dx", "dh0", "dWx", "dWh", "db"], mine, ref, strict=True):
-        print(verdict(f"{name}: inline vs reference", rel_error(a, r), 1e-12))
-    check_layer(layers.rnn_step_forward, layers.rnn_step_backward, step_inputs)
-    check_layer(layers.rnn_forward, layers.rnn_backward, seq_inputs)
-else:
-    print("helpers.layers.rnn_* not available in this checkout: inline code only")
+dh_up = rng.standard_normal((N, T, H))
+mine = rnn_backward(dh_up, rnn_forward(**seq_inputs)[1])
+ref = layers.rnn_backward(dh_up, layers.rnn_forward(**seq_inputs)[1])
+print(verdict("forward h: inline vs helpers.layers.rnn_forward",
+              rel_error(rnn_forward(**seq_inputs)[0], layers.rnn_forward(**seq_inputs)[0]), 1e-12))
+for name, a, r in zip(["dx", "dh0", "dWx", "dWh", "db"], mine, ref, strict=True):
+    print(verdict(f"{name}: inline vs reference", rel_error(a, r), 1e-12))
+ref_step_check = check_layer(layers.rnn_step_forward, layers.rnn_step_backward, step_inputs)
+ref_seq_check = check_layer(layers.rnn_forward, layers.rnn_backward, seq_inputs)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The shared weight really collects a sum
@@ -492,6 +489,31 @@ for k in (1, 2, 3):
     approx = tbptt_gradients(**seq_inputs, dh=dh_up, k=k)[1]
     diff = np.linalg.norm(approx - full[3]) / np.linalg.norm(full[3])
     print(f"k = {k}: relative difference of dWh {diff:.2f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# What *is* the truncated gradient, exactly? It is the true gradient of the same loss in which
+# each chunk's starting state is **frozen** — a constant computed by the forward pass, with no
+# path back to the weights. A numerical gradient of that frozen-start loss must match it:
+
+# %% slideshow={"slide_type": "fragment"}
+k = 2
+h_full = rnn_forward(**seq_inputs)[0]
+h_starts = [seq_inputs["h0"]] + [h_full[:, s - 1] for s in range(k, T, k)]  # frozen values
+
+
+def loss_frozen_starts(Wh_var):
+    """Σ_t ⟨dh_up_t, h_t⟩ with every chunk restarted from its frozen h_start."""
+    total = 0.0
+    for start, h_start in zip(range(0, T, k), h_starts, strict=True):
+        h, _ = rnn_forward(x_u[:, start:start + k], h_start, Wx_u, Wh_var, b_u)
+        total += np.sum(dh_up[:, start:start + k] * h)
+    return total
+
+
+dWh_numeric = numerical_gradient(loss_frozen_starts, seq_inputs["Wh"].copy())
+dWh_tbptt = tbptt_gradients(**seq_inputs, dh=dh_up, k=k)[1]
+print(verdict(f"truncated dWh (k = {k}) vs numerical gradient with frozen chunk starts",
+              rel_error(dWh_tbptt, dWh_numeric)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Picture

@@ -71,3 +71,20 @@ def test_prediction_matrices_are_what_the_docstring_says():
     assert abs(sig["A"] - 0.9) < 1e-12 and abs(sig["B"] - 1) < 1e-12
     assert abs(sig["C"] - 1.1) < 1e-12 and sig["E"] > 1
     assert nb06.linear_gradient_ratio(m["E"]) == 0.0
+
+
+def test_the_notebook_solutions_pass_their_checkers(capsys):
+    """The code in the notebook's <details> solutions is right (run against the checkers)."""
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[1] / "notebooks"
+              / "06_backprop_through_time.py").read_text(encoding="utf-8")
+    blocks = re.findall(r"# ```python\n(.*?)# ```", source, flags=re.S)
+    code = "\n".join(re.sub(r"^# ?", "", line) for b in blocks for line in b.splitlines())
+    namespace = {"np": np}
+    exec(code, namespace)  # noqa: S102 - our own notebook's solution text
+    assert nb06.check_shared_dWh(namespace["shared_dWh"])
+    assert nb06.check_clip_grad_norm(namespace["clip_grad_norm"])
+    answer = re.search(r'`(\{"A": .*?\})`', source).group(1)
+    assert nb06.check_predictions(eval(answer))  # noqa: S307
