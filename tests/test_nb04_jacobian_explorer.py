@@ -45,6 +45,7 @@ def test_known_jacobians():
     np.testing.assert_allclose(jacobian_data("tanh", X)["J"], np.diag(1 - np.tanh(X) ** 2))
     np.testing.assert_array_equal(jacobian_data("relu", X)["J"], np.diag([0, 0, 1.0, 1.0]))
     np.testing.assert_array_equal(jacobian_data("affine_x", X)["J"], EXPLORER_W)
+    assert np.all(EXPLORER_W != 0)  # no entry that looks like a structural zero
     np.testing.assert_array_equal(jacobian_data("affine_b", X)["J"], np.eye(3))
     J = jacobian_data("affine_W", X)["J"]
     assert J.shape == (3, 12)

@@ -181,7 +181,7 @@ class _JacobianPlot:
         self.ax.grid(False)
         self.im = self.ax.imshow(np.zeros((1, 1)), cmap=DIVERGING_CMAP, vmin=-1, vmax=1,
                                  interpolation="nearest", aspect="auto")
-        fig.colorbar(self.im, cax=cax, label="∂ output / ∂ input")
+        self.cbar = fig.colorbar(self.im, cax=cax, label="∂ output / ∂ input")
         self.texts = [[self.ax.text(j, i, "", ha="center", va="center", fontsize=9)
                        for j in range(MAX_COLS)] for i in range(MAX_ROWS)]
         self.ax.set_xlabel("input (variable) j")
@@ -194,6 +194,7 @@ class _JacobianPlot:
         v = data["vlim"]
         self.im.set_data(J)
         self.im.set_clim(-v, v)
+        self.cbar.set_ticks([-v, 0, v])  # few labels: drawing text is the slow part
         self.im.set_extent((-0.5, k - 0.5, m - 0.5, -0.5))
         self.ax.set_xlim(-0.5, k - 0.5)
         self.ax.set_ylim(m - 0.5, -0.5)
