@@ -24,30 +24,42 @@ def _cell(xWx, h_prev, Wh):
     Returns h (N, H) and zrn = [z | r | n] (N, 3H).
     """
     H = h_prev.shape[1]
-    zrn = np.empty_like(xWx)
-    zrn[:, :2 * H] = sigmoid(xWx[:, :2 * H] + h_prev @ Wh[:, :2 * H])
-    z, r = zrn[:, :H], zrn[:, H:2 * H]
-    zrn[:, 2 * H:] = np.tanh(xWx[:, 2 * H:] + (r * h_prev) @ Wh[:, 2 * H:])
-    n = zrn[:, 2 * H:]
+    Wh_zr, Wh_n = Wh[:, :2 * H], Wh[:, 2 * H:]
+    zr = sigmoid(xWx[:, :2 * H] + h_prev @ Wh_zr)
+    z, r = zr[:, :H], zr[:, H:]
+    n = np.tanh(xWx[:, 2 * H:] + (r * h_prev) @ Wh_n)
     h = (1.0 - z) * h_prev + z * n
-    return h, zrn
+    return h, np.concatenate([z, r, n], axis=1)
 
 
 def _cell_backward(dh, h_prev, zrn, Wh):
-    """Backward through :func:`_cell`, all but the weight gradients.
+    """Backward through :func:`_cell`, mirroring it line by line (weight gradients aside).
 
-    Returns da (N, 3H), the gradient of the pre-activations [a_z | a_r | a_n], and dh_prev.
+    Args:
+        dh: upstream gradient of h_t, shape (N, H).
+        h_prev: h_{t−1}, shape (N, H); zrn: [z | r | n], shape (N, 3H); Wh: shape (H, 3H).
+
+    Returns:
+        da: gradient of the pre-activations [da_z | da_r | da_n], shape (N, 3H).
+        dh_prev: shape (N, H).
     """
     H = h_prev.shape[1]
     z, r, n = zrn[:, :H], zrn[:, H:2 * H], zrn[:, 2 * H:]
-    da = np.empty_like(zrn)
-    dh_prev = dh * (1.0 - z)                        # h = (1 − z) ⊙ h_prev + …
-    da[:, 2 * H:] = dh * z * (1.0 - n**2)           # da_n: dn = dh ⊙ z, through tanh
-    drh = da[:, 2 * H:] @ Wh[:, 2 * H:].T           # gradient of r ⊙ h_prev
+    Wh_zr, Wh_n = Wh[:, :2 * H], Wh[:, 2 * H:]
+    # h = (1 − z) ⊙ h_prev + z ⊙ n
+    dz = dh * (n - h_prev)
+    dn = dh * z
+    dh_prev = dh * (1.0 - z)
+    # n = tanh(a_n),  a_n = x·Wx_n + (r ⊙ h_prev)·Wh_n + b_n
+    da_n = dn * (1.0 - n**2)
+    drh = da_n @ Wh_n.T                 # gradient of r ⊙ h_prev
+    dr = drh * h_prev
     dh_prev += drh * r
-    da[:, :H] = dh * (n - h_prev) * z * (1.0 - z)   # da_z: dz = dh ⊙ (n − h_prev), through σ
-    da[:, H:2 * H] = drh * h_prev * r * (1.0 - r)   # da_r: dr = drh ⊙ h_prev, through σ
-    dh_prev += da[:, :2 * H] @ Wh[:, :2 * H].T
+    # z, r = σ(a_z), σ(a_r),  [a_z | a_r] = x·Wx_zr + h_prev·Wh_zr + b_zr
+    da_z = dz * z * (1.0 - z)
+    da_r = dr * r * (1.0 - r)
+    dh_prev += np.concatenate([da_z, da_r], axis=1) @ Wh_zr.T
+    da = np.concatenate([da_z, da_r, da_n], axis=1)
     return da, dh_prev
 
 

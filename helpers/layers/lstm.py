@@ -29,20 +29,30 @@ def _gates(a):
 
 
 def _gates_backward(dh, dc, c_prev, ifog, tanh_c):
-    """Backward through one cell update; all (N, H) except ifog (N, 4H).
+    """Backward through one cell update, mirroring it line by line.
 
-    Returns da (N, 4H), the gradient of the pre-activations [a_i | a_f | a_o | a_g], and
-    dc_prev (N, H).
+    Args:
+        dh, dc: upstream gradients of h_t and c_t, shape (N, H).
+        c_prev: c_{t−1}, shape (N, H); ifog: [i | f | o | g], shape (N, 4H);
+        tanh_c: tanh(c_t), shape (N, H).
+
+    Returns:
+        da: gradient of the pre-activations [da_i | da_f | da_o | da_g], shape (N, 4H).
+        dc_prev: shape (N, H).
     """
     H = tanh_c.shape[-1]
     i, f, o, g = ifog[:, :H], ifog[:, H:2 * H], ifog[:, 2 * H:3 * H], ifog[:, 3 * H:]
-    dc = dc + dh * o * (1.0 - tanh_c**2)      # h = o ⊙ tanh(c): the path through c
-    da = np.empty_like(ifog)
-    da[:, :H] = dc * g * i * (1.0 - i)               # da_i: di = dc ⊙ g, through σ
-    da[:, H:2 * H] = dc * c_prev * f * (1.0 - f)     # da_f: df = dc ⊙ c_prev, through σ
-    da[:, 2 * H:3 * H] = dh * tanh_c * o * (1.0 - o)  # da_o: do = dh ⊙ tanh(c), through σ
-    da[:, 3 * H:] = dc * i * (1.0 - g**2)            # da_g: dg = dc ⊙ i, through tanh
-    dc_prev = dc * f
+    # h = o ⊙ tanh(c)
+    do = dh * tanh_c
+    dc = dc + dh * o * (1.0 - tanh_c**2)   # c reaches the loss directly and through h
+    # c = f ⊙ c_prev + i ⊙ g
+    df, dc_prev, di, dg = dc * c_prev, dc * f, dc * g, dc * i
+    # i, f, o = σ(a_i), σ(a_f), σ(a_o); g = tanh(a_g)
+    da_i = di * i * (1.0 - i)
+    da_f = df * f * (1.0 - f)
+    da_o = do * o * (1.0 - o)
+    da_g = dg * (1.0 - g**2)
+    da = np.concatenate([da_i, da_f, da_o, da_g], axis=1)
     return da, dc_prev
 
 
