@@ -40,8 +40,7 @@ def _gates_backward(dh, dc, c_prev, ifog, tanh_c):
         da: gradient of the pre-activations [da_i | da_f | da_o | da_g], shape (N, 4H).
         dc_prev: shape (N, H).
     """
-    H = tanh_c.shape[-1]
-    i, f, o, g = ifog[:, :H], ifog[:, H:2 * H], ifog[:, 2 * H:3 * H], ifog[:, 3 * H:]
+    i, f, o, g = np.split(ifog, 4, axis=1)
     # h = o ⊙ tanh(c)
     do = dh * tanh_c
     dc = dc + dh * o * (1.0 - tanh_c**2)   # c reaches the loss directly and through h
@@ -74,9 +73,8 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     x, h_prev, Wx, Wh, b = v.recurrent_args(fname, x, h_prev, Wx, Wh, b, gates=4,
                                             sequence=False, gate_names=GATES)
     c_prev = v.grad_shape(fname, c_prev, h_prev.shape, name="c_prev", what="h_prev's shape")
-    H = h_prev.shape[1]
     ifog = _gates(x @ Wx + h_prev @ Wh + b)
-    i, f, o, g = ifog[:, :H], ifog[:, H:2 * H], ifog[:, 2 * H:3 * H], ifog[:, 3 * H:]
+    i, f, o, g = np.split(ifog, 4, axis=1)
     c = f * c_prev + i * g
     tanh_c = np.tanh(c)
     h = o * tanh_c
@@ -132,10 +130,12 @@ def lstm_forward(x, h0, Wx, Wh, b):
     h = np.empty((N, T, H))
     h_prev, c_prev = h0, np.zeros_like(h0)
     for t in range(T):
-        gates = ifog[:, t] = _gates(xWx[:, t] + h_prev @ Wh)
-        c_prev = c[:, t] = gates[:, H:2 * H] * c_prev + gates[:, :H] * gates[:, 3 * H:]
-        tanh_c[:, t] = np.tanh(c_prev)
-        h_prev = h[:, t] = gates[:, 2 * H:3 * H] * tanh_c[:, t]
+        ifog[:, t] = _gates(xWx[:, t] + h_prev @ Wh)
+        i, f, o, g = np.split(ifog[:, t], 4, axis=1)
+        c[:, t] = f * c_prev + i * g
+        tanh_c[:, t] = np.tanh(c[:, t])
+        h[:, t] = o * tanh_c[:, t]
+        h_prev, c_prev = h[:, t], c[:, t]
     cache = (x, h0, Wx, Wh, ifog, c, tanh_c, h)
     return h, cache
 
