@@ -65,6 +65,7 @@ from helpers.exercises.nb02 import (SOFTMAX_LABELS, SOFTMAX_SCORES,
                                     check_sigmoid_backward_from_output, check_softmax_ce,
                                     check_staged_backward, g_forward)
 from helpers.gradcheck import check_layer, numerical_gradient, rel_error
+from helpers.graph import Value
 from helpers.layers import (relu_backward, relu_forward, sigmoid_backward, sigmoid_forward,
                             softmax_cross_entropy, tanh_backward, tanh_forward)
 from helpers.widgets.activation_explorer import (activation_explorer,
@@ -152,8 +153,7 @@ for name, local, grad in [("1/x", -1 / c**2, dc), ("+1", 1.0, db), ("exp", b, da
 print("dw =", np.round(dw_gates, 2), "  dx =", np.round(dx_gates, 2))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ![The sigmoid neuron as a circuit: on each wire the forward value in blue above the gradient in
-# orange](../figures/nb02_sigmoid_circuit.png)
+# ![The sigmoid neuron as a circuit: on each wire the forward value in blue above the gradient in orange](../figures/nb02_sigmoid_circuit.png)
 #
 # Read the circuit from right to left: the gradient $1.00$ at the output shrinks to $0.20$ by the
 # time it reaches $z$, and the multiply gates then hand each weight its *input* times $0.20$.
@@ -216,6 +216,22 @@ dx_num = numerical_gradient(lambda x_: neuron(w, x_), x.copy())
 print("numerical dw =", np.round(dw_num, 4), "  dx =", np.round(dx_num, 4))
 print(verdict("dw (gates) vs numerical", rel_error(dw_gates, dw_num)))
 print(verdict("dx (gates) vs numerical", rel_error(dx_gates, dx_num)))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The scalar engine of notebook 01 (`helpers.graph.Value`) records the same four primitive gates
+# and walks them backwards for us:
+
+# %% slideshow={"slide_type": "-"}
+w0, w1, w2 = Value(2.0, "w0"), Value(-3.0, "w1"), Value(-3.0, "w2")
+x0, x1 = Value(-1.0, "x0"), Value(-2.0, "x1")
+f_engine = 1 / ((-(w0 * x0 + w1 * x1 + w2)).exp() + 1)    # ×(−1), exp, +1, 1/x
+f_engine.backward()
+dw_engine = np.array([w0.grad, w1.grad, w2.grad])
+dx_engine = np.array([x0.grad, x1.grad])
+print(f"engine: f = {f_engine.data:.4f}   dw = {np.round(dw_engine, 2)}   "
+      f"dx = {np.round(dx_engine, 2)}")
+print(verdict("engine vs gate by gate", rel_error(np.r_[dw_engine, dx_engine],
+                                                  np.r_[dw_gates, dx_gates]), 1e-12))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Modular gates: a forward/backward pair
@@ -394,6 +410,12 @@ def staged_f(v):
 num_grad = numerical_gradient(staged_f, np.array([x, y]))
 print("numerical [df/dx, df/dy] =", np.round(num_grad, 5))
 print(verdict("staged backward at (3, -4)", rel_error(np.array([dx, dy]), num_grad)))
+
+xv, yv = Value(x, "x"), Value(y, "y")                   # the notebook-01 engine: forks sum
+f_v = (xv + yv.sigmoid()) / (xv.sigmoid() + (xv + yv) ** 2)
+f_v.backward()
+print(verdict("staged backward vs the scalar engine",
+              rel_error(np.array([dx, dy]), np.array([xv.grad, yv.grad])), 1e-12))
 
 
 def staged_backward(x, y):
