@@ -39,9 +39,12 @@ class GraphArtists:
         state: a :func:`helpers.graph.graph_state` dict; later states passed to
             :meth:`update` must describe the same graph structure (values may differ).
         title: fixed title; ``None`` writes one from the state (step, current node).
+        min_span: smallest (columns, rows) the axes show; a widget with one figure for graphs
+            of different sizes sets it so that a small graph is not blown up.
     """
 
-    def __init__(self, ax, state: dict, title: str | None = None):
+    def __init__(self, ax, state: dict, title: str | None = None,
+                 min_span: tuple = (0.0, 0.0)):
         self.ax, self.title = ax, title
         nodes = state["nodes"]
         ax.set_axis_off()
@@ -89,8 +92,12 @@ class GraphArtists:
 
         xs = [nd["x"] for nd in nodes]
         ys = [nd["y"] for nd in nodes]
-        ax.set_xlim(min(xs) - BOX_W, max(xs) + BOX_W / 2 + STUB + 0.1)
-        ax.set_ylim(min(ys) - 0.55, max(ys) + 0.55)
+        x0, x1 = min(xs) - BOX_W, max(xs) + BOX_W / 2 + STUB + 0.1
+        y0, y1 = min(ys) - 0.55, max(ys) + 0.55
+        pad_x = max(0.0, min_span[0] - (x1 - x0)) / 2       # small graphs in a big, fixed
+        pad_y = max(0.0, min_span[1] - (y1 - y0)) / 2       # figure keep their proportions
+        ax.set_xlim(x0 - pad_x, x1 + pad_x)
+        ax.set_ylim(y0 - pad_y, y1 + pad_y)
         # a plain text rather than ax.set_title: no automatic re-positioning on every draw
         self.title_artist = ax.text(0.5, 1.0, "", transform=ax.transAxes, ha="center",
                                     va="bottom", fontsize=plt.rcParams["axes.titlesize"])

@@ -59,6 +59,7 @@
 #   derivative from function values, and the scale-free way to compare two gradients.
 
 # %% slideshow={"slide_type": "skip"}
+import time
 import timeit
 
 import matplotlib.pyplot as plt
@@ -161,11 +162,15 @@ print(f"q = {q:g}, f = {f:g}")
 #
 # $$
 # \begin{aligned}
-# df &= \frac{\partial f}{\partial f} = 1 && \text{the output's sensitivity to itself} \\
-# dz &= \frac{\partial f}{\partial z}\,df = q \cdot 1 = 3 && \text{multiply gate: } \partial(qz)/\partial z = q \\
-# dq &= \frac{\partial f}{\partial q}\,df = z \cdot 1 = -4 && \text{multiply gate: } \partial(qz)/\partial q = z \\
-# dx &= \frac{\partial q}{\partial x}\,dq = 1 \cdot (-4) = -4 && \text{chain rule; add gate: } \partial(x+y)/\partial x = 1 \\
-# dy &= \frac{\partial q}{\partial y}\,dq = 1 \cdot (-4) = -4 && \text{chain rule; add gate: } \partial(x+y)/\partial y = 1
+# df &= 1 && \text{the output's sensitivity to itself} \\
+# dz &= \frac{\partial (q z)}{\partial z}\cdot df = q \cdot 1 = 3
+#    && \text{multiply gate: local gradient } q \text{, times upstream } df \\
+# dq &= \frac{\partial (q z)}{\partial q}\cdot df = z \cdot 1 = -4
+#    && \text{multiply gate: local gradient } z \text{, times upstream } df \\
+# dx &= \frac{\partial (x + y)}{\partial x}\cdot dq = 1 \cdot (-4) = -4
+#    && \text{chain rule through the add gate: local gradient } 1 \text{, times upstream } dq \\
+# dy &= \frac{\partial (x + y)}{\partial y}\cdot dq = 1 \cdot (-4) = -4
+#    && \text{the same for } y
 # \end{aligned}
 # $$
 
@@ -377,8 +382,14 @@ f.backward()
 for v in (f, q, z, x, y):
     print(f"{v.label}: value {v.data:6.2f}   gradient {v.grad:6.2f}")
 
+numeric = numerical_gradient(lambda v: (v[0] + v[1]) * v[2], np.array([-2.0, 5.0, -4.0]))
+engine = np.array([x.grad, y.grad, z.grad])
+print(f"numerical (dx, dy, dz) = {np.round(numeric, 6)}, relative error vs the engine "
+      f"{'< 1e-09 ✓' if rel_error(engine, numeric) < 1e-9 else '✗'}")
+
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Same numbers as by hand: $f = -12$, $dz = 3$, $dq = -4$, $dx = dy = -4$. The multiply node's
+# Same numbers as by hand ($f = -12$, $dz = 3$, $dq = -4$, $dx = dy = -4$) and as the central
+# difference. The multiply node's
 # local gradients $(-4, 3)$ are exactly $(z, q)$: multiply swaps. The engine can also narrate
 # its walk, one visited node per line:
 
@@ -636,12 +647,15 @@ calls = 50
 seconds = timeit.timeit(lambda: gradient_flow_state("σ(w0·x0 + w1·x1 + w2)", step=4), number=calls)
 explorer = gradient_flow()
 input_slider = explorer.children[1].children[0].children[0]
-renders = []
-for value in (1.0, -1.0, 2.5):
-    input_slider.value = value
-    renders.append(explorer.canvas.last_render_ms)
-print(f"pure function: {1e3 * seconds / calls:.2f} ms per call; "
-      f"redraw: median {np.median(renders):.0f} ms (this machine, now)")
+wall, cpu = [], []
+for value in (1.0, -1.0, 2.5, 0.0, -3.0):
+    w0, c0 = time.perf_counter(), time.process_time()
+    input_slider.value = value                       # recompute, update artists, render PNG
+    wall.append(time.perf_counter() - w0)
+    cpu.append(time.process_time() - c0)
+print(f"pure function: {1e3 * seconds / calls:.2f} ms per call")
+print(f"slider move → new image: median {1e3 * np.median(wall):.0f} ms wall clock, "
+      f"{1e3 * np.median(cpu):.0f} ms of CPU (the wall clock includes other load on this machine)")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn

@@ -161,7 +161,7 @@ def _title(state: dict) -> str:
 def _draw(fig: Figure, state: dict) -> GraphArtists:
     fig.clear()
     ax = fig.add_axes(AXES_RECT)
-    return GraphArtists(ax, state, title=_title(state))
+    return GraphArtists(ax, state, title=_title(state), min_span=(5.2, 4.0))
 
 
 def gradient_flow_figure(expr_name: str = DEFAULT_EXPRESSION, inputs: Mapping | None = None,
@@ -207,15 +207,17 @@ def gradient_flow(expr_name: str = DEFAULT_EXPRESSION) -> W.VBox:
     The graph is one figure: moving a slider updates its texts and highlights in place.
     """
     _check_name("gradient_flow", expr_name)
-    dropdown = W.Dropdown(options=list(EXPRESSIONS), value=expr_name, description="expression")
+    wide = {"description_width": "initial"}
+    dropdown = W.Dropdown(options=list(EXPRESSIONS), value=expr_name, description="expression",
+                          style=wide)
     sliders = {name: [W.FloatSlider(value=v, min=INPUT_MIN, max=INPUT_MAX, step=INPUT_STEP,
                                     description=k, continuous_update=True)
                       for k, v in expr.inputs]
                for name, expr in EXPRESSIONS.items()}
     n0 = gradient_flow_state(expr_name)["n_steps"]
-    step = W.IntSlider(value=n0, min=0, max=n0, description="backward step")
-    back, forward = W.Button(description="◀", layout=W.Layout(width="3em")), \
-        W.Button(description="▶", layout=W.Layout(width="3em"))
+    step = W.IntSlider(value=n0, min=0, max=n0, description="backward step", style=wide)
+    back = W.Button(description="◀", tooltip="one step back", layout=W.Layout(width="3em"))
+    forward = W.Button(description="▶", tooltip="one step forward", layout=W.Layout(width="3em"))
     readout = W.HTML()
     inputs_box = W.VBox(sliders[expr_name])
     canvas = _Canvas(figsize=FIGSIZE, dpi=90)
