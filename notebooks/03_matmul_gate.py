@@ -589,7 +589,8 @@ plt.show()
 #
 # Move the slider through the saved snapshots. Left: the decision regions at that step. Right:
 # the loss and the gradient norms $\lVert dW_1\rVert$ and $\lVert dW_2\rVert$ on a log scale.
-# All regions are precomputed, so the slider only swaps images.
+# The label beside the slider gives the step, the training accuracy and the redraw time. All
+# regions are precomputed when the widget is built, so a slider move only swaps an image.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 explorer = training_explorer(snapshots, X_train, y_train, resolution=80, index=4)

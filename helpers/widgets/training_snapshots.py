@@ -215,8 +215,9 @@ def explorer_frame(data: dict, k: int) -> dict:
 class _ExplorerDrawing:
     """The explorer's artists on one Figure; :meth:`show` moves them to snapshot k."""
 
-    def __init__(self, fig: Figure, data: dict, X, y):
+    def __init__(self, fig: Figure, data: dict, X, y, live_title: bool = True):
         self.data = data
+        self.live_title = live_title
         C = data["n_classes"]
         ax_b = fig.add_subplot(1, 2, 1)
         ax_l = fig.add_subplot(2, 2, 2)
@@ -239,7 +240,9 @@ class _ExplorerDrawing:
         # background and never has to be redrawn
         ax_b.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=C, fontsize=8,
                     handletextpad=0.2, columnspacing=1.0, markerscale=1.5)
-        self.title = ax_b.set_title("")
+        # in the widget, step and accuracy go in the label above the figure: re-rendering a
+        # title costs more than the rest of a redraw
+        self.title = ax_b.set_title("" if live_title else "decision regions")
 
         steps = data["steps"]
         ax_l.plot(steps, data["loss"], color=FORWARD, lw=1.5)
@@ -262,14 +265,15 @@ class _ExplorerDrawing:
         fig.tight_layout()
         # artists that change with the slider, in drawing order (the points lie on top of the
         # region image, so they are redrawn after it)
-        self.dynamic = [self.image, *self.points, self.title, self.loss_dot,
-                        *self.grad_dots.values(), *self.vlines]
+        self.dynamic = [self.image, *self.points, *([self.title] if live_title else []),
+                        self.loss_dot, *self.grad_dots.values(), *self.vlines]
 
     def show(self, k: int) -> None:
         f = explorer_frame(self.data, k)
         step = f["step"]
         self.image.set_data(f["grid"])
-        self.title.set_text(f["title"])
+        if self.live_title:
+            self.title.set_text(f["title"])
         self.loss_dot.set_data([step], [f["loss"]])
         for name, dot in self.grad_dots.items():
             dot.set_data([step], [f["grad_norms"][name]])
@@ -329,7 +333,7 @@ def training_explorer(snapshots, X, y, resolution: int = 100, index: int = -1,
     K = len(data["steps"])
     k0 = range(K)[index]
     fi = FigureImage(figsize=figsize)
-    drawing = _ExplorerDrawing(fi.fig, data, X_, y_)
+    drawing = _ExplorerDrawing(fi.fig, data, X_, y_, live_title=False)
     slider = W.IntSlider(value=k0, min=0, max=K - 1, step=1, description="snapshot",
                          continuous_update=True, readout=False,
                          layout=W.Layout(width="60%"))
@@ -340,7 +344,9 @@ def training_explorer(snapshots, X, y, resolution: int = 100, index: int = -1,
     def show(k: int) -> None:
         drawing.show(k)
         renderer.refresh()
-        label.value = f"step {data['steps'][k]} · redraw {fi.last_render_ms:.0f} ms"
+        f = explorer_frame(data, k)
+        label.value = (f"step {f['step']} · accuracy {100 * f['accuracy']:.0f}% · "
+                       f"redraw {fi.last_render_ms:.0f} ms")
 
     slider.observe(lambda change: show(change["new"]), names="value")
     show(k0)
