@@ -73,7 +73,7 @@ from helpers.layers import (affine_backward, affine_forward, conv1d_backward, co
                             conv2d_naive_forward, max_pool2d_backward, max_pool2d_forward,
                             relu_backward, relu_forward, softmax_cross_entropy)
 from helpers.plotting import DIVERGING_CMAP, FORWARD, GRADIENT
-from helpers.widgets import receptive_field, receptive_field_figure
+from helpers.widgets import receptive_field, receptive_field_figure, receptive_field_links
 
 np.set_printoptions(precision=4, suppress=True)
 
@@ -620,6 +620,28 @@ display(fig2)
 # form the kernel rotated by 180°: this is the flip of the full convolution, drawn. Bottom:
 # with stride 2 and padding 1, $x_{33}$ is covered by only four windows, one weight each.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The widget draws index sets computed by a pure function, `receptive_field_links`. Its answer
+# for $x_{33}$ must be what the real backward pass does: send a one-hot $\delta$ down each of
+# the listed outputs and $dx_{33}$ must come back as exactly the weight on the link.
+
+# %% slideshow={"slide_type": "fragment"}
+rf = receptive_field_links(7, 3, 2, 1, input=(3, 3))
+rng = np.random.default_rng(6)
+x_rf, w_rf = rng.standard_normal((1, 1, 7, 7)), rng.standard_normal((1, 1, 3, 3))
+out_rf, cache_rf = conv2d_forward(x_rf, w_rf, np.zeros(1), stride=2, pad=1)
+for i, j, a, b, r, c in rf.links:
+    one_hot = np.zeros_like(out_rf)
+    one_hot[0, 0, i, j] = 1.0                      # δ = 1 at output (i, j), 0 elsewhere
+    dx_rf = conv2d_backward(one_hot, cache_rf)[0][0, 0]
+    print(f"o{i}{j} used x{r}{c} through w{a}{b}:  dx{r}{c} == w{a}{b} → "
+          f"{bool(dx_rf[r, c] == w_rf[0, 0, a, b])}")
+others = np.ones_like(out_rf)
+for i, j, *_ in rf.links:
+    others[0, 0, i, j] = 0.0                       # δ = 1 on every output NOT in the list
+print("all other outputs together send x33 nothing:",
+      bool(conv2d_backward(others, cache_rf)[0][0, 0, 3, 3] == 0))
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A small CNN, trained in seconds
 #
@@ -677,26 +699,32 @@ def init_params(rng, F=8, K=3, classes=4, size=8):
             "w2": rng.standard_normal((D, classes)) * np.sqrt(2 / D), "b2": np.zeros(classes)}
 
 
-def cnn_loss(params, X, y):
-    """Forward through every layer (each stores its cache), then backward in reverse order."""
+def cnn_forward(params, X):
+    """conv → ReLU → max pool → affine. X (N, 1, 8, 8) → scores (N, 4), and every cache."""
     h1, c1 = conv2d_forward(X, params["w1"], params["b1"], stride=1, pad=1)   # (N, F, 8, 8)
     a1, c2 = relu_forward(h1)
     p1, c3 = max_pool2d_forward(a1)                                           # (N, F, 4, 4)
     scores, c4 = affine_forward(p1.reshape(len(X), -1), params["w2"], params["b2"])
+    return scores, (c1, c2, c3, c4, p1.shape)
+
+
+def cnn_loss(params, X, y):
+    """Forward (each layer stores its cache), loss, then backward in reverse order."""
+    scores, (c1, c2, c3, c4, pool_shape) = cnn_forward(params, X)
     loss, dscores = softmax_cross_entropy(scores, y)
     dp, dw2, db2 = affine_backward(dscores, c4)
-    da = max_pool2d_backward(dp.reshape(p1.shape), c3)
+    da = max_pool2d_backward(dp.reshape(pool_shape), c3)
     dh = relu_backward(da, c2)
     _, dw1, db1 = conv2d_backward(dh, c1)
-    return loss, {"w1": dw1, "b1": db1, "w2": dw2, "b2": db2}, scores
+    return loss, {"w1": dw1, "b1": db1, "w2": dw2, "b2": db2}
 
 
 params = init_params(np.random.default_rng(0))
 Xg, yg = X_train[:4], y_train[:4]
-_, grads, _ = cnn_loss(params, Xg, yg)
+_, grads = cnn_loss(params, Xg, yg)
 for name in ["w1", "b1", "w2", "b2"]:
     def loss_of(_, name=name):
-        return cnn_loss(params, Xg, yg)[0]
+        return softmax_cross_entropy(cnn_forward(params, Xg)[0], yg)[0]   # forward only
     num = numerical_gradient(loss_of, params[name], h=3e-5)
     print(verdict(f"whole CNN, dL/d{name}", rel_error(grads[name], num)))
 
@@ -709,7 +737,7 @@ for name in ["w1", "b1", "w2", "b2"]:
 
 # %% slideshow={"slide_type": "subslide"}
 def accuracy(params, X, y):
-    return float(np.mean(cnn_loss(params, X, y)[2].argmax(axis=1) == y))
+    return float(np.mean(cnn_forward(params, X)[0].argmax(axis=1) == y))
 
 
 params = init_params(np.random.default_rng(0))
@@ -723,7 +751,7 @@ for epoch in range(epochs):
     losses = []
     for s in range(0, len(order), batch):
         idx = order[s:s + batch]
-        loss, grads, _ = cnn_loss(params, X_train[idx], y_train[idx])
+        loss, grads = cnn_loss(params, X_train[idx], y_train[idx])
         for name in params:                  # SGD with momentum
             velocity[name] = momentum * velocity[name] - lr * grads[name]
             params[name] += velocity[name]
