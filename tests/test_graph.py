@@ -5,6 +5,8 @@ import math
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from helpers.gradcheck import numerical_gradient, rel_error
 from helpers.graph import BackwardStep, Value, graph_state, topological_order
@@ -208,3 +210,29 @@ def test_draw_graph_returns_axes_with_values_and_gradients():
     ax_walk = f.draw(step=0)
     assert "1.00" not in {t.get_text() for t in ax_walk.texts}   # no gradient yet
     matplotlib.pyplot.close("all")
+
+
+coords = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(coords, coords, coords)
+def test_engine_agrees_with_central_differences_everywhere(a0, b0, c0):
+    assume(abs(a0 - c0) > 1e-3)                     # stay off the max's kink
+    assume(abs(a0 * b0 + c0) > 1e-3)                # and off relu's
+
+    def g_numpy(v):
+        a, b, c = v
+        return (np.maximum(a * b + c, 0) * np.tanh(c) + max(a, c) * a / (1 + np.exp(b))
+                - (b - 3.0) ** 2 / (c + 3.0) + 1 / (1 + np.exp(-a * c)))
+
+    a, b, c = Value(a0), Value(b0), Value(c0)
+    g = ((a * b + c).relu() * c.tanh() + a.max(c) * a / (1 + b.exp())
+         - (b - 3) ** 2 / (c + 3) + (a * c).sigmoid())
+    g.backward()
+    assert g.data == pytest.approx(g_numpy(np.array([a0, b0, c0])), rel=1e-12, abs=1e-12)
+    num = numerical_gradient(g_numpy, np.array([a0, b0, c0]))
+    np.testing.assert_allclose([a.grad, b.grad, c.grad], num, rtol=1e-6, atol=1e-8)
+    first = (a.grad, b.grad, c.grad)
+    g.backward()                                     # idempotent
+    assert (a.grad, b.grad, c.grad) == first
