@@ -173,3 +173,16 @@ def test_static_figure_has_three_titled_panels():
     assert len(fig.axes) == 3
     assert all(ax.get_title() for ax in fig.axes)
     assert all(ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
+
+
+@pytest.mark.parametrize("kwargs,exc,words", [
+    (dict(size=12), ValueError, "size expects an integer in [3, 9]"),
+    (dict(kernel=6), ValueError, "kernel expects an integer in [1, 5]"),
+    (dict(stride=0), ValueError, "stride expects an integer >= 1"),
+    (dict(pad=1.5), TypeError, "pad expects an integer"),
+    (dict(size=3, kernel=5, pad=0), ValueError, "kernel expects at most"),
+])
+def test_widget_bad_input(kwargs, exc, words):
+    with pytest.raises(exc) as info:
+        receptive_field(**kwargs)
+    assert "receptive_field" in str(info.value) and words in str(info.value)

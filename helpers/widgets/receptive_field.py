@@ -327,6 +327,13 @@ def receptive_field(size: int = 7, kernel: int = 3, stride: int = 1, pad: int = 
     Sliders for input size, kernel size, stride and padding; a toggle for the direction; two
     sliders for the picked row and column. Returns an ``ipywidgets.VBox``.
     """
+    fname = "receptive_field"
+    for name, value, low, high in [("size", size, 3, MAX_SIZE), ("kernel", kernel, 1, MAX_KERNEL),
+                                   ("stride", stride, 1, MAX_STRIDE), ("pad", pad, 0, MAX_PAD)]:
+        if _check_int(fname, name, value, low) > high:
+            raise ValueError(f"{fname}: {name} expects an integer in [{low}, {high}] (the "
+                             f"slider's range), got {value}")
+    receptive_field_links(size, kernel, stride, pad, input=(0, 0))  # the output is not empty
     style = {"description_width": "70px"}
     lay = W.Layout(width="230px")
     s_size = W.IntSlider(value=size, min=3, max=MAX_SIZE, description="input size",
@@ -339,8 +346,11 @@ def receptive_field(size: int = 7, kernel: int = 3, stride: int = 1, pad: int = 
                         style=style, layout=lay)
     mode = W.ToggleButtons(options=[("pick an input (backward)", INPUT),
                                     ("pick an output (forward)", OUTPUT)], value=INPUT)
-    s_row = W.IntSlider(value=2, min=0, max=size - 1, description="row", style=style, layout=lay)
-    s_col = W.IntSlider(value=2, min=0, max=size - 1, description="col", style=style, layout=lay)
+    start = min(2, size - 1)
+    s_row = W.IntSlider(value=start, min=0, max=size - 1, description="row", style=style,
+                        layout=lay)
+    s_col = W.IntSlider(value=start, min=0, max=size - 1, description="col", style=style,
+                        layout=lay)
     status = W.HTML()
     view = _View()
     busy = {"flag": False}
