@@ -127,7 +127,8 @@ class Value:
             raise ValueError(f"Value.__pow__: a non-integer power p={p:g} needs x ≥ 0, got x={x}")
         if x == 0 and p < 1 and p != 0:
             raise ValueError(f"Value.__pow__: x ** {p:g} has no finite derivative at x=0")
-        return Value(x ** p, _op=f"**{p:g}", _parents=(self,), _local=(p * x ** (p - 1),))
+        local = 0.0 if p == 0 else p * x ** (p - 1)
+        return Value(x ** p, _op=f"**{p:g}", _parents=(self,), _local=(local,))
 
     def __neg__(self) -> Value:
         return Value(-self.data, _op="neg", _parents=(self,), _local=(-1.0,))

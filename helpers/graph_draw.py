@@ -154,6 +154,8 @@ def default_title(state: dict) -> str:
     """``Forward values (blue, above) and gradients (orange, below)`` or the backward step."""
     step, n = state["step"], state["n_steps"]
     if step is None:
+        if state["output_grad"] is None:
+            return "Forward values (blue, above each edge)"
         return "Forward values (blue, above each edge) and gradients (orange, below)"
     if step == 0:
         return f"Backward walk, step 0 of {n}: forward values only"

@@ -106,6 +106,11 @@ def test_numbers_on_either_side():
     f = 8 / x - x ** 2 + 3 * x
     f.backward()
     assert x.grad == pytest.approx(-8 / 16 - 8 + 3)
+    z = Value(0.0)
+    for p, dz in ((0, 0.0), (1, 1.0), (2, 0.0), (3, 0.0)):
+        y = z ** p
+        y.backward()
+        assert (y.data, z.grad) == (0.0 ** p, dz)
 
 
 def test_engine_matches_numerical_gradient():
