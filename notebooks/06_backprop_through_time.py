@@ -565,17 +565,14 @@ for activation in ("linear", "tanh"):
 explorer = vanishing_explorer()
 explorer
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# Where widgets do not render (GitHub, nbviewer), here is the default state: tanh, σ_max = 0.9,
-# T = 60, θ = 1.
-
-# %% slideshow={"slide_type": "fragment"}
-vanishing_explorer_figure()
+# %% slideshow={"slide_type": "subslide"}
+vanishing_explorer_figure()  # the widget's default state, for where widgets do not render
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# At σ_max = 0.9 the measured gradient (solid) falls far below even the bound (dashed): after 60
-# steps almost nothing reaches $h_0$, and clipping (dotted) only shifts the curve down — it
-# cannot bring the early steps back. Try linear with σ_max > 1 to see the gradient explode and
+# The explorer's default state (tanh, σ_max = 0.9, T = 60, θ = 1), drawn statically so it also
+# shows on GitHub and nbviewer. The measured gradient (solid) falls far below even the bound
+# (dashed): after 60 steps almost nothing reaches $h_0$, and clipping (dotted) only shifts the
+# curve down — it cannot bring the early steps back. Try linear with σ_max > 1 to see the gradient explode and
 # clipping cap its size.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
