@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 from PIL import Image as PILImage
 
-from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, PALETTE
+from helpers.plotting import FORWARD, GRADIENT, HIGHLIGHT, NEUTRAL, PALETTE
 from helpers.widgets._figure import FigureImage
 
 __all__ = ["snapshot", "decision_grid", "explorer_data", "explorer_frame", "training_explorer",
@@ -36,7 +36,8 @@ PARAM_NAMES = ("W1", "b1", "W2", "b2")
 POINT_COLOURS = [FORWARD, GRADIENT, NEUTRAL, PALETTE[4]]
 REGION_COLOURS = ["#A2C8EC", "#FFBC79", "#CFCFCF", "#DCE9F5"]
 MARKERS = ["o", "s", "^", "D"]
-LAYER_STYLES = {"W1": dict(color=FORWARD, ls="-"), "W2": dict(color=GRADIENT, ls="--")}
+# both are gradients, so both orange (the course colour for gradients), told apart by dashes
+LAYER_STYLES = {"W1": dict(color=GRADIENT, ls="-"), "W2": dict(color=HIGHLIGHT, ls="--")}
 
 
 def _check_params(fname: str, params) -> dict:
