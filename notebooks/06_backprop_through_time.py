@@ -16,6 +16,8 @@
 #
 # By the end you can backpropagate through a recurrent network by hand, prove why its gradients
 # vanish or explode, and tame them with clipping and truncation — every step checked in numpy.
+#
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/06_backprop_through_time.ipynb) [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/06_backprop_through_time.ipynb)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Learning goals
@@ -58,6 +60,15 @@
 #   $\sigma_{\max}$, the largest stretch a matrix applies to any vector.
 # - **gradient clipping (기울기 클리핑)**: rescale the gradient when its norm is too large;
 #   **truncated BPTT (잘린 BPTT)**: backpropagate through a bounded number of steps only.
+
+# %% slideshow={"slide_type": "skip"}
+# In Google Colab only: install the course's helpers package (elsewhere this does nothing).
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "git+https://github.com/backprop-by-hand/backprop-by-hand"], check=True)
 
 # %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
