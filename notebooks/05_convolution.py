@@ -259,6 +259,12 @@ print(verdict("dx, dw, db vs helpers.layers.conv1d",
               max(rel_error(ref_dx[0, 0], mine_dx), rel_error(ref_dw[0, 0], mine_dw),
                   rel_error(ref_db, mine_db)), 1e-12))
 
+rng = np.random.default_rng(0)   # the reference, batched, 2 channels, 3 filters, stride 2, pad 1
+_ = check_layer(conv1d_forward, conv1d_backward,
+                {"x": rng.standard_normal((2, 2, 9)), "w": rng.standard_normal((3, 2, 3)),
+                 "b": rng.standard_normal(3)},
+                options={"stride": 2, "pad": 1}, h=1e-3, name="helpers conv1d, stride 2, pad 1")
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2-D, many channels, many filters
 #
