@@ -66,14 +66,18 @@ class GraphArtists:
                                          color=NEUTRAL, lw=1.2, shrinkA=0, shrinkB=0,
                                          connectionstyle=f"arc3,rad={rad}"))
             self._edge_ends.append((p0, p1, rad))
-        self.boxes, self.fork_sums = [], []
+        self.rings, self.fork_sums = [], []
         for nd in nodes:
             leaf = not nd["op"]
             box = FancyBboxPatch((nd["x"] - BOX_W / 2, nd["y"] - BOX_H / 2), BOX_W, BOX_H,
                                  boxstyle="round,pad=0.02,rounding_size=0.08",
                                  fc="#EEF4FA" if leaf else "white", ec=NEUTRAL, lw=1.2)
             ax.add_patch(box)
-            self.boxes.append(box)
+            ring = FancyBboxPatch((nd["x"] - BOX_W / 2, nd["y"] - BOX_H / 2), BOX_W, BOX_H,
+                                  boxstyle="round,pad=0.02,rounding_size=0.08",
+                                  fc="none", ec=HIGHLIGHT, lw=3.0, visible=False, zorder=3)
+            ax.add_patch(ring)                       # the "visiting now" outline
+            self.rings.append(ring)
             text = (nd["label"] or format_number(nd["value"])) if leaf else op_symbol(nd["op"])
             ax.text(nd["x"], nd["y"], text, ha="center", va="center", color="black",
                     fontsize=11 if len(text) <= 3 else 9, fontweight="bold" if leaf else None)
@@ -107,6 +111,10 @@ class GraphArtists:
             self.edge_value.append(self._label(p0, p1, rad, +7, FORWARD))
             self.edge_grad.append(self._label(p0, p1, rad, -7, GRADIENT))
         self.out_value, self.out_grad = self.edge_value.pop(), self.edge_grad.pop()
+        # what update() changes; a widget may redraw only these over a cached background
+        self.dynamic = [*self.edge_value, *self.edge_grad, self.out_value, self.out_grad,
+                        self.title_artist, *self.rings,
+                        *(t for t in self.fork_sums if t is not None)]
         self.update(state)
 
     def _label(self, p0, p1, rad: float, offset: float, color: str):
@@ -129,9 +137,8 @@ class GraphArtists:
                                         strict=True):
             t_val.set_text(format_number(e["value"]))
             t_grad.set_text("" if e["grad"] is None else format_number(e["grad"]))
-        for nd, box, fork in zip(nodes, self.boxes, self.fork_sums, strict=True):
-            box.set_edgecolor(HIGHLIGHT if nd["current"] else NEUTRAL)
-            box.set_linewidth(3.0 if nd["current"] else 1.2)
+        for nd, ring, fork in zip(nodes, self.rings, self.fork_sums, strict=True):
+            ring.set_visible(nd["current"])
             if fork is not None:
                 fork.set_text("" if nd["grad"] is None else f"sum {format_number(nd['grad'])}")
         self.out_value.set_text(format_number(state["output"]))

@@ -17,7 +17,8 @@ from numbers import Real
 from typing import Callable
 
 import ipywidgets as W
-import matplotlib as mpl
+import numpy as np
+import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -178,15 +179,34 @@ def gradient_flow_figure(expr_name: str = DEFAULT_EXPRESSION, inputs: Mapping | 
 
 
 class _Canvas(FigureImage):
-    """FigureImage with a cheaper PNG: no tight-bbox pass (the axes rectangle is fixed) and
-    fast zlib compression; about half the render time of the default on a 2-core machine."""
+    """FigureImage that re-renders only what changes.
 
-    def refresh(self) -> None:
+    A full render (arrows, boxes, node names) is cached as a background; a refresh restores it,
+    draws the dynamic artists (edge numbers, highlight, title) on top and encodes the pixels
+    with fast zlib settings. This skips the course style's tight-bbox pass (a second render)
+    too. ``full=True`` (a new expression) redraws everything.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dynamic = []
+        self._background = None
+
+    def refresh(self, full: bool = False) -> None:
         t0 = time.perf_counter()
+        canvas = self.fig.canvas
+        if full or self._background is None:
+            for artist in self.dynamic:
+                artist.set_animated(True)            # left out of the background
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            self.fig.draw_artist(artist)
         buf = io.BytesIO()
-        with mpl.rc_context({"savefig.bbox": "standard"}):   # the course style says "tight"
-            self.fig.savefig(buf, format="png", dpi=self.fig.dpi,
-                             pil_kwargs={"compress_level": 1})
+        PIL.Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png",
+                                                                   compress_level=1)
         self.image.value = buf.getvalue()
         self.last_render_ms = 1e3 * (time.perf_counter() - t0)
 
@@ -232,13 +252,15 @@ def gradient_flow(expr_name: str = DEFAULT_EXPRESSION) -> W.VBox:
         if current["busy"]:
             return
         state = state_now()
-        if rebuild or current["artists"] is None:
+        full = rebuild or current["artists"] is None
+        if full:
             current["artists"] = _draw(canvas.fig, state)
+            canvas.dynamic = current["artists"].dynamic
         else:
             current["artists"].title = _title(state)
             current["artists"].update(state)
         readout.value = _readout(state)
-        canvas.refresh()
+        canvas.refresh(full=full)
 
     def on_expression(change):
         current["busy"] = True                   # change several controls, redraw once
