@@ -46,7 +46,8 @@ __all__ = [
 
 ACTIVATIONS = ("tanh", "linear", "relu")
 DEFAULTS = dict(sigma=0.9, T=60, activation="tanh", clip=1.0)
-FLOOR = 1e-20  # smallest norm drawn on the log axis (ReLU can make a gradient exactly 0)
+FLOOR = 1e-300  # stands in for an exact 0 on the log axis (ReLU can zero a gradient)
+LOWEST = 1e-30  # the axis never goes lower; smaller norms leave the plot at the bottom
 
 
 @dataclass
@@ -186,8 +187,8 @@ def _summary(p: VanishingProfile) -> str:
 def _limits(p: VanishingProfile) -> tuple[float, float]:
     values = np.concatenate([p.grad_norm, p.bound, p.clipped_norm])
     values = values[values > FLOOR]
-    lo, hi = (values.min(), values.max()) if values.size else (FLOOR, 1.0)
-    return max(lo, FLOOR) / 3, hi * 3
+    lo, hi = (values.min(), values.max()) if values.size else (LOWEST, 1.0)
+    return max(lo / 3, LOWEST), hi * 3
 
 
 def _draw(ax, p: VanishingProfile) -> dict:
