@@ -573,7 +573,7 @@ activation_explorer_figure(activation="sigmoid", z=2.0, k=5)
 # %% slideshow={"slide_type": "notes"} tags=["nbval-ignore-output"]
 times = benchmark_activation_explorer(repeats=5)
 print(f"pure function {times['pure_ms']:.2f} ms per call;  slider move {times['redraw_ms']:.0f}"
-      f" ms;  new activation {times['switch_ms']:.0f} ms  (medians, machine-dependent)")
+      f" ms;  first visit to a new activation {times['switch_ms']:.0f} ms  (machine-dependent)")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Softmax with cross-entropy

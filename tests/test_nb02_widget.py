@@ -134,6 +134,15 @@ def test_widget_updates_in_place():
     assert len(artists.line_chain.get_xdata()) == 12
 
 
+def test_cached_background_gives_the_same_picture():
+    _, view, _, (choose, z_slider, k_slider) = _build("sigmoid", z=1.0, k=3)
+    first = view.image.value
+    choose.value = "tanh"               # a complete draw for tanh
+    assert view.image.value != first
+    choose.value = "sigmoid"            # back: the cached sigmoid background is reused
+    assert view.image.value == first
+
+
 def test_benchmark_reports_times():
     times = benchmark_activation_explorer(repeats=2)
     assert set(times) == {"pure_ms", "redraw_ms", "switch_ms"}
