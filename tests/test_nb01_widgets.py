@@ -1,9 +1,11 @@
 """Notebook 01's widget: the gradient_flow pure function, its static figure, the widget."""
 
+import numpy as np
 import pytest
 
+from helpers.gradcheck import numerical_gradient, rel_error
 from helpers.widgets import gradient_flow, gradient_flow_figure, gradient_flow_state
-from helpers.widgets.gradient_flow import EXPRESSIONS
+from helpers.widgets.gradient_flow import EXPRESSIONS, build_expression
 
 CLASSIC = "(x + y)·z"
 NEURON = "σ(w0·x0 + w1·x1 + w2)"
@@ -90,3 +92,18 @@ def test_static_figure_and_widget_build():
     dropdown.value = REUSE
     assert w.state_now()["expression"] == REUSE and w.state_now()["step"] == 5
     assert w.canvas.image.value != png
+
+
+@pytest.mark.parametrize("name", list(EXPRESSIONS))
+def test_every_expression_is_gradient_checked(name):
+    names = [k for k, _ in EXPRESSIONS[name].inputs]
+    rng = np.random.default_rng(1)
+    for point in rng.uniform(-4, 4, size=(5, len(names))):
+        st = gradient_flow_state(name, dict(zip(names, point, strict=True)))
+
+        def forward(v):
+            return build_expression(name, dict(zip(names, v, strict=True)))[0].data
+
+        num = numerical_gradient(forward, point.copy())
+        analytic = np.array([st["input_grads"][k] for k in names])
+        assert rel_error(analytic, num) < 1e-7
