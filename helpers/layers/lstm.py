@@ -16,16 +16,22 @@ from .rnn import flat
 GATES = "i, f, o, g"
 
 
-def _gates(a):
-    """Activated gates from pre-activations a (..., 4H): σ on i, f, o and tanh on g.
+def _gates(a, out=None):
+    """Activated gates from pre-activations a (N, 4H): σ on i, f, o and tanh on g.
 
-    Returns one array (..., 4H) holding [i | f | o | g].
+    Returns one array (N, 4H) holding [i | f | o | g] (written into ``out`` if given).
     """
     H = a.shape[-1] // 4
-    ifog = np.empty_like(a)
-    ifog[..., :3 * H] = sigmoid(a[..., :3 * H])
-    ifog[..., 3 * H:] = np.tanh(a[..., 3 * H:])
+    ifog = np.empty_like(a) if out is None else out
+    ifog[:, :3 * H] = sigmoid(a[:, :3 * H])
+    np.tanh(a[:, 3 * H:], out=ifog[:, 3 * H:])
     return ifog
+
+
+def _split(ifog):
+    """The four gate blocks [i | f | o | g] of an (N, 4H) array, as views (N, H) each."""
+    H = ifog.shape[-1] // 4
+    return ifog[:, :H], ifog[:, H:2 * H], ifog[:, 2 * H:3 * H], ifog[:, 3 * H:]
 
 
 def _gates_backward(dh, dc, c_prev, ifog, tanh_c):
@@ -40,7 +46,7 @@ def _gates_backward(dh, dc, c_prev, ifog, tanh_c):
         da: gradient of the pre-activations [da_i | da_f | da_o | da_g], shape (N, 4H).
         dc_prev: shape (N, H).
     """
-    i, f, o, g = np.split(ifog, 4, axis=1)
+    i, f, o, g = _split(ifog)
     # h = o ⊙ tanh(c)
     do = dh * tanh_c
     dc = dc + dh * o * (1.0 - tanh_c**2)   # c reaches the loss directly and through h
@@ -74,7 +80,7 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
                                             sequence=False, gate_names=GATES)
     c_prev = v.grad_shape(fname, c_prev, h_prev.shape, name="c_prev", what="h_prev's shape")
     ifog = _gates(x @ Wx + h_prev @ Wh + b)
-    i, f, o, g = np.split(ifog, 4, axis=1)
+    i, f, o, g = _split(ifog)
     c = f * c_prev + i * g
     tanh_c = np.tanh(c)
     h = o * tanh_c
@@ -130,8 +136,8 @@ def lstm_forward(x, h0, Wx, Wh, b):
     h = np.empty((N, T, H))
     h_prev, c_prev = h0, np.zeros_like(h0)
     for t in range(T):
-        ifog[:, t] = _gates(xWx[:, t] + h_prev @ Wh)
-        i, f, o, g = np.split(ifog[:, t], 4, axis=1)
+        _gates(xWx[:, t] + h_prev @ Wh, out=ifog[:, t])
+        i, f, o, g = _split(ifog[:, t])
         c[:, t] = f * c_prev + i * g
         tanh_c[:, t] = np.tanh(c[:, t])
         h[:, t] = o * tanh_c[:, t]
