@@ -12,6 +12,8 @@ import io
 import time
 
 import ipywidgets as W
+import numpy as np
+import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -36,9 +38,12 @@ class FigureImage:
         self.last_render_ms = 0.0
 
     def refresh(self) -> None:
-        """Render the figure into the image widget (one PNG encode)."""
+        """Draw the figure once and put it in the image widget as a PNG."""
         t0 = time.perf_counter()
+        self.fig.canvas.draw()  # one draw; savefig would lay the figure out and draw it again
         buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=self.fig.dpi)
+        rgba = np.asarray(self.fig.canvas.buffer_rgba())
+        # Light compression: the PNG goes straight to the browser, never to disk.
+        PIL.Image.fromarray(rgba).save(buf, format="png", compress_level=1)
         self.image.value = buf.getvalue()
         self.last_render_ms = 1e3 * (time.perf_counter() - t0)
