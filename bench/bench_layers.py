@@ -7,7 +7,9 @@ Fairness: every sample repeats one forward+backward call until at least 0.2 s ha
 keeps the time per call; the numpy and PyTorch samples alternate, with a short pause in between
 (BLAS threads keep spinning for a moment after a call), and the reported ratio is the median of
 the per-pair ratios. Both sides run float64 on the CPU with their default thread counts.
-Timings on a loaded machine are inflated; compare the ratios, not the milliseconds.
+Timings on a loaded machine are inflated; compare the ratios, not the milliseconds. On a busy
+machine, ``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 make bench`` gives steadier single-thread
+ratios (spinning BLAS/OpenMP threads suffer most from other people's load).
 """
 
 from __future__ import annotations
