@@ -82,8 +82,8 @@ import helpers.plotting as hp
 from helpers.exercises.nb06 import (check_clip_grad_norm, check_predictions, check_shared_dWh,
                                     linear_gradient_ratio, prediction_matrices)
 from helpers.gradcheck import check_layer, numerical_gradient, rel_error
-from helpers.widgets.vanishing_explorer import (vanishing_explorer, vanishing_explorer_figure,
-                                                vanishing_profile)
+from helpers.widgets.vanishing_explorer import (orthogonal, vanishing_explorer,
+                                                vanishing_explorer_figure, vanishing_profile)
 
 
 def verdict(name, err, tol=1e-7):
@@ -605,15 +605,11 @@ print(f"pure function (T = 200): {compute_ms:.1f} ms per call; "
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How far is truncated BPTT from the full gradient?
 #
-# A longer sequence ($T = 120$, $H = 16$) with a loss on every step, $W_h = \sigma Q$, and
-# the relative difference of $dW_h$ against the chunk length $k$:
+# A longer sequence ($T = 120$, $H = 16$) with a loss on every step, $W_h = \sigma Q$ with
+# `orthogonal` (the same helper the explorer uses), and the relative difference of $dW_h$
+# against the chunk length $k$:
 
 # %% slideshow={"slide_type": "fragment"}
-def orthogonal(n, rng):
-    Q, R = np.linalg.qr(rng.standard_normal((n, n)))
-    return Q * np.sign(np.diag(R))
-
-
 rng_t = np.random.default_rng(12)
 N_t, T_t, D_t, H_t = 4, 120, 3, 16
 x_t = rng_t.standard_normal((N_t, T_t, D_t))

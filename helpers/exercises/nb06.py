@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.exercises._check import NOT_DONE, call_safely, close, not_yet, passed
+from helpers.widgets.vanishing_explorer import orthogonal
 
 __all__ = [
     "check_shared_dWh",
@@ -121,8 +122,7 @@ def prediction_matrices(H: int = 8) -> dict[str, np.ndarray]:
     """
     rng = np.random.default_rng(606)
     G = rng.standard_normal((H, H))
-    Q, R = np.linalg.qr(rng.standard_normal((H, H)))
-    Q = Q * np.sign(np.diag(R))
+    Q = orthogonal(H, rng)
     return {
         "A": 0.9 * G / np.linalg.norm(G, 2),
         "B": Q,

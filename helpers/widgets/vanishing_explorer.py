@@ -76,8 +76,11 @@ class VanishingProfile:
     clip: float | None
 
 
-def _orthogonal(H: int, rng: np.random.Generator) -> np.ndarray:
-    """A random (H, H) orthogonal matrix (QR of a Gaussian, signs fixed so it is unique)."""
+def orthogonal(H: int, rng: np.random.Generator) -> np.ndarray:
+    """A random (H, H) orthogonal matrix Q (QR of a Gaussian, signs fixed so it is unique).
+
+    Every singular value of ``σ·Q`` is σ, so it is the course's way to set σ_max exactly.
+    """
     Q, R = np.linalg.qr(rng.standard_normal((H, H)))
     return Q * np.sign(np.diag(R))
 
@@ -121,7 +124,7 @@ def vanishing_profile(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     """
     _check_args(sigma, T, activation, clip, H, drive)
     rng = np.random.default_rng(seed)
-    Wh = float(sigma) * _orthogonal(H, rng)
+    Wh = float(sigma) * orthogonal(H, rng)
     u = drive * rng.standard_normal((T, H))
     g = rng.standard_normal(H)
     g /= np.linalg.norm(g)
