@@ -565,7 +565,8 @@ print(f"analytic {analytic}, numerical {np.round(num, 3)}, "
 # ### Checking the engine
 #
 # Finally, the scalar engine against central differences on a busier expression that uses
-# every kind of gate (tanh, sigmoid, exp, a division, a max and a fork), at five random points:
+# several kinds of gate (tanh, exp, a division, a max) and forks ($a$ and $c$ are each used
+# three times), at five random points:
 #
 # $$g(a, b, c) = \tanh(ab + c)\cdot c + \frac{\max(a, c)\cdot a}{1 + e^{b}}$$
 
