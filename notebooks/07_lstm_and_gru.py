@@ -484,6 +484,34 @@ def gru_step_backward(dh, cache):
     return dx, dh_prev, dWx, np.concatenate([dWh_zr, dWh_n], axis=1), db
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Check: the GRU gates one by one, then the whole step
+#
+# As for the LSTM, first the gate values on their own (z and n as free inputs of the average,
+# r through the candidate it feeds), then `check_layer` on the whole step and the sequence, and
+# the comparison with `helpers.layers`.
+
+# %% slideshow={"slide_type": "subslide"}
+z, r, n = cache_gru[4], cache_gru[5], cache_gru[6]
+a_n_input = x @ Wx_gru[:, 2 * H:] + b_gru[2 * H:]         # the candidate's input part
+
+
+def loss_from_gru_gates(z, r, n=None):
+    if n is None:                                          # n recomputed from r
+        n = np.tanh(a_n_input + (r * h_prev) @ Wh_gru[:, 2 * H:])
+    return np.sum(((1 - z) * h_prev + z * n) * dh)
+
+
+ds = (dh * z * (1 - n**2)) @ Wh_gru[:, 2 * H:].T
+gate_checks = {
+    "dz": (dh * (n - h_prev), lambda v: loss_from_gru_gates(v, r, n), z),
+    "dn": (dh * z, lambda v: loss_from_gru_gates(z, r, v), n),
+    "dr": (ds * h_prev, lambda v: loss_from_gru_gates(z, v), r),
+}
+for name, (analytic_grad, loss_fn, value) in gate_checks.items():
+    numeric = numerical_gradient(loss_fn, value.copy())
+    verdict(f"GRU gate value {name}", rel_error(analytic_grad, numeric))
+
 gru_inputs = {"x": x, "h_prev": h_prev, "Wx": Wx_gru, "Wh": Wh_gru, "b": b_gru}
 check(gru_step_forward, gru_step_backward, gru_inputs, "my gru_step")
 check(layers.gru_step_forward, layers.gru_step_backward, gru_inputs, "helpers.layers gru_step")
@@ -575,23 +603,30 @@ for beta in (-2.0, 0.0, 2.0, 4.0):
 # starting b_f at 1 or more.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# How fast the widget is: the pure function per call (it is rerun on every slider move) and the
-# redraw of its one figure. Timings depend on the machine, so nbval does not compare them.
+# How fast the widget is: the pure function (rerun on every slider move) and a whole slider move
+# including the redraw of its one figure, as wall-clock time and as the CPU time this process
+# used (on a busy shared machine the wall clock also counts waiting for a core). Timings depend
+# on the machine, so nbval does not compare them.
 
 # %% slideshow={"slide_type": "notes"} tags=["nbval-ignore-output"]
-compute_ms = []
-for _ in range(5):
-    t0 = time.perf_counter()
-    gradient_norms_through_time()
-    compute_ms.append(1e3 * (time.perf_counter() - t0))
+def timed_ms(fn, repeats=5):
+    """Median wall and CPU milliseconds of fn()."""
+    wall, cpu = [], []
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(1e3 * (time.perf_counter() - t0))
+        cpu.append(1e3 * (time.process_time() - c0))
+    return np.median(wall), np.median(cpu)
+
+
 timing_widget = gradient_highway_explorer()
 keep_bias_slider = timing_widget.children[0].children[1]
-render_ms = []
-for beta in (1.0, 3.0, 2.0):
-    keep_bias_slider.value = beta
-    render_ms.append(timing_widget.figure_image.last_render_ms)
-print(f"pure function (T = 60): {np.median(compute_ms):.1f} ms per call;"
-      f" redraw: {np.median(render_ms):.0f} ms")
+betas = iter([1.0, 3.0, 2.0, 1.0, 3.0])
+pure_wall, pure_cpu = timed_ms(gradient_norms_through_time)
+move_wall, move_cpu = timed_ms(lambda: setattr(keep_bias_slider, "value", next(betas)))
+print(f"pure function (T = 60): {pure_wall:.1f} ms wall, {pure_cpu:.1f} ms CPU per call")
+print(f"slider move with redraw: {move_wall:.0f} ms wall, {move_cpu:.0f} ms CPU")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A long-range task: the adding problem

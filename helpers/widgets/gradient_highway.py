@@ -19,6 +19,7 @@ import ipywidgets as W
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from helpers import layers as L
 from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, PALETTE
@@ -151,9 +152,24 @@ def _title(T, keep_bias, weight_scale) -> str:
             f" weight scale = {weight_scale:.2f})")
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _decade(y: float, _pos=None) -> str:
+    """Tick label 10ⁿ in plain unicode text (mathtext labels are slow to lay out)."""
+    return "10" + f"{np.log10(y):.0f}".translate(_SUPERSCRIPT)
+
+
+def _log_ticks(ax) -> None:
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=7))
+    ax.yaxis.set_major_formatter(FuncFormatter(_decade))
+    ax.yaxis.set_minor_locator(NullLocator())
+
+
 def _label(key: str, data: dict) -> str:
-    """Legend entry: the curve's name and its value at t = 0, the far end of the sequence."""
-    return f"{LINES[key][0]}   at t = 0: {data[key][0]:.0e}"
+    """Key entry: a line-style mark, the curve's name and its value at t = 0 (the far end)."""
+    mark = "– – –" if LINES[key][2] == "--" else "——"
+    return f"{mark}  {LINES[key][0]}   at t = 0: {data[key][0]:.0e}"
 
 
 def _draw(fig: Figure, data: dict, T, keep_bias, weight_scale) -> dict:
@@ -165,9 +181,15 @@ def _draw(fig: Figure, data: dict, T, keep_bias, weight_scale) -> dict:
                                     color=colour, lw=2, label=_label(key, data))
     ax.set_xlabel("time step t (the loss sits at t = T, on the right)")
     ax.set_ylabel("gradient norm (log scale)")
+    _log_ticks(ax)
     title = ax.set_title(_title(T, keep_bias, weight_scale), fontsize=10)
-    legend = ax.legend(loc="lower right", fontsize=9)
-    handles = {"ax": ax, "lines": lines, "title": title, "legend_texts": legend.get_texts()}
+    # A hand-made key (coloured text lines) instead of ax.legend(): the legend's layout would
+    # be redone on every redraw and costs more than the rest of the figure.
+    key_texts = [ax.text(0.985, 0.035 + 0.065 * (len(LINES) - 1 - k), _label(key, data),
+                         transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
+                         color=LINES[key][1])
+                 for k, key in enumerate(LINES)]
+    handles = {"ax": ax, "lines": lines, "title": title, "key_texts": key_texts}
     _rescale(handles, data)
     fig.tight_layout()
     return handles
@@ -185,7 +207,7 @@ def _update(handles: dict, data: dict, T, keep_bias, weight_scale) -> None:
     for key, line in handles["lines"].items():
         line.set_data(data["t"], _positive(data[key]))
     handles["title"].set_text(_title(T, keep_bias, weight_scale))
-    for key, text in zip(LINES, handles["legend_texts"], strict=True):
+    for key, text in zip(LINES, handles["key_texts"], strict=True):
         text.set_text(_label(key, data))
     _rescale(handles, data)
 
