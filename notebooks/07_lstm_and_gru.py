@@ -364,8 +364,8 @@ verdict("mine vs helpers.layers (h, 5 grads)", max(rel_error(m, r) for m, r in p
 #
 # $$\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1 - h_t^2)\, W_h^\top$$
 #
-# Below, both Jacobians are measured by central differences, one column per perturbed unit, for
-# one sequence (N = 1).
+# Below, both Jacobians are measured by central differences, one row per output unit, for one
+# sequence (N = 1). For the RNN we borrow the first H columns of the LSTM's weights.
 
 # %% slideshow={"slide_type": "subslide"}
 def numerical_jacobian(fn, v):
@@ -381,7 +381,7 @@ print("LSTM ∂c_t/∂c_{t−1}, measured:\n", J_cell)
 print("f_t                        :", f1[0])
 verdict("diag(f_t) vs measured Jacobian", rel_error(np.diag(f1[0]), J_cell))
 
-Wh_rnn = Wh[:, :H]
+Wh_rnn = Wh[:, :H]                                        # an H × H recurrent matrix
 h_rnn = np.tanh(x1 @ Wx[:, :H] + h1 @ Wh_rnn)
 J_rnn = numerical_jacobian(lambda hp: np.tanh(x1 @ Wx[:, :H] + hp @ Wh_rnn), h1)
 print("RNN ∂h_t/∂h_{t−1}, measured:\n", J_rnn)
@@ -419,10 +419,10 @@ for f_value in (0.9, 0.98, 0.999):
 def gru_step_forward(x, h_prev, Wx, Wh, b):
     """x (N, D), h_prev (N, H), Wx (D, 3H), Wh (H, 3H), b (3H,) → h (N, H), cache."""
     Hn = h_prev.shape[1]
-    ax = x @ Wx + b                                       # input part of all three blocks
-    a_zr = ax[:, :2 * Hn] + h_prev @ Wh[:, :2 * Hn]
+    a_x = x @ Wx + b                                      # input part of all three blocks
+    a_zr = a_x[:, :2 * Hn] + h_prev @ Wh[:, :2 * Hn]
     z, r = sigmoid(a_zr[:, :Hn]), sigmoid(a_zr[:, Hn:])
-    n = np.tanh(ax[:, 2 * Hn:] + (r * h_prev) @ Wh[:, 2 * Hn:])
+    n = np.tanh(a_x[:, 2 * Hn:] + (r * h_prev) @ Wh[:, 2 * Hn:])
     h = (1 - z) * h_prev + z * n
     return h, (x, h_prev, Wx, Wh, z, r, n)
 
