@@ -626,6 +626,11 @@ print("first window:", [vocab[i] for i in ids[3]], "→ label", int(y[3]))
 # outer products $\delta^\top x^\top$ of all windows, and the word vectors $E$ receive $\partial
 # L/\partial X$ slice by slice: a word used in several windows or positions **sums** its
 # gradients (a fork, notebook 01), which is what `np.add.at` does.
+#
+# The check below uses the eight windows of one sentence. Over many windows some entries of
+# $\partial L/\partial W$ nearly cancel; for such a tiny entry the central difference's
+# round-off (about $10^{-16}/2h$) is no longer small *relative to the entry*, and the strict
+# max-over-entries relative error climbs towards $10^{-7}$ even though the code is right.
 
 # %% slideshow={"slide_type": "fragment"}
 def loss_and_grads(E, W, b, u, ids, y):
@@ -652,7 +657,8 @@ params = {"E": rng.normal(0, 0.5, (len(vocab), d)),
           "W": rng.normal(0, 1 / np.sqrt(5 * d), (n, 5 * d)),
           "b": np.zeros(n),
           "u": rng.normal(0, 1 / np.sqrt(n), n)}
-few = slice(0, 12)                                  # check on a dozen windows: fast and exact
+few = slice(48, 56)                 # the windows of "my sister lives in [rome] with two cats"
+print("checking on the windows of:", CORPUS[6])
 loss0, grads = loss_and_grads(*params.values(), ids[few], y[few])
 for (name, value), grad in zip(params.items(), grads, strict=True):
     num = numerical_gradient(lambda _: loss_and_grads(*params.values(), ids[few], y[few])[0],
