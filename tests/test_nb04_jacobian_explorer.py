@@ -60,6 +60,7 @@ def test_relu_kink_is_flagged():
     d = jacobian_data("relu", [0.0, 1.0, -1.0, 2.0])
     assert d["at_kink"] and d["J"][0, 0] == 0 and d["J_numerical"][0, 0] == pytest.approx(0.5)
     assert not jacobian_data("relu", X)["at_kink"]
+    assert jacobian_data("relu", [-3 + 30 * 0.1, 1.0, 1.0, 1.0])["at_kink"]  # 4e-16, a slider's 0
     fig = jacobian_explorer_figure("relu", [0.0, 1.0, -1.0, 2.0])
     assert any("kink" in t.get_text() for t in fig.texts)
 

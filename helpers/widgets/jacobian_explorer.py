@@ -44,6 +44,7 @@ DEFAULT_X = np.array([-1.5, -0.3, 0.4, 2.0])
 EXPLORER_W = np.round(np.random.default_rng(2).uniform(-1.0, 1.0, size=(3, N_IN)), 1)
 EXPLORER_B = np.array([0.1, -0.2, 0.3])
 SLIDER_RANGE = 3.0
+FD_STEP = 1e-5  # finite-difference step of the numerical Jacobian
 
 JACOBIAN_OPS = {
     # op: (menu label, colour limit)
@@ -135,7 +136,8 @@ def jacobian_data(op: str = "tanh", x=DEFAULT_X) -> dict:
             ``row_labels`` (m,), ``col_labels`` (k,): names of outputs and variables;
             ``vlim``: symmetric colour limit for the heat-map;
             ``is_diagonal``: whether every off-diagonal entry is zero;
-            ``at_kink``: ReLU with an input exactly 0 (where the numerical estimate is 0.5);
+            ``at_kink``: ReLU with an input within ``FD_STEP`` of 0 (the numerical estimate
+            there straddles the kink, e.g. 0.5 at exactly 0);
             ``title``: a one-line description.
     """
     if op not in JACOBIAN_OPS:
@@ -149,7 +151,7 @@ def jacobian_data(op: str = "tanh", x=DEFAULT_X) -> dict:
         raise ValueError(f"jacobian_data: x expects shape ({N_IN},), got shape {x.shape}")
     f, var, J, col_labels = _op_function_and_jacobian(op, x)
     out = np.asarray(f(var.copy()))
-    J_num = numerical_jacobian(f, var)
+    J_num = numerical_jacobian(f, var, h=FD_STEP)
     off = J - np.diag(np.diag(J)) if J.shape[0] == J.shape[1] else J
     name = JACOBIAN_OPS[op][0]
     return {
@@ -162,7 +164,8 @@ def jacobian_data(op: str = "tanh", x=DEFAULT_X) -> dict:
         "col_labels": col_labels,
         "vlim": max(JACOBIAN_OPS[op][1], float(np.abs(J).max())),
         "is_diagonal": J.shape[0] == J.shape[1] and not np.any(off),
-        "at_kink": op == "relu" and bool(np.any(x == 0)),
+        # within one finite-difference step of 0 the central difference straddles the kink
+        "at_kink": op == "relu" and bool(np.any(np.abs(x) < FD_STEP)),
         "title": f"Jacobian of {name}: shape {J.shape[0]} × {J.shape[1]}",
     }
 
