@@ -9,16 +9,12 @@ backward pass one node at a time (notebook 01).
 
 from __future__ import annotations
 
-import io
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Real
 from typing import Callable
 
 import ipywidgets as W
-import numpy as np
-import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -178,39 +174,6 @@ def gradient_flow_figure(expr_name: str = DEFAULT_EXPRESSION, inputs: Mapping | 
     return fig
 
 
-class _Canvas(FigureImage):
-    """FigureImage that re-renders only what changes.
-
-    A full render (arrows, boxes, node names) is cached as a background; a refresh restores it,
-    draws the dynamic artists (edge numbers, highlight, title) on top and encodes the pixels
-    with fast zlib settings. This skips the course style's tight-bbox pass (a second render)
-    too. ``full=True`` (a new expression) redraws everything.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.dynamic = []
-        self._background = None
-
-    def refresh(self, full: bool = False) -> None:
-        t0 = time.perf_counter()
-        canvas = self.fig.canvas
-        if full or self._background is None:
-            for artist in self.dynamic:
-                artist.set_animated(True)            # left out of the background
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            canvas.restore_region(self._background)
-        for artist in self.dynamic:
-            self.fig.draw_artist(artist)
-        buf = io.BytesIO()
-        PIL.Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png",
-                                                                   compress_level=1)
-        self.image.value = buf.getvalue()
-        self.last_render_ms = 1e3 * (time.perf_counter() - t0)
-
-
 def _readout(state: dict) -> str:
     grads = " &nbsp; ".join(
         f"∂f/∂{k} = <span style='color:{GRADIENT}'>{format_number(g)}</span>"
@@ -240,7 +203,7 @@ def gradient_flow(expr_name: str = DEFAULT_EXPRESSION) -> W.VBox:
     forward = W.Button(description="▶", tooltip="one step forward", layout=W.Layout(width="3em"))
     readout = W.HTML()
     inputs_box = W.VBox(sliders[expr_name])
-    canvas = _Canvas(figsize=FIGSIZE, dpi=90)
+    canvas = FigureImage(figsize=FIGSIZE, dpi=90)
     current = {"artists": None, "busy": False}
 
     def state_now():

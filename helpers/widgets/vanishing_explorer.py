@@ -28,7 +28,6 @@ import time
 from dataclasses import dataclass
 
 import ipywidgets as W
-import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
@@ -243,12 +242,6 @@ def _update(ax, art: dict, p: VanishingProfile) -> None:
     ax.set_ylim(*_limits(p))
 
 
-def _refresh(view: FigureImage) -> None:
-    """Render once: the layout is fixed, so skip the second draw that bbox="tight" costs."""
-    with mpl.rc_context({"savefig.bbox": "standard"}):
-        view.refresh()
-
-
 def vanishing_explorer_figure(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
                               activation: str = DEFAULTS["activation"],
                               clip: float | None = DEFAULTS["clip"], **kwargs) -> Figure:
@@ -291,7 +284,7 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     compute_ms = 1e3 * (time.perf_counter() - t0)
     art = _draw(ax, p)
     view.fig.tight_layout()
-    _refresh(view)
+    view.refresh()
     box = W.VBox([W.HBox([W.VBox([s_sigma, s_T, d_act]), W.VBox([c_clip, s_clip, timing])]),
                   view.image])
     box.state = {"profile": p, "compute_ms": compute_ms, "render_ms": view.last_render_ms}
@@ -302,7 +295,7 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
                               s_clip.value if c_clip.value else None)
         compute_ms = 1e3 * (time.perf_counter() - t0)
         _update(ax, art, p)
-        _refresh(view)
+        view.refresh()
         s_clip.disabled = not c_clip.value
         box.state.update(profile=p, compute_ms=compute_ms, render_ms=view.last_render_ms)
         timing.value = (f"<small>recompute {compute_ms:.1f} ms, "
