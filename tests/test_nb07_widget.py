@@ -105,3 +105,51 @@ def test_widget_updates_its_figure_in_place():
     assert image.image.value != png_before
     sliders[1].value = -1.0                                # keep bias
     assert "β = -1.0" in ax.get_title()
+
+
+def test_norms_match_numerical_gradients():
+    """T = 3: ‖∂L/∂h_0‖ (and ‖∂L/∂c_0‖) for all three cells, by central differences on the
+    forward pass alone, with the same seeded draws the pure function makes."""
+    from helpers import layers
+    from helpers.gradcheck import numerical_gradient
+
+    T, beta, scale, D, H = 3, 1.5, 1.25, 4, 16
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((1, T, D))
+    v = rng.standard_normal((1, H))
+    v /= np.linalg.norm(v)
+
+    def weights(blocks):
+        return (rng.standard_normal((D, blocks * H)) / np.sqrt(D),
+                rng.standard_normal((H, blocks * H)) * scale / np.sqrt(H))
+
+    Wx, Wh = weights(1)
+    def rnn_loss(h):
+        for t in range(T):
+            h = layers.rnn_step_forward(x[:, t], h, Wx, Wh, np.zeros(H))[0]
+        return float(np.sum(v * h))
+    expected = {"rnn": numerical_gradient(rnn_loss, np.zeros((1, H)))}
+
+    Wx_l, Wh_l = weights(4)
+    b_l = np.zeros(4 * H)
+    b_l[H:2 * H] = beta
+    def lstm_loss(h, c):
+        for t in range(T):
+            h, c, _ = layers.lstm_step_forward(x[:, t], h, c, Wx_l, Wh_l, b_l)
+        return float(np.sum(v * h))
+    zeros = np.zeros((1, H))
+    expected["lstm_h"] = numerical_gradient(lambda h: lstm_loss(h, zeros), np.zeros((1, H)))
+    expected["lstm_c"] = numerical_gradient(lambda c: lstm_loss(zeros, c), np.zeros((1, H)))
+
+    Wx_g, Wh_g = weights(3)
+    b_g = np.zeros(3 * H)
+    b_g[:H] = -beta
+    def gru_loss(h):
+        for t in range(T):
+            h = layers.gru_step_forward(x[:, t], h, Wx_g, Wh_g, b_g)[0]
+        return float(np.sum(v * h))
+    expected["gru"] = numerical_gradient(gru_loss, np.zeros((1, H)))
+
+    out = gradient_norms_through_time(T=T, keep_bias=beta, weight_scale=scale, seed=7)
+    for key, grad in expected.items():
+        assert out[key][0] == pytest.approx(np.linalg.norm(grad), rel=1e-7), key
