@@ -453,7 +453,8 @@ J_vec = numerical_jacobian(lambda w: score(x, w.reshape(n, 5 * d, order="F"), b,
                            W.reshape(-1, order="F"))      # W flattened column by column
 print(verdict("vec (column-stacked) form, reshaped with order='F', vs δᵀxᵀ",
               rel_error(J_vec.reshape(n, 5 * d, order="F"), dW)))
-print(verdict("mixing the two orders", rel_error(J_vec.reshape(n, 5 * d), dW)))
+print(verdict("mixing the two orders (wrong on purpose)",
+              rel_error(J_vec.reshape(n, 5 * d), dW)))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The full Jacobian with `np.einsum` (tiny sizes only)
