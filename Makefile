@@ -6,6 +6,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# Single-threaded BLAS: the course's matrices are small, and on a 2-core machine BLAS threads
+# spinning against each other (or against a second process) made sequence backward passes up
+# to 100x slower. Override with `make test OPENBLAS_NUM_THREADS=2`.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+
 .PHONY: lab test notebooks bench figures slides lint clean-venv install
 
 install: $(STAMP)

@@ -22,7 +22,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from notebook_tools import NOTEBOOKS, ROOT, notebook_paths
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -97,11 +96,11 @@ def browser():
 
 def _run_all(page) -> None:
     """Run every cell through JupyterLab's own command and wait until the kernel is idle."""
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext.session"
-                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
-                           timeout=60_000)
+    page.wait_for_function("""() => {
+        const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+        const session = panel && panel.sessionContext && panel.sessionContext.session;
+        return Boolean(session && session.kernel);
+    }""", timeout=60_000)
     page.evaluate("""async () => {
         const panel = window.jupyterapp.shell.currentWidget;
         await panel.sessionContext.ready;

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from notebook_tools import ROOT, notebook_paths, read
 
 MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")

@@ -1,8 +1,13 @@
 import numpy as np
 import pytest
 
-from helpers.gradcheck import (check_layer, forward_difference, numerical_gradient,
-                               numerical_gradient_array, rel_error)
+from helpers.gradcheck import (
+    check_layer,
+    forward_difference,
+    numerical_gradient,
+    numerical_gradient_array,
+    rel_error,
+)
 
 
 def test_numerical_gradient_of_a_quadratic_is_exact_to_roundoff():
@@ -67,3 +72,31 @@ def test_check_layer_passes_a_right_backward_and_fails_a_wrong_one(capsys):
     assert not bad.passed and bad.errors["w"] > 1e-3 and bad.errors["x"] < 1e-9
     assert "✗" in capsys.readouterr().out
     np.testing.assert_array_equal(inputs["x"], np.linspace(-1, 1, 6).reshape(2, 3))
+
+
+def test_richardson_cancels_the_h_squared_error():
+    x = np.array([0.3, -1.2, 2.0])
+    dout = np.ones(3)
+    exact = np.cos(x)
+    plain = numerical_gradient_array(np.sin, x.copy(), dout, h=1e-3)
+    rich = numerical_gradient_array(np.sin, x.copy(), dout, h=1e-3, richardson=True)
+    assert rel_error(plain, exact) > 1e-8        # O(h²) = 1e-7-ish relative
+    assert rel_error(rich, exact) < 1e-11
+
+
+def _lookup_forward(ids, W):
+    return W[ids], (ids, W.shape)
+
+
+def _lookup_backward(dout, cache):
+    ids, shape = cache
+    dW = np.zeros(shape)
+    np.add.at(dW, ids, dout)
+    return dW
+
+
+def test_check_layer_pairs_a_short_gradient_tuple_with_the_float_inputs():
+    ids = np.array([[0, 2, 0]])
+    W = np.arange(6.0).reshape(3, 2)
+    res = check_layer(_lookup_forward, _lookup_backward, {"ids": ids, "W": W}, verbose=False)
+    assert list(res.errors) == ["W"] and res.passed

@@ -7,9 +7,17 @@ import re
 
 import jupytext
 import pytest
-
-from notebook_tools import (HANGUL, NOTEBOOKS, has_image, has_widget, markdown_headings,
-                            notebook_paths, output_text, read, source_paths)
+from notebook_tools import (
+    HANGUL,
+    NOTEBOOKS,
+    has_image,
+    has_widget,
+    markdown_headings,
+    notebook_paths,
+    output_text,
+    read,
+    source_paths,
+)
 
 NOTEBOOK_IDS = [p.stem for p in notebook_paths()]
 REQUIRED_SECTIONS = ["learning goals", "prerequisites", "key terms", "your turn",
@@ -34,7 +42,7 @@ def test_notebook_matches_its_source(nb_path):
     built = read(nb_path)
     src = jupytext.read(nb_path.with_suffix(".py"))
     assert len(built.cells) == len(src.cells), "cell count differs: run `make notebooks`"
-    for i, (a, b) in enumerate(zip(built.cells, src.cells)):
+    for i, (a, b) in enumerate(zip(built.cells, src.cells, strict=True)):
         assert a.cell_type == b.cell_type, f"cell {i}: type differs: run `make notebooks`"
         assert a.source == b.source, f"cell {i}: source differs: run `make notebooks`"
         for key in ("slideshow", "tags"):
@@ -50,7 +58,7 @@ def test_one_h1_and_headings_in_order(nb_path):
     headings = markdown_headings(read(nb_path))
     assert [lvl for lvl, _ in headings].count(1) == 1, "want exactly one H1"
     assert headings[0][0] == 1, "the first heading must be the H1 title"
-    for (prev, _), (lvl, text) in zip(headings, headings[1:]):
+    for (prev, _), (lvl, text) in zip(headings, headings[1:], strict=False):
         assert lvl <= prev + 1, f"heading '{text}' skips a level (H{prev} → H{lvl})"
 
 
