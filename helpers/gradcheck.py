@@ -17,6 +17,7 @@ import numpy as np
 __all__ = [
     "numerical_gradient",
     "numerical_gradient_array",
+    "numerical_jacobian",
     "forward_difference",
     "rel_error",
     "check_layer",
@@ -107,6 +108,35 @@ def numerical_gradient_array(f: Callable[[np.ndarray], np.ndarray], x: np.ndarra
     if not richardson:
         return numerical_gradient(loss, x, h)
     return (4 * numerical_gradient(loss, x, h / 2) - numerical_gradient(loss, x, h)) / 3
+
+
+def numerical_jacobian(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
+                       h: float = 1e-5) -> np.ndarray:
+    """Central-difference Jacobian of an array-valued ``f`` at ``x``.
+
+    Row i is the numerical gradient of output i, i.e. of ``sum(f(x) * e_i)``, computed with
+    :func:`numerical_gradient_array`.
+
+    Args:
+        f: function of ``x`` returning an array (any shape, m elements in total).
+        x: float array, any shape (n elements); not modified.
+        h: finite-difference step.
+
+    Returns:
+        J: (m, n) array, ``J[i, j] ≈ ∂f_i/∂x_j`` with both sides flattened row by row.
+    """
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise TypeError(f"numerical_jacobian: x expects a floating-point numpy array, "
+                        f"got {type(x).__name__}"
+                        + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
+    x = x.copy()
+    out = np.asarray(f(x))
+    J = np.zeros((out.size, x.size))
+    for i in range(out.size):
+        e_i = np.zeros(out.size)
+        e_i[i] = 1.0
+        J[i] = numerical_gradient_array(f, x, e_i.reshape(out.shape), h).ravel()
+    return J
 
 
 def rel_error(a, b) -> float:

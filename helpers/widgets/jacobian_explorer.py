@@ -23,14 +23,12 @@ default state as a static figure; :func:`jacobian_explorer` is the interactive w
 
 from __future__ import annotations
 
-from typing import Callable
-
 import ipywidgets as W
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers.gradcheck import numerical_gradient_array, rel_error
+from helpers.gradcheck import numerical_jacobian, rel_error
 from helpers.layers import sigmoid
 from helpers.plotting import DIVERGING_CMAP, NEUTRAL
 from helpers.widgets._figure import FigureImage
@@ -56,35 +54,6 @@ JACOBIAN_OPS = {
     "affine_b": ("Wx + b, wrt b", 1.0),
     "affine_W": ("Wx + b, wrt W (flattened)", SLIDER_RANGE),
 }
-
-
-def numerical_jacobian(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray,
-                       h: float = 1e-5) -> np.ndarray:
-    """Central-difference Jacobian of an array-valued ``f`` at ``x``.
-
-    Row i is the numerical gradient of output i, i.e. of ``sum(f(x) * e_i)``, computed with
-    :func:`helpers.gradcheck.numerical_gradient_array`.
-
-    Args:
-        f: function of ``x`` returning an array (any shape, m elements in total).
-        x: float array, any shape (n elements); not modified.
-        h: finite-difference step.
-
-    Returns:
-        J: (m, n) array, ``J[i, j] ≈ ∂f_i/∂x_j`` with both sides flattened row by row.
-    """
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        raise TypeError(f"numerical_jacobian: x expects a floating-point numpy array, "
-                        f"got {type(x).__name__}"
-                        + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else ""))
-    x = x.copy()
-    out = np.asarray(f(x))
-    J = np.zeros((out.size, x.size))
-    for i in range(out.size):
-        e_i = np.zeros(out.size)
-        e_i[i] = 1.0
-        J[i] = numerical_gradient_array(f, x, e_i.reshape(out.shape), h).ravel()
-    return J
 
 
 def _softmax(x):
