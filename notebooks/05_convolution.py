@@ -152,11 +152,17 @@ print("np.convolve(x, w[::-1])   :", np.convolve(x, w[::-1], "valid"), " ← fli
 #   &= \sum_{i=1}^{3} \frac{\partial L}{\partial o_i}\,\frac{\partial o_i}{\partial w_k}
 #   && \text{chain rule; } w_k \text{ is used by every } o_i \text{ (fork: sum)}\\
 #   &= \sum_{i=1}^{3} \delta_i\, x_{i+k-1}
-#   && \partial o_i/\partial w_k = x_{i+k-1}\text{, the input } w_k \text{ multiplies in } o_i\\
-# \frac{\partial L}{\partial w_1} &= \delta_1 x_1 + \delta_2 x_2 + \delta_3 x_3,\quad
-# \frac{\partial L}{\partial w_2} = \delta_1 x_2 + \delta_2 x_3 + \delta_3 x_4,\quad
-# \frac{\partial L}{\partial w_3} = \delta_1 x_3 + \delta_2 x_4 + \delta_3 x_5
-#   && \text{written out for } k = 1, 2, 3
+#   && \partial o_i/\partial w_k = x_{i+k-1}\text{, the input } w_k \text{ multiplies in } o_i
+# \end{aligned}
+# $$
+#
+# Written out for $k = 1, 2, 3$:
+#
+# $$
+# \begin{aligned}
+# \partial L/\partial w_1 &= \delta_1 x_1 + \delta_2 x_2 + \delta_3 x_3\\
+# \partial L/\partial w_2 &= \delta_1 x_2 + \delta_2 x_3 + \delta_3 x_4\\
+# \partial L/\partial w_3 &= \delta_1 x_3 + \delta_2 x_4 + \delta_3 x_5
 # \end{aligned}
 # $$
 #
@@ -276,6 +282,12 @@ _ = check_layer(conv1d_forward, conv1d_backward,
 # \mathrm{out}[n, f, i, j] = b_f + \sum_{c}\sum_{a}\sum_{b}
 #   w[f, c, a, b]\; x_{\mathrm{pad}}[n,\, c,\, iS + a,\, jS + b]
 # $$
+#
+# Here $x$ is $(N, C, H, W)$: $N$ images of $C$ channels, $H \times W$ pixels. The weights $w$ are
+# $(F, C, FH, FW)$: $F$ filters, each $FH \times FW$ (called `HH, WW` in the code and the helpers'
+# docstrings), and $b_f$ is filter $f$'s bias. $(a, b)$ is a row and column *inside the kernel*
+# (this $b$ is an index, not the bias), and $x_{\mathrm{pad}}$ is $x$ with $P$ zeros on every
+# side.
 #
 # Each filter spans **all** input channels (its channel count must equal the input's), and $F$
 # filters give $F$ output channels. A window fits where $iS + FH \le H + 2P$, so
@@ -441,9 +453,21 @@ _ = check_layer(conv2d_forward, conv2d_backward,
 #
 # ![im2col: four patches of a 4×4 input become four columns; the kernel becomes a row](../figures/nb05_im2col.png)
 #
-# The backward pass is notebook 03's rule, $dW_{\mathrm{row}} = \mathrm{dout}\,
-# \mathrm{cols}^\top$ and $d\,\mathrm{cols} = W_{\mathrm{row}}^\top\,\mathrm{dout}$, followed by
-# **col2im**: add every column of $d\,\mathrm{cols}$ back onto the patch it was copied from.
+# **Mind the convention.** Here each patch is a *column* and the layer is
+# $W_{\mathrm{row}}\,\mathrm{cols}$: the column convention $Wx$ of the lecture. Notebook 03 (and
+# `helpers.layers.affine`) use the row convention, one example per row: $D = XW$, with
+# $dW = X^\top dD$ and $dX = dD\,W^\top$. The two are transposes of each other: with
+# $X = \mathrm{cols}^\top$, $W = W_{\mathrm{row}}^\top$ and $D = \mathrm{dout}^\top$, where
+# $\mathrm{dout}$ is the upstream gradient reshaped to $(F,\; N\cdot OH\cdot OW)$ (`d` in the
+# code), transposing notebook 03's rule gives
+#
+# $$
+# dW_{\mathrm{row}} = (X^\top dD)^\top = \mathrm{dout}\,\mathrm{cols}^\top,
+# \qquad
+# d\,\mathrm{cols} = (dD\,W^\top)^\top = W_{\mathrm{row}}^\top\,\mathrm{dout}.
+# $$
+#
+# Then **col2im**: add every column of $d\,\mathrm{cols}$ back onto the patch it was copied from.
 # A pixel copied into several columns (overlapping patches) was *forked*, so its gradients add.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -493,7 +517,16 @@ print(cols_demo.astype(int))
 
 grads_c = conv2d_im2col_backward(dout_s, conv2d_im2col_forward(xs, ws, bs, **opts)[1])
 out_c = conv2d_im2col_forward(xs, ws, bs, **opts)[0]
-print(verdict("\nim2col vs loops (out, dx, dw, db)",
+# the same gradients from notebook 03's row convention: X = colsᵀ, W = W_rowᵀ, dD = doutᵀ
+cols_s, _, _ = im2col(xs, 3, 3, 2, 1)
+d_s = dout_s.transpose(1, 0, 2, 3).reshape(len(ws), -1)          # dout as (F, N·OH·OW)
+_, aff_cache = affine_forward(cols_s.T, ws.reshape(len(ws), -1).T, bs)
+dX_row, dW_row, _ = affine_backward(d_s.T, aff_cache)
+print(verdict("\nrow convention, transposed: dW_row = dout·colsᵀ",
+              rel_error(dW_row.T, d_s @ cols_s.T), 1e-12))
+print(verdict("row convention, transposed: dcols = W_rowᵀ·dout",
+              rel_error(dX_row.T, ws.reshape(len(ws), -1).T @ d_s), 1e-12))
+print(verdict("im2col vs loops (out, dx, dw, db)",
               max([rel_error(out_c, out_a)] + [rel_error(g, h)
                                                for g, h in zip(grads_c, grads_a, strict=True)]),
               1e-12))
@@ -513,8 +546,9 @@ _ = check_layer(conv2d_im2col_forward, conv2d_im2col_backward, {"x": xs, "w": ws
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Why `np.add.at` and not `dxp[idx] += dcols`? Fancy-index assignment is *buffered*: when the
 # same pixel appears in several columns, only one of the additions survives. That is precisely
-# the fork rule broken. With a 3×3 kernel, stride 1 and padding 1, every pixel sits in nine
-# patches, so practically every pixel's gradient comes out wrong.
+# the fork rule broken. With a 3×3 kernel, stride 1 and padding 1, an interior pixel sits in nine
+# patches (an edge pixel in six, a corner pixel in four), so every pixel's gradient comes out
+# wrong.
 
 # %% slideshow={"slide_type": "fragment"}
 cols_x, idx_x, shape_x = im2col(xs, 3, 3, 1, 1)
@@ -765,8 +799,9 @@ for epoch in range(epochs):
     history["loss"].append(np.mean(losses))
     history["test"].append(accuracy(params, X_test, y_test))
 
-print(f"train loss: {history['loss'][0]:.2f} after epoch 1 → {history['loss'][-1]:.2f} "
-      f"after epoch {epochs}")
+n_steps = epochs * -(-len(X_train) // batch)          # ceil(1000 / 32) = 32 steps per epoch
+print(f"{n_steps} SGD steps; train loss: {history['loss'][0]:.2f} after epoch 1 → "
+      f"{history['loss'][-1]:.2f} after epoch {epochs}")
 print(f"held-out accuracy: {history['test'][-1]:.2f} (chance: 0.25)")
 
 # %% slideshow={"slide_type": "subslide"}
@@ -783,7 +818,7 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The loss falls steadily and the held-out accuracy climbs far above chance within a few
-# epochs: a few hundred gradient steps, each computed by the backward passes derived above.
+# epochs: 256 gradient steps, each computed by the backward passes derived above.
 
 # %% slideshow={"slide_type": "subslide"}
 F = params["w1"].shape[0]
@@ -818,12 +853,12 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Exercise 1: output size
 #
-# Write `conv_output_size(H, F, S, P)`: the output height of an $H \times H$ input convolved with
-# an $F\times F$ kernel, stride $S$, padding $P$. Mind windows that would stick out of the
+# Write `conv_output_size(H, FH, S, P)`: the output height of an $H \times H$ input convolved
+# with an $FH\times FH$ kernel, stride $S$, padding $P$. Mind windows that would stick out of the
 # padded input.
 
 # %% slideshow={"slide_type": "fragment"}
-def conv_output_size(H, F, S, P):
+def conv_output_size(H, FH, S, P):
     # TODO: return the output height as an int
     return None
 
@@ -835,8 +870,8 @@ solved = check_output_size(conv_output_size)
 # <details><summary>Solution</summary>
 #
 # ```python
-# def conv_output_size(H, F, S, P):
-#     return (H + 2 * P - F) // S + 1
+# def conv_output_size(H, FH, S, P):
+#     return (H + 2 * P - FH) // S + 1
 # ```
 #
 # Padding adds $P$ on both sides; the floor division drops a last window that does not fit.

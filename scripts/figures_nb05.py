@@ -100,7 +100,7 @@ def im2col_picture(path: Path) -> Path:
     # the input with the four patches outlined
     _grid(ax, 0, 2, x)
     for k, (i, j) in enumerate(patches):
-        d = 0.08 * (k + 1)
+        d = 0.05 * (k + 1)  # nested insets that stay clear of the digits
         ax.add_patch(Rectangle((j + d, 2 + i + d), 3 - 2 * d, 3 - 2 * d, fill=False,
                                edgecolor=edge[k], lw=2.2, ls=styles[k]))
     ax.text(2, 1.6, "input x (4×4)\nfour 3×3 patches", ha="center", fontsize=10)
@@ -122,7 +122,7 @@ def im2col_picture(path: Path) -> Path:
     _grid(ax, 11.3, 5.3, out, face=[colours], size=0.72, fontsize=9)
     ax.text(11.3 + 2 * 0.72, 6.4, "output row (1×4)\n→ reshape to 2×2", ha="center",
             va="top", fontsize=10)
-    ax.text(8.7, 8.6, "backward: dW = dout @ colsᵀ,   dcols = Wᵀ @ dout,\n"
+    ax.text(8.7, 8.6, "backward: dW_row = dout @ colsᵀ,   dcols = W_rowᵀ @ dout,\n"
             "col2im adds each column back onto its patch (overlaps accumulate)",
             ha="center", va="top", fontsize=10, color=GRADIENT)
     ax.set_xlim(-0.3, 16.8)

@@ -18,17 +18,17 @@ def raising_stub(*args):
 # ---- 1. output size ------------------------------------------------------------------------
 
 def test_output_size(capsys):
-    assert nb05.check_output_size(lambda H, F, S, P: (H + 2 * P - F) // S + 1)
+    assert nb05.check_output_size(lambda H, FH, S, P: (H + 2 * P - FH) // S + 1)
     assert capsys.readouterr().out.startswith("✓")
     assert not nb05.check_output_size(stub)
     assert "not yet" in capsys.readouterr().out
     assert not nb05.check_output_size(raising_stub)
-    assert not nb05.check_output_size(lambda H, F, S, P: (H - F) // S + 1)
+    assert not nb05.check_output_size(lambda H, FH, S, P: (H - FH) // S + 1)
     assert "both" in capsys.readouterr().out.split("\n")[-2]
-    assert not nb05.check_output_size(lambda H, F, S, P: (H + 2 * P - F) / S + 1)
+    assert not nb05.check_output_size(lambda H, FH, S, P: (H + 2 * P - FH) / S + 1)
     assert "int" in capsys.readouterr().out
-    assert not nb05.check_output_size(lambda H, F, S, P: H + 2 * P - F + 1)
-    assert not nb05.check_output_size(lambda H, F, S, P: 1 / 0)
+    assert not nb05.check_output_size(lambda H, FH, S, P: H + 2 * P - FH + 1)
+    assert not nb05.check_output_size(lambda H, FH, S, P: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
 
 

@@ -1,6 +1,6 @@
 """Checkers for notebook 05 (convolution backprop).
 
-1. :func:`check_output_size` — the output-size formula ``(H + 2P − F) // S + 1``.
+1. :func:`check_output_size` — the output-size formula ``(H + 2P − FH) // S + 1``.
 2. :func:`check_dx_by_hand` — dL/dx of the 5-input, 3-tap example, written out by hand.
 3. :func:`check_conv1d_dw` — dL/dw of a 1-D cross-correlation as a correlation of x with δ.
 4. :func:`check_maxpool_backward` — 2×2 max-pool backward routes δ to each window's winner.
@@ -22,28 +22,28 @@ EX2_DELTA = (0.5, -1.0, 2.0)
 
 
 def check_output_size(fn) -> bool:
-    """``fn(H, F, S, P)`` must return the output height ``(H + 2P − F) // S + 1`` (an int)."""
+    """``fn(H, FH, S, P)`` must return the output height ``(H + 2P − FH) // S + 1`` (an int)."""
     cases = [(28, 3, 1, 0), (7, 3, 2, 1), (32, 5, 1, 2), (8, 3, 2, 0), (10, 4, 3, 1), (4, 4, 1, 0)]
-    for H, F, S, P in cases:
-        ok, got = call_safely(fn, H, F, S, P)
+    for H, FH, S, P in cases:
+        ok, got = call_safely(fn, H, FH, S, P)
         if not ok:
             return not_yet(got)
-        want = (H + 2 * P - F) // S + 1
+        want = (H + 2 * P - FH) // S + 1
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
             if isinstance(got, (float, np.floating)) and got == want:
                 return not_yet("right value, but return an int: a size cannot be fractional "
                                "(use // for the division)")
-            return not_yet(f"expected an int, got {type(got).__name__} for H={H}, F={F}, "
+            return not_yet(f"expected an int, got {type(got).__name__} for H={H}, FH={FH}, "
                            f"S={S}, P={P}")
         if got != want:
-            if got == (H - F) // S + 1:
+            if got == (H - FH) // S + 1:
                 hint = "padding adds P zeros on *both* sides: the padded height is H + 2P"
-            elif S > 1 and got == (H + 2 * P - F) / S + 1:
+            elif S > 1 and got == (H + 2 * P - FH) / S + 1:
                 hint = "a partial window at the edge does not count: floor the division"
             else:
-                hint = f"for H={H}, F={F}, S={S}, P={P} you gave {got}"
+                hint = f"for H={H}, FH={FH}, S={S}, P={P} you gave {got}"
             return not_yet(hint)
-    return passed("output size (H + 2P − F) // S + 1 — e.g. 28 − 3 + 1 = 26")
+    return passed("output size (H + 2P − FH) // S + 1 — e.g. 28 − 3 + 1 = 26")
 
 
 def _full_conv(delta, w):
