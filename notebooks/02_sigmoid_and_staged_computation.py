@@ -149,7 +149,7 @@ dw_gates = np.array([x[0] * dz, x[1] * dz, 1.0 * dz])  # multiply gates swap, ad
 dx_gates = np.array([w[0] * dz, w[1] * dz])
 for name, local, grad in [("1/x", -1 / c**2, dc), ("+1", 1.0, db), ("exp", b, da),
                           ("×(-1)", -1.0, dz)]:
-    print(f"gate {name:6s} local {local:8.4f}   gradient below it {grad:8.4f}")
+    print(f"gate {name:6s} local {local:8.4f}   gradient at its input {grad:8.4f}")
 print("dw =", np.round(dw_gates, 2), "  dx =", np.round(dx_gates, 2))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -354,13 +354,13 @@ for i, (name, value) in enumerate(stages.items(), 1):
 #   d\text{xpy} &= 2\,\text{xpy}\cdot d\text{xpysqr}
 #   && \text{power rule}\\
 # (4)\;\; \text{xpy} &= x + y &
-#   dx \mathrel{+}= d\text{xpy}&, \quad dy \mathrel{+}= d\text{xpy}
+#   dx &\mathrel{+}= d\text{xpy}, \quad dy \mathrel{+}= d\text{xpy}
 #   && \text{add gate; } x, y \text{ used again: accumulate}\\
 # (3)\;\; \text{sigx} &= \sigma(x) &
 #   dx &\mathrel{+}= \text{sigx}(1 - \text{sigx})\cdot d\text{sigx}
 #   && \text{sigmoid gate, section 1}\\
 # (2)\;\; \text{num} &= x + \text{sigy} &
-#   dx \mathrel{+}= d\text{num}&, \quad d\text{sigy} = d\text{num}
+#   dx &\mathrel{+}= d\text{num}, \quad d\text{sigy} = d\text{num}
 #   && \text{add gate}\\
 # (1)\;\; \text{sigy} &= \sigma(y) &
 #   dy &\mathrel{+}= \text{sigy}(1 - \text{sigy})\cdot d\text{sigy}
@@ -417,7 +417,11 @@ f_v.backward()
 print(verdict("staged backward vs the scalar engine",
               rel_error(np.array([dx, dy]), np.array([xv.grad, yv.grad])), 1e-12))
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# One point could be luck. Packed into one function, the same eight stages agree with the
+# numerical gradient at random points too:
 
+# %% slideshow={"slide_type": "-"}
 def staged_backward(x, y):
     """The eight stages forward and backward, as above, packed into one function."""
     sigy, sigx = 1 / (1 + np.exp(-y)), 1 / (1 + np.exp(-x))
@@ -438,7 +442,7 @@ worst = max(rel_error(staged_backward(*p), numerical_gradient(staged_f, p.copy()
 print(verdict("staged backward at 5 random points (worst)", worst))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Picture: where the gradient of $x$ comes from
+# ### Picture: where the gradients of $x$ and $y$ come from
 
 # %% slideshow={"slide_type": "-"}
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), sharex=True, layout="constrained")
@@ -451,7 +455,7 @@ for ax, var, total in zip(axes, ["dx", "dy"], [dx, dy]):
         ax.text(max(v, 0) + 0.04, i, f"{v:+.3f}", va="center", ha="left", fontsize=9)
     ax.axvline(0, color=hp.NEUTRAL, lw=0.8)
     ax.set_xlabel(f"contribution to {var} = ∂f/∂{var[1]}")
-    ax.set_ylabel("path (stage that used the variable)")
+    ax.set_ylabel("path (stage)")
     ax.set_title(f"{var}: one bar per path, summed with +=")
 axes[0].set_xlim(-0.2, 2.4)
 fig.suptitle("Staged backprop of f(x, y) at x = 3, y = −4")
@@ -459,8 +463,9 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Notice that $x$ reaches $f$ along three paths and $y$ along two, and that the largest share
-# of both gradients arrives through $(x + y)^2$ in the denominator; writing `dx = …` instead of `dx += …` would silently keep only
-# the last path and give a wrong gradient that no error message would flag.
+# of both gradients arrives through $(x + y)^2$ in the denominator. Writing `dx = …` instead of
+# `dx += …` would silently keep only the last path: a wrong gradient that no error message
+# would flag.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Activation functions: local gradients and saturation
@@ -476,11 +481,13 @@ plt.show()
 # \mathrm{ReLU}(z) = \max(0, z), &\quad \mathrm{ReLU}'(z) = [z > 0]
 #   && \text{slope 1 on one side, 0 on the other (0 at } z = 0 \text{ by convention)}\\
 # \sigma'(z) = \sigma(1 - \sigma) &\le \tfrac14
-#   && p(1 - p) = \tfrac14 - (p - \tfrac12)^2 \text{, largest at } p = \tfrac12 \text{, i.e. } z = 0\\
+#   && \sigma(1 - \sigma) = \tfrac14 - (\sigma - \tfrac12)^2 \text{, largest at } \sigma = \tfrac12 \text{, i.e. } z = 0\\
 # \tanh'(z) = 1 - \tanh^2 z &\le 1
 #   && \tanh^2 z \ge 0 \text{, equality only at } z = 0
 # \end{aligned}
 # $$
+#
+# The bracket $[z > 0]$ is 1 when the condition holds and 0 otherwise.
 
 # %% slideshow={"slide_type": "subslide"}
 zs = np.linspace(-8, 8, 16001)
@@ -510,17 +517,32 @@ result = check_layer(relu_forward, relu_backward, {"x": x_relu})
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A product of local gradients: the first hint of vanishing gradients
 #
-# Stack $k$ sigmoid layers. On its way down, the gradient is multiplied by one local gradient
-# per layer, each at most $1/4$:
+# Stack $k$ sigmoid layers of one unit each: layer $j$ turns its pre-activation $z_j$ into
+# $a_j = \sigma(z_j)$, and the next pre-activation is $z_{j+1} = w\,a_j + b_{j+1}$. Take the
+# weight $w = 1$ (the biases can still put each $z_j$ anywhere), so $\partial z_{j+1}/\partial
+# a_j = 1$. On its way down, the gradient is then multiplied by one local gradient per layer,
+# each at most $1/4$:
 #
 # $$
-# \frac{\partial a_k}{\partial z_1} = \prod_{j=1}^{k} \sigma'(z_j) \le \left(\tfrac14\right)^{k}
-# \quad\text{(weights 1; weights larger than 1 can compensate, notebook 06)}
+# \begin{aligned}
+# \frac{\partial a_k}{\partial z_1}
+# &= \frac{\partial a_k}{\partial z_k}\cdot\frac{\partial z_k}{\partial a_{k-1}}\cdots
+#    \frac{\partial z_2}{\partial a_1}\cdot\frac{\partial a_1}{\partial z_1}
+#   && \text{chain rule along the stack}\\
+# &= \prod_{j=1}^{k} \sigma'(z_j)
+#   && \text{every } \partial z_{j+1}/\partial a_j = w = 1\\
+# &\le \left(\tfrac14\right)^{k}
+#   && \sigma' \le \tfrac14 \text{ (above)}
+# \end{aligned}
 # $$
+#
+# With a general weight each layer also contributes a factor $w$, and $|w| > 1$ can compensate
+# (notebook 06). The table puts every layer at $z = 2$.
 
 # %% slideshow={"slide_type": "-"}
 sig_prime_2 = float(sigmoid_backward(np.array(1.0), sigmoid_forward(2.0)[1]))
 tanh_prime_2 = float(tanh_backward(np.array(1.0), tanh_forward(2.0)[1]))
+print(f"σ'(2) = {sig_prime_2:.3f},  tanh'(2) = {tanh_prime_2:.3f}\n")
 print(" k   (1/4)^k    σ'(2)^k    tanh'(2)^k")
 for k in [1, 2, 5, 10, 20]:
     print(f"{k:2d}  {0.25**k:9.1e}  {sig_prime_2**k:9.1e}  {tanh_prime_2**k:9.1e}")
@@ -534,7 +556,12 @@ for k in [1, 2, 5, 10, 20]:
 # ### Dead ReLU
 #
 # A ReLU unit whose pre-activation is negative for every input sends back **zero** gradient to
-# its weights, so gradient descent can never move it again. A large negative bias does it:
+# its weights, so gradient descent can never move it again. A large negative bias does it.
+#
+# Below, each *row* of `X_batch` is one example $x_n$ (the row convention of `helpers`), so
+# $z_n = x_n \cdot w + b$. Each example hands the weights $x_n\,dz_n$ (multiply gate) and the
+# bias $dz_n$; the weights are shared by all 1000 examples, so these are summed, which is what
+# `X_batch.T @ dz_unit` computes (notebook 03 derives it as the matmul gate's backward).
 
 # %% slideshow={"slide_type": "-"}
 rng = np.random.default_rng(5)
@@ -543,7 +570,7 @@ w_unit, b_unit = np.array([0.5, -0.5]), -4.0
 z_unit = X_batch @ w_unit + b_unit
 out_unit, cache_unit = relu_forward(z_unit)
 dz_unit = relu_backward(np.ones_like(z_unit), cache_unit)   # upstream 1 for every example
-dw_unit = X_batch.T @ dz_unit
+dw_unit = X_batch.T @ dz_unit                               # Σ_n x_n · dz_n
 print(f"examples with z > 0: {np.sum(z_unit > 0)} of {len(z_unit)}")
 print(f"dw = {dw_unit},  db = {dz_unit.sum()}  → this unit is dead")
 
@@ -602,6 +629,7 @@ s_big = np.array([1000.0, 1001.0, 1002.0])
 with np.errstate(over="ignore", invalid="ignore"):   # warnings silenced: we show the failure
     p_naive = naive_softmax(s_big)
     print("exp(scores)          =", np.exp(s_big))
+print(f"largest float64       = {np.finfo(np.float64).max:.1e}")
 print("naive softmax(scores) =", p_naive, " → fails: inf / inf = nan")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -643,7 +671,7 @@ print("         softmax([   0,    1,    2]) =", np.round(softmax(s_big - 1000), 
 # L &= -\log \frac{e^{s_y}}{\sum_j e^{s_j}} = -s_y + \log \sum_j e^{s_j}
 #   && \log(a/b) = \log a - \log b,\;\; \log e^{s_y} = s_y\\
 # \frac{\partial L}{\partial s_k} &= -[k = y] + \frac{1}{\sum_j e^{s_j}}\cdot e^{s_k}
-#   && \text{chain rule: } (\log u)' = u'/u \text{, and only } e^{s_k} \text{ depends on } s_k\\
+#   && -s_y \text{ moves only if } k = y\text{; } (\log u)' = u'/u \text{ for } u = \textstyle\sum_j e^{s_j}\\
 # &= p_k - [k = y]
 #   && \text{definition of } p_k
 # \end{aligned}

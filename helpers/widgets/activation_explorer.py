@@ -203,8 +203,10 @@ class _Artists:
         # Everything below changes when z or k moves.
         (self.dot_f,) = ax_f.plot([], [], "o", color=FORWARD, ms=7)
         (self.dot_d,) = ax_d.plot([], [], "o", color=GRADIENT, ms=7)
-        self.vline_f = ax_f.axvline(0, color=NEUTRAL, lw=1, ls=":")
-        self.vline_d = ax_d.axvline(0, color=NEUTRAL, lw=1, ls=":")
+        # Drop lines from the z axis up to the dot (not full height: they would cross the
+        # legends, which sit in the upper left where every curve is low).
+        (self.vline_f,) = ax_f.plot([], [], color=NEUTRAL, lw=1, ls=":")
+        (self.vline_d,) = ax_d.plot([], [], color=NEUTRAL, lw=1, ls=":")
         self.titles = [ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center",
                                va="bottom", fontsize=11) for ax in self.axes]
         self.dynamic = [self.dot_f, self.dot_d, self.vline_f, self.vline_d, self.line_chain,
@@ -239,8 +241,8 @@ class _Artists:
 
         self.dot_f.set_data([z], [d["a_z"]])
         self.dot_d.set_data([z], [d["da_z"]])
-        for vline in (self.vline_f, self.vline_d):
-            vline.set_xdata([z, z])
+        self.vline_f.set_data([z, z], [ax_f.get_ylim()[0], d["a_z"]])
+        self.vline_d.set_data([z, z], [ax_d.get_ylim()[0], d["da_z"]])
         k = len(d["depths"])
         self.titles[0].set_text(f"{LABELS[name]}: f({z:+.1f}) = {d['a_z']:.3f}")
         self.titles[1].set_text(f"local gradient: f′({z:+.1f}) = {d['da_z']:.3g}")
