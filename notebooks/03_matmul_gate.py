@@ -48,7 +48,8 @@
 #   (계산 그래프 computational graph).
 # - **broadcasting (브로드캐스팅)**: numpy's implicit copying of an array along an axis; in the
 #   graph it is a Repeat node (반복 노드).
-# - **perceptron (퍼셉트론)**: a step of an affine function, $\,y = [\,w\cdot x + b > 0\,]$.
+# - **perceptron (퍼셉트론)**: a step of an affine function, $\,y = [\,w\cdot x + b > 0\,]$, where
+#   a bracket $[\,\text{condition}\,]$ is 1 when the condition holds and 0 otherwise.
 # - **activation function (활성화 함수)**: here ReLU, $\max(0, a)$.
 # - **loss function (손실 함수)**: softmax cross-entropy; **relative error (상대 오차)**: the
 #   gradient-check metric.
@@ -59,13 +60,18 @@ import time
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 
 import helpers.plotting as hp
-from helpers.exercises.nb03 import (check_matmul_left_backward, check_sum_to_shape,
-                                    check_xor_weights)
+from helpers.exercises.nb03 import check_matmul_left_backward, check_sum_to_shape, check_xor_weights
 from helpers.gradcheck import check_layer, numerical_gradient, numerical_gradient_array, rel_error
-from helpers.layers import (affine_backward, affine_forward, relu_backward, relu_forward,
-                            softmax_cross_entropy)
+from helpers.layers import (
+    affine_backward,
+    affine_forward,
+    relu_backward,
+    relu_forward,
+    softmax_cross_entropy,
+)
 from helpers.widgets import snapshot, training_explorer, training_explorer_figure
 
 
@@ -89,6 +95,11 @@ def verdict(name, err, tol=1e-7):
 # - $W_{ij}$ is used by **every row** $n$ of the batch, so it is forked $N$ times; a fork sums
 #   the gradients coming back, so $dW_{ij}$ will be a sum over $n$.
 # - $X_{ni}$ is used by **every output column** $j$, so $dX_{ni}$ will be a sum over $j$.
+#
+# **Row convention.** Like `helpers.layers`, this notebook puts one example in each **row**:
+# $X$ is $(N, D)$ and a layer is $XW + b$. Lectures and notebook 04 often put one example in
+# each **column** and write $Wx + b$ instead; the gradients are the same numbers, transposed
+# (Exercise 1 works it out).
 
 # %% slideshow={"slide_type": "subslide"}
 rng = np.random.default_rng(0)
@@ -114,23 +125,32 @@ print(verdict("X @ W vs the index sum", rel_error(D_out, D_by_index), 1e-12))
 #
 # $$
 # \begin{aligned}
-# D_{nk} &= \textstyle\sum_{l} X_{nl}\, W_{lk}
+# D_{nk} &= \sum\nolimits_{l} X_{nl}\, W_{lk}
 #   && \text{definition of the matrix product}\\
 # \frac{\partial D_{nk}}{\partial W_{ij}} &= X_{ni}\,[k = j]
 #   && \text{only the term } l = i \text{ contains } W_{ij}\text{, and only in column } k = j\\
 # \frac{\partial L}{\partial W_{ij}}
-#   &= \textstyle\sum_{n}\sum_{k} \frac{\partial L}{\partial D_{nk}}
+#   &= \sum\nolimits_{n}\sum\nolimits_{k} \frac{\partial L}{\partial D_{nk}}
 #      \frac{\partial D_{nk}}{\partial W_{ij}}
 #   && \text{chain rule: } W_{ij} \text{ reaches } L \text{ through every } D_{nk}\\
-# &= \textstyle\sum_{n} dD_{nj}\, X_{ni}
+# &= \sum\nolimits_{n} dD_{nj}\, X_{ni}
 #   && \text{the bracket } [k = j] \text{ keeps one term of the sum over } k\\
-# &= \textstyle\sum_{n} (X^\top)_{in}\, dD_{nj} = (X^\top dD)_{ij}
+# &= \sum\nolimits_{n} (X^\top)_{in}\, dD_{nj} = (X^\top dD)_{ij}
 #   && \text{transpose, then the definition of the matrix product}
 # \end{aligned}
 # $$
 #
-# The same steps for $X$: $\;\partial D_{nk}/\partial X_{mi} = W_{ik}\,[n = m]$, so
-# $\;\partial L/\partial X_{mi} = \sum_k dD_{mk} W_{ik} = (dD\,W^\top)_{mi}$.
+# The bracket $[k = j]$ is 1 when $k = j$ and 0 otherwise, so it picks one term out of a sum.
+# The same steps for $X$ (row $n'$, column $i$): only row $n = n'$ of $D$ contains $X_{n'i}$,
+#
+# $$
+# \frac{\partial D_{nk}}{\partial X_{n'i}} = W_{ik}\,[n = n']
+# \quad\Longrightarrow\quad
+# \frac{\partial L}{\partial X_{n'i}}
+# = \sum\nolimits_{n}\sum\nolimits_{k} dD_{nk}\, W_{ik}\,[n = n']
+# = \sum\nolimits_{k} dD_{n'k}\, (W^\top)_{ki} = (dD\,W^\top)_{n'i}.
+# $$
+#
 # The sum over $n$ in $dW$ is the fork from the intuition: every row of the batch contributes.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -177,14 +197,19 @@ print("dD", dD.shape, "@ W.T", W.T.shape, "→ dX", (dD @ W.T).shape, "= X", X.s
 # the central-difference gradient of $\sum f(x)\odot dout$, exactly what a backward pass
 # computes. $D$ is *linear* in $X$ and in $W$, so the central difference has no truncation error
 # here, only round-off, which shrinks as $h$ grows: we can afford $h = 10^{-3}$. (With the
-# default $10^{-5}$ the smallest entry of $dX$, about $10^{-4}$, shows a relative error near
-# $5\cdot10^{-8}$: relative error is a *maximum over entries*, so tiny entries dominate it.)
+# default $h = 10^{-5}$ the smallest entry of $dX$, about $10^{-4}$, shows a relative error of
+# order $10^{-8}$, printed last below: relative error is a *maximum over entries*, so tiny
+# entries dominate it.)
 
 # %% slideshow={"slide_type": "fragment"}
 dW_num = numerical_gradient_array(lambda W_: X @ W_, W.copy(), dD, h=1e-3)
 dX_num = numerical_gradient_array(lambda X_: X_ @ W, X.copy(), dD, h=1e-3)
 print(verdict("dW = X.T @ dD vs numerical", rel_error(dW, dW_num)))
 print(verdict("dX = dD @ W.T vs numerical", rel_error(dX, dX_num)))
+dX_num_default = numerical_gradient_array(lambda X_: X_ @ W, X.copy(), dD)   # h = 1e-5
+err_default = rel_error(dX, dX_num_default)
+print(f"with h = 1e-5: smallest |dX| entry {np.abs(dX).min():.0e}, relative error of order "
+      f"{10.0 ** np.floor(np.log10(err_default)):.0e}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Derivation: a broadcast bias is a Repeat node
@@ -199,8 +224,10 @@ print(verdict("dX = dD @ W.T vs numerical", rel_error(dX, dX_num)))
 #   && \text{broadcasting copies } b \text{ into every row}\\
 # \frac{\partial L}{\partial B_{nj}} &= dZ_{nj}
 #   && \text{the add gate passes the gradient unchanged}\\
-# \frac{\partial L}{\partial b_j} &= \textstyle\sum_n \frac{\partial L}{\partial B_{nj}}
-#   \frac{\partial B_{nj}}{\partial b_j} = \sum_n dZ_{nj}
+# \frac{\partial B_{nj}}{\partial b_j} &= 1
+#   && \text{each copy } B_{nj} \text{ is } b_j \text{ itself}\\
+# \frac{\partial L}{\partial b_j} &= \sum\nolimits_n \frac{\partial L}{\partial B_{nj}}
+#   \frac{\partial B_{nj}}{\partial b_j} = \sum\nolimits_n dZ_{nj}
 #   && \text{chain rule over the } N \text{ copies (a fork sums)}
 # \end{aligned}
 # $$
@@ -232,9 +259,9 @@ print(verdict("db = dZ.sum(axis=0) vs numerical", rel_error(db, db_num)))
 # $$
 # S_{nj} = a_{n} + c_{j}
 # \quad\Longrightarrow\quad
-# \frac{\partial L}{\partial a_n} = \textstyle\sum_j dS_{nj},
+# \frac{\partial L}{\partial a_n} = \sum\nolimits_j dS_{nj},
 # \qquad
-# \frac{\partial L}{\partial c_j} = \textstyle\sum_n dS_{nj}
+# \frac{\partial L}{\partial c_j} = \sum\nolimits_n dS_{nj}
 # $$
 
 # %% slideshow={"slide_type": "fragment"}
@@ -361,7 +388,8 @@ outs = (INPUTS @ lines.T + bs.ravel() > 0).astype(int)             # (4, L) outp
 correct = (outs == XOR[:, None]).sum(axis=0)
 print(f"lines tried: {lines.shape[0]:,}; best XOR score: {correct.max()} of 4")
 and_targets = perceptron(INPUTS, *GATES["AND"])
-print(f"lines that compute AND on the same grid: {((outs == and_targets[:, None]).all(axis=0)).sum():,}")
+n_and = (outs == and_targets[:, None]).all(axis=0).sum()
+print(f"lines that compute AND on the same grid: {n_and:,}")
 
 # %% slideshow={"slide_type": "subslide"}
 def draw_gate(ax, targets, w=None, b=None, title="", points=INPUTS):
@@ -383,7 +411,7 @@ def draw_gate(ax, targets, w=None, b=None, title="", points=INPUTS):
 
 
 fig, axes = plt.subplots(1, 4, figsize=(11, 3.4), layout="constrained")
-for ax, (name, (w, b_g)) in zip(axes, GATES.items()):
+for ax, (name, (w, b_g)) in zip(axes[:3], GATES.items(), strict=True):
     draw_gate(ax, perceptron(INPUTS, w, b_g), w, b_g, name)
 draw_gate(axes[3], XOR, title=f"XOR: no line (best {correct.max()}/4)")
 fig.suptitle("Perceptron gates: shaded = the perceptron outputs 1; filled squares = target 1")
@@ -408,7 +436,8 @@ H_xor = (INPUTS @ W1_xor + b1_xor > 0).astype(int)                # hidden layer
 y_xor = perceptron(H_xor, *GATES["AND"])                          # output layer
 print("x1 x2 | h1=NAND h2=OR | y=AND(h1,h2) | XOR")
 for x, h, y_ in zip(INPUTS, H_xor, y_xor, strict=True):
-    print(f" {x[0]:.0f}  {x[1]:.0f} |    {h[0]}     {h[1]}   |      {y_}       |  {int(x[0]) ^ int(x[1])}")
+    xor = int(x[0]) ^ int(x[1])
+    print(f" {x[0]:.0f}  {x[1]:.0f} |    {h[0]}     {h[1]}   |      {y_}       |  {xor}")
 print("two layers compute XOR:", np.array_equal(y_xor, XOR))
 
 # %% slideshow={"slide_type": "subslide"}
@@ -417,8 +446,9 @@ draw_gate(ax_in, XOR, title="input space: NAND and OR lines")
 g = np.linspace(-0.3, 1.3, 2)
 for (name, (w, b_g)), style in zip([("NAND", GATES["NAND"]), ("OR", GATES["OR"])], ["-", "--"],
                                    strict=True):
-    ax_in.plot(g, -(w[0] * g + b_g) / w[1], style, color=hp.GRADIENT, lw=2, label=f"{name} line")
-ax_in.fill_between(g, 0.4 - g, 1.4 - g, color="#FFBC79", alpha=0.5, zorder=0, label="both fire")
+    ax_in.plot(g, -(w[0] * g + b_g) / w[1], style, color=hp.NEUTRAL, lw=2, label=f"{name} line")
+ax_in.fill_between(g, 0.4 - g, 1.4 - g, color="#A2C8EC", alpha=0.6, zorder=0,
+                   label="both fire: y = 1")
 ax_in.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
 H_points = np.array([[1, 0], [1, 1], [0, 1]])                     # where the 4 inputs land
 draw_gate(ax_h, [0, 1, 0], *GATES["AND"], "hidden space: AND separates", points=H_points)
@@ -430,9 +460,10 @@ ax_h.set(xlabel="$h_1$ = NAND($x$)", ylabel="$h_2$ = OR($x$)")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Notice that the first layer moves the two XOR-true inputs onto the same hidden point (1, 1),
-# after which a single line (AND) separates the classes: hidden layers *re-represent* the data
-# until it becomes linearly separable.
+# Notice that the two XOR-true inputs are exactly the ones in the band between the NAND and OR
+# lines, and that the first layer moves both onto the same hidden point (1, 1), after which a
+# single line (AND) separates the classes: hidden layers *re-represent* the data until it becomes
+# linearly separable.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A two-layer network learns a spiral
@@ -467,15 +498,18 @@ print("X_train", X_train.shape, " y_train", y_train.shape, " classes", np.bincou
 # L = \mathrm{CE}(\mathrm{softmax}(S), y)
 #   && \text{forward}\\
 # dS &= (P - Y)/N && \text{softmax cross-entropy (notebook 02)}\\
-# dW_2 &= H^\top dS, \quad db_2 = \textstyle\sum_n dS_{n\cdot}, \quad dH = dS\,W_2^\top
+# dW_2 &= H^\top dS, \quad db_2 = \sum\nolimits_n dS_{n\cdot}, \quad dH = dS\,W_2^\top
 #   && \text{affine backward}\\
 # dA &= dH \odot [A > 0] && \text{ReLU backward}\\
-# dW_1 &= X^\top dA, \quad db_1 = \textstyle\sum_n dA_{n\cdot}
+# dW_1 &= X^\top dA, \quad db_1 = \sum\nolimits_n dA_{n\cdot}
 #   && \text{affine backward}
 # \end{aligned}
 # $$
 #
-# Each line is one call to a layer from `helpers.layers`:
+# Here $P = \mathrm{softmax}(S)$ row by row, $Y$ is the one-hot matrix of the labels $y$ (row
+# $n$ has a 1 in column $y_n$), and $dS_{n\cdot}$ is row $n$ of $dS$, so $\sum_n dS_{n\cdot}$
+# is the sum over the batch, `dS.sum(axis=0)`. Each line is one call to a layer from
+# `helpers.layers`:
 
 # %% slideshow={"slide_type": "subslide"}
 def init_params(hidden=64, n_classes=3, seed=1):
@@ -516,7 +550,8 @@ Xc, yc = X_train[::15], y_train[::15]             # 20 points from all three arm
 _, grads_check = loss_and_grads(params_check, Xc, yc)
 for name, value in params_check.items():
     num = numerical_gradient(lambda _: loss_and_grads(params_check, Xc, yc)[0], value)
-    print(verdict(f"d{name} {str(value.shape):8s} analytic vs numerical", rel_error(grads_check[name], num)))
+    err = rel_error(grads_check[name], num)
+    print(verdict(f"d{name} {str(value.shape):8s} analytic vs numerical", err))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training: plain gradient descent
@@ -555,7 +590,7 @@ print(f"{STEPS} steps in {train_seconds:.1f} s (machine-dependent)")
 
 # %% slideshow={"slide_type": "fragment"}
 W_lin, b_lin = np.zeros((2, 3)), np.zeros(3)
-for step in range(STEPS):
+for _ in range(STEPS):
     S_lin, cache_lin = affine_forward(X_train, W_lin, b_lin)
     loss_lin, dS_lin = softmax_cross_entropy(S_lin, y_train)
     _, dW_lin, db_lin = affine_backward(dS_lin, cache_lin)
@@ -592,23 +627,37 @@ plt.show()
 # ## Picture: watch training step by step
 #
 # Move the slider through the saved snapshots. Left: the decision regions at that step. Right:
-# the loss and the gradient norms $\lVert dW_1\rVert$ and $\lVert dW_2\rVert$ on a log scale.
+# the loss (top) and the gradient norms $\lVert dW_1\rVert$ and $\lVert dW_2\rVert$ (bottom, log
+# scale).
 # The label beside the slider gives the step, the training accuracy and the redraw time. All
 # regions are precomputed when the widget is built, so a slider move only swaps an image.
 
 # %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
 explorer = training_explorer(snapshots, X_train, y_train, resolution=80, index=4)
-explorer
+display(explorer)
 
 # %% slideshow={"slide_type": "subslide"}
-training_explorer_figure(snapshots, X_train, y_train, resolution=80, index=4)
+fig = training_explorer_figure(snapshots, X_train, y_train, resolution=80, index=4)
+wrong = predict(snapshots[4]["params"], X_train) != y_train       # at step 100
+near_centre = np.hypot(*X_train[wrong].T) < 0.3
+print(f"step {snapshots[4]['step']}: accuracy {1 - wrong.mean():.0%}, {wrong.sum()} points "
+      f"misassigned, {near_centre.sum()} of them within 0.3 of the centre")
+first = int(np.argmax(np.diff(losses) > 0)) + 1                    # first step the loss goes up
+peak = first + int(np.argmax(losses[first:first + 20]))
+print(f"first loss spike: steps {first}–{peak}, loss {losses[first - 1]:.2f} → {losses[peak]:.2f}")
+g100, g125 = snapshots[4]["grad_norms"], snapshots[5]["grad_norms"]
+print(f"step 100 → 125: ‖dW1‖ {g100['W1']:.3f} → {g125['W1']:.3f}, "
+      f"‖dW2‖ {g100['W2']:.3f} → {g125['W2']:.3f}")
+display(fig)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Notice (static view at step 100, 82% accuracy) that the regions already curl with the arms
-# but the outer ends are still misassigned; that $\lVert dW_2\rVert$ starts roughly 50 times
-# larger than $\lVert dW_1\rVert$ (with a small $W_2$, little gradient gets through to the first
-# layer); and that each spike of the loss comes with a jump of both gradient norms: a learning
-# rate of 1 is near the edge of stability.
+# and almost every mistake sits near the centre (45 of the 53 misassigned points lie within 0.3
+# of it), where the three arms wind tightly together;
+# that $\lVert dW_2\rVert$ starts roughly 50 times larger than $\lVert dW_1\rVert$ (0.41 against
+# 0.008: with a small $W_2$, little gradient gets through to the first layer); and that the first
+# spike of the loss (steps 114–121) shows up here as a jump of both gradient norms at step 125:
+# a learning rate of 1 is near the edge of stability.
 
 # %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
 from helpers.widgets.training_snapshots import decision_grid, explorer_frame  # noqa: E402
@@ -696,13 +745,18 @@ def matmul_left_backward(dY, W, X):
     return (dW, dX) if dW is not None else None
 
 
-check_matmul_left_backward(matmul_left_backward)
+_ = check_matmul_left_backward(matmul_left_backward)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary>Solution</summary>
 #
 # $dW$ is $(M, D)$ and must combine $dY$ $(M, N)$ with $X$ $(D, N)$: only $dY\,X^\top$ fits.
 # $dX$ is $(D, N)$: only $W^\top dY$ fits. In code: `dW = dY @ X.T`, `dX = W.T @ dY`.
+#
+# The link to this notebook's row convention: transposing $Y = WX$ gives $Y^\top = X^\top W^\top$,
+# a row-convention matmul with input $X^\top$ $(N, D)$ and weight $W^\top$ $(D, M)$. The rule
+# "weight gradient = inputᵀ · upstream" gives $d(W^\top) = X\,dY^\top$; transposing back,
+# $dW = dY\,X^\top$. Same numbers, transposed.
 #
 # </details>
 
@@ -721,7 +775,7 @@ def sum_to_shape(grad, shape):
     return None
 
 
-check_sum_to_shape(sum_to_shape)
+_ = check_sum_to_shape(sum_to_shape)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary>Solution</summary>
@@ -750,7 +804,7 @@ b1 = None  # TODO: (2,)
 w2 = None  # TODO: (2,)
 b2 = None  # TODO: a number
 
-check_xor_weights(W1, b1, w2, b2)
+_ = check_xor_weights(W1, b1, w2, b2)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary>Solution</summary>

@@ -129,3 +129,10 @@ def test_xor_rejects_wrong_answers(capsys):
 def test_xor_rejects_the_stub(capsys):
     assert check_xor_weights(None, None, None, None) is False
     assert "TODO" in capsys.readouterr().out
+
+
+def test_xor_hint_shows_the_hidden_layer(capsys):
+    # identity hidden layer + OR output: wrong only on (1, 1); the hint shows h for every row
+    assert check_xor_weights(np.eye(2), np.zeros(2), np.ones(2), 0.0) is False
+    out = capsys.readouterr().out
+    assert "11→h=(1,1)→1" in out and "fires only on 10" in out

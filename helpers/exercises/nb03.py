@@ -80,8 +80,13 @@ def step_network(W1, b1, w2, b2, X=XOR_INPUTS) -> np.ndarray:
     Shapes: X (N, 2), W1 (2, 2), b1 (2,), w2 (2,), b2 scalar → y (N,) of 0/1;
     step(a) = 1 if a > 0 else 0.
     """
-    h = (np.asarray(X) @ np.asarray(W1, dtype=np.float64) + np.asarray(b1) > 0).astype(float)
+    h = _hidden(W1, b1, X)
     return (h @ np.asarray(w2, dtype=np.float64) + b2 > 0).astype(int)
+
+
+def _hidden(W1, b1, X=XOR_INPUTS) -> np.ndarray:
+    """The hidden layer of :func:`step_network`: ``step(X·W1 + b1)``, (N, 2) of 0/1."""
+    return (np.asarray(X) @ np.asarray(W1, dtype=np.float64) + np.asarray(b1) > 0).astype(float)
 
 
 def check_xor_weights(W1, b1, w2, b2) -> bool:
@@ -101,5 +106,8 @@ def check_xor_weights(W1, b1, w2, b2) -> bool:
     out = step_network(W1, b1, w2, b2)
     if np.array_equal(out, XOR_TARGETS):
         return passed("your two-layer perceptron computes XOR: 0, 1, 1, 0")
-    rows = ", ".join(f"{int(a)}{int(b)}→{o}" for (a, b), o in zip(XOR_INPUTS, out, strict=True))
-    return not_yet(f"your network gives {rows}; try hidden units NAND and OR, then AND them")
+    h = _hidden(W1, b1).astype(int)
+    rows = ", ".join(f"{int(a)}{int(b)}→h=({h1},{h2})→{o}"
+                     for (a, b), (h1, h2), o in zip(XOR_INPUTS, h, out, strict=True))
+    return not_yet(f"your network gives {rows}; aim for one hidden unit that fires only on 10, "
+                   "one that fires only on 01, and an output that fires if either does")
