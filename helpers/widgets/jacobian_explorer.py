@@ -24,7 +24,6 @@ default state as a static figure; :func:`jacobian_explorer` is the interactive w
 from __future__ import annotations
 
 import ipywidgets as W
-import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -159,6 +158,9 @@ class _JacobianPlot:
         self.ax.set_xlabel("input (variable) j")
         self.ax.set_ylabel("output i")
         self.note = fig.text(0.1, 0.03, "", fontsize=9, color=NEUTRAL, ha="left")
+        # what a slider move changes; everything else (ticks, title, colour bar) depends only
+        # on the op and is drawn once per op as a cached background (FigureImage blitting)
+        self.dynamic = [self.im, *(t for row in self.texts for t in row), self.note]
 
     def update(self, data: dict, x: np.ndarray) -> None:
         J = data["J"]
@@ -212,13 +214,6 @@ def jacobian_explorer_figure(op: str = "tanh", x=DEFAULT_X) -> Figure:
     return fig
 
 
-def _refresh(image: FigureImage) -> None:
-    """Render without the course's ``savefig.bbox = "tight"``: the axes are placed by hand,
-    and a tight bounding box would draw the figure twice per slider move."""
-    with mpl.rc_context({"savefig.bbox": None}):
-        image.refresh()
-
-
 def jacobian_explorer(op: str = "tanh", x=DEFAULT_X):
     """Interactive Jacobian explorer: an op menu and four input sliders over one heat-map.
 
@@ -239,13 +234,20 @@ def jacobian_explorer(op: str = "tanh", x=DEFAULT_X):
                              readout_format=".1f") for j, v in enumerate(x)]
     image = FigureImage(figsize=(7.5, 3.6), dpi=90)
     plot = _JacobianPlot(image.fig)
+    image.dynamic = plot.dynamic
+
+    def background_key(data: dict):
+        # the static parts: axes and labels (the op), colour limits, title
+        return data["title"], data["vlim"], data["is_diagonal"]
+
     plot.update(data, x)
-    _refresh(image)
+    image.refresh(key=background_key(data))
 
     def on_change(_change=None):
         xs = np.array([s.value for s in sliders])
-        plot.update(jacobian_data(menu.value, xs), xs)
-        _refresh(image)
+        new = jacobian_data(menu.value, xs)
+        plot.update(new, xs)
+        image.refresh(key=background_key(new))
 
     menu.observe(on_change, names="value")
     for s in sliders:
