@@ -81,14 +81,23 @@ def test_bad_input_names_function_and_argument(kwargs, error):
         gradient_norms_through_time(**kwargs)
 
 
+def _texts(fig) -> str:
+    """Every text on the figure (title, subtitle, key), one per line."""
+    (ax,) = fig.axes
+    return "\n".join([ax.get_title()] + [t.get_text() for t in ax.texts + fig.texts])
+
+
 def test_static_figure_is_titled_and_labelled():
     fig = gradient_highway_figure()
     assert isinstance(fig, Figure)
     (ax,) = fig.axes
-    assert f"T = {DEFAULTS['T']}" in ax.get_title()
+    assert ax.get_title()
+    assert f"T = {DEFAULTS['T']}" in _texts(fig)
     assert ax.get_xlabel() and ax.get_ylabel()
     assert ax.get_yscale() == "log"
     assert len(ax.get_lines()) == 4
+    for name in ("RNN", "LSTM ‖∂L/∂c_t‖", "GRU", "at t = 0"):
+        assert name in _texts(fig)
 
 
 def test_widget_updates_its_figure_in_place():
@@ -99,12 +108,34 @@ def test_widget_updates_its_figure_in_place():
     png_before = image.image.value
     sliders = box.children[0].children
     sliders[0].value = 20                                  # T
-    assert "T = 20" in ax.get_title()
+    assert "T = 20" in _texts(image.fig)
     assert list(ax.get_lines()) == lines_before            # same artists, new data
     assert len(lines_before[0].get_xdata()) == 21
+    assert ax.get_xlim() == (0, 20)
     assert image.image.value != png_before
     sliders[1].value = -1.0                                # keep bias
-    assert "β = -1.0" in ax.get_title()
+    assert "β = -1.0" in _texts(image.fig)
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    import PIL.Image
+    return np.asarray(PIL.Image.open(io.BytesIO(png)))
+
+
+def test_blitted_move_draws_the_same_image_as_a_full_redraw():
+    """A slider move that reuses a cached background must look exactly like a fresh drawing."""
+    box = gradient_highway_explorer()
+    image = box.figure_image
+    assert image.dynamic                                   # blitting is on
+    s_T, s_bias, _ = box.children[0].children
+    s_bias.value = 2.5                                     # same axis range: a cached background
+    s_T.value = 40
+    s_T.value = 60
+    blitted = _pixels(image.image.value)
+    image.refresh(key="fresh", full=True)                  # background redrawn from scratch
+    assert np.array_equal(blitted, _pixels(image.image.value))
 
 
 def test_norms_match_numerical_gradients():

@@ -16,7 +16,6 @@ returns the static figure of its default state.
 from __future__ import annotations
 
 import ipywidgets as W
-import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
@@ -147,9 +146,12 @@ def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAU
     return out
 
 
-def _title(T, keep_bias, weight_scale) -> str:
-    return (f"Gradient reaching step t from a loss on h_T  (T = {T}, keep bias β = {keep_bias:.1f},"
-            f" weight scale = {weight_scale:.2f})")
+TITLE = "Gradient reaching step t from a loss on the last hidden state h_T"
+
+
+def _settings(T, keep_bias, weight_scale) -> str:
+    """The subtitle: the state the curves show (short, so redrawing it is cheap)."""
+    return f"T = {T},  keep bias β = {keep_bias:.1f},  weight scale = {weight_scale:.2f}"
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -166,10 +168,15 @@ def _log_ticks(ax) -> None:
     ax.yaxis.set_minor_locator(NullLocator())
 
 
-def _label(key: str, data: dict) -> str:
-    """Key entry: a line-style mark, the curve's name and its value at t = 0 (the far end)."""
+def _name(key: str) -> str:
+    """Key entry: a line-style mark and the curve's name (static: part of the background)."""
     mark = "– – –" if LINES[key][2] == "--" else "——"
-    return f"{mark}  {LINES[key][0]}   at t = 0: {data[key][0]:.0e}"
+    return f"{mark}  {LINES[key][0]}"
+
+
+def _value(key: str, data: dict) -> str:
+    """The curve's value at t = 0, the far end from the loss (redrawn on every move)."""
+    return f"{data[key][0]:.0e}"
 
 
 def _draw(fig: Figure, data: dict, T, keep_bias, weight_scale) -> dict:
@@ -177,59 +184,81 @@ def _draw(fig: Figure, data: dict, T, keep_bias, weight_scale) -> dict:
     ax = fig.add_subplot(1, 1, 1)
     lines = {}
     for key, (_, colour, style) in LINES.items():
-        (lines[key],) = ax.semilogy(data["t"], _positive(data[key]), style,
-                                    color=colour, lw=2, label=_label(key, data))
+        (lines[key],) = ax.semilogy(data["t"], _positive(data[key]), style, color=colour, lw=2)
     ax.set_xlabel("time step t (the loss sits at t = T, on the right)")
     ax.set_ylabel("gradient norm (log scale)")
     _log_ticks(ax)
-    title = ax.set_title(_title(T, keep_bias, weight_scale), fontsize=10)
-    # A hand-made key (coloured text lines) instead of ax.legend(): the legend's layout would
-    # be redone on every redraw and costs more than the rest of the figure.
-    key_texts = [ax.text(0.985, 0.035 + 0.065 * (len(LINES) - 1 - k), _label(key, data),
-                         transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
-                         color=LINES[key][1])
-                 for k, key in enumerate(LINES)]
-    handles = {"ax": ax, "lines": lines, "title": title, "key_texts": key_texts}
+    ax.set_title(TITLE, fontsize=11, pad=18)
+    settings = ax.text(0.5, 1.015, _settings(T, keep_bias, weight_scale), transform=ax.transAxes,
+                       ha="center", va="bottom", fontsize=9.5, color=NEUTRAL)
+    # A hand-made key to the right of the plot (it never covers a curve), instead of
+    # ax.legend(): the names are drawn once into the cached background and only the short
+    # values at t = 0 are redrawn when a slider moves (text costs time per glyph).
+    fig.text(0.935, 0.80, "at t = 0", ha="right", va="bottom", fontsize=9, color=NEUTRAL)
+    values = []
+    for k, key in enumerate(LINES):
+        y = 0.76 - 0.075 * k
+        fig.text(0.695, y, _name(key), ha="left", va="top", fontsize=9, color=LINES[key][1])
+        values.append(fig.text(0.935, y, _value(key, data), ha="right", va="top", fontsize=9,
+                               color=LINES[key][1]))
+    handles = {"ax": ax, "lines": lines, "settings": settings, "values": values}
     _rescale(handles, data)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.67, bottom=0.13, top=0.84)  # fixed: room for the key
     return handles
 
 
-def _rescale(handles: dict, data: dict) -> None:
+def _limits(data: dict) -> tuple:
+    """Axis limits snapped to whole decades, so that nearby states share one cached background.
+
+    Returns ``(T, lo_exp, hi_exp)``: x runs over 0 … T, y over 10^lo_exp … 10^hi_exp.
+    """
     values = np.concatenate([data[k][data[k] > 0] for k in LINES])
     lo = float(values.min()) if values.size else 1e-3
     hi = float(values.max()) if values.size else 1.0
-    handles["ax"].set_ylim(lo / 5, hi * 20)
-    handles["ax"].set_xlim(0, max(float(data["t"][-1]), 1.0))
+    return (max(int(data["t"][-1]), 1), int(np.floor(np.log10(lo) - 0.5)),
+            int(np.ceil(np.log10(hi) + 0.5)))
 
 
-def _update(handles: dict, data: dict, T, keep_bias, weight_scale) -> None:
+def _rescale(handles: dict, data: dict) -> tuple:
+    """Set the axis limits for ``data``; returns them (the key of the cached background)."""
+    limits = _limits(data)
+    T, lo_exp, hi_exp = limits
+    handles["ax"].set_ylim(10.0**lo_exp, 10.0**hi_exp)
+    handles["ax"].set_xlim(0, T)
+    return limits
+
+
+def _update(handles: dict, data: dict, T, keep_bias, weight_scale) -> tuple:
+    """Move the artists to a new state; returns the axis limits (see :func:`_limits`)."""
     for key, line in handles["lines"].items():
         line.set_data(data["t"], _positive(data[key]))
-    handles["title"].set_text(_title(T, keep_bias, weight_scale))
-    for key, text in zip(LINES, handles["key_texts"], strict=True):
-        text.set_text(_label(key, data))
-    _rescale(handles, data)
+    handles["settings"].set_text(_settings(T, keep_bias, weight_scale))
+    for key, text in zip(LINES, handles["values"], strict=True):
+        text.set_text(_value(key, data))
+    return _rescale(handles, data)
 
 
-def _refresh(image: FigureImage) -> None:
-    """Render once: the layout is fixed by tight_layout at creation, so skip the second draw
-    that the course style's ``savefig.bbox = "tight"`` would cost on every slider move."""
-    with mpl.rc_context({"savefig.bbox": "standard"}):
-        image.refresh()
+def _dynamic(handles: dict) -> list:
+    """The artists that change with the sliders (everything else is a cached background)."""
+    return [*handles["lines"].values(), handles["settings"], *handles["values"]]
 
 
 def gradient_highway_figure(T: int = DEFAULTS["T"], keep_bias: float = DEFAULTS["keep_bias"],
                             weight_scale: float = DEFAULTS["weight_scale"], seed: int = 0):
     """The static figure of one state of the widget (default: its opening state)."""
     data = gradient_norms_through_time(T, keep_bias, weight_scale, seed)
-    fig = Figure(figsize=(8.0, 4.5), dpi=100)
+    fig = Figure(figsize=(8.5, 4.3), dpi=100)
     _draw(fig, data, T, keep_bias, weight_scale)
     return fig
 
 
 def gradient_highway_explorer(seed: int = 0):
     """Sliders for T, the keep bias β and the recurrent weight scale; one log-scale plot.
+
+    A slider move recomputes the norms, moves the four lines, the title and the key, and blits
+    them over a background (axes, ticks, labels) cached per axis range; the y range snaps to
+    whole decades, so most moves reuse a cached background and only the first visit to a new
+    range redraws everything.
 
     Returns an ``ipywidgets.VBox``; its ``.figure_image`` attribute is the
     :class:`~helpers.widgets._figure.FigureImage` (its ``last_render_ms`` is the last redraw).
@@ -244,15 +273,16 @@ def gradient_highway_explorer(seed: int = 0):
                             max=SLIDER_LIMITS["weight_scale"][1], step=0.25,
                             description="weight scale", style={"description_width": "initial"},
                             continuous_update=False)
-    image = FigureImage(figsize=(8.0, 4.5), dpi=90)
+    image = FigureImage(figsize=(8.5, 4.3), dpi=90)
     data = gradient_norms_through_time(s_T.value, s_bias.value, s_scale.value, seed)
     handles = _draw(image.fig, data, s_T.value, s_bias.value, s_scale.value)
-    _refresh(image)
+    image.dynamic = _dynamic(handles)
+    image.refresh(key=_limits(data))
 
     def on_change(_change=None):
         args = (s_T.value, s_bias.value, s_scale.value)
-        _update(handles, gradient_norms_through_time(*args, seed=seed), *args)
-        _refresh(image)
+        limits = _update(handles, gradient_norms_through_time(*args, seed=seed), *args)
+        image.refresh(key=limits)  # blit over the background cached for these axis limits
 
     for slider in (s_T, s_bias, s_scale):
         slider.observe(on_change, names="value")
