@@ -651,13 +651,14 @@ print(f"step 100 → 125: ‖dW1‖ {g100['W1']:.3f} → {g125['W1']:.3f}, "
 display(fig)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Notice (static view at step 100, 82% accuracy) that the regions already curl with the arms
-# and almost every mistake sits near the centre (45 of the 53 misassigned points lie within 0.3
-# of it), where the three arms wind tightly together;
-# that $\lVert dW_2\rVert$ starts roughly 50 times larger than $\lVert dW_1\rVert$ (0.41 against
-# 0.008: with a small $W_2$, little gradient gets through to the first layer); and that the first
-# spike of the loss (steps 114–121) shows up here as a jump of both gradient norms at step 125:
-# a learning rate of 1 is near the edge of stability.
+# Notice, in the static view at step 100 (82% accuracy):
+#
+# - the regions already curl with the arms, and almost every mistake sits near the centre, where
+#   the three arms wind tightly together (45 of the 53 misassigned points lie within 0.3 of it);
+# - $\lVert dW_2\rVert$ starts roughly 50 times larger than $\lVert dW_1\rVert$ (0.41 against
+#   0.008): with a small $W_2$, little gradient gets through to the first layer;
+# - the first spike of the loss (steps 114–121) shows up here as a jump of both gradient norms at
+#   step 125: a learning rate of 1 is near the edge of stability.
 
 # %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
 from helpers.widgets.training_snapshots import decision_grid, explorer_frame  # noqa: E402
