@@ -251,7 +251,7 @@ print(verdict("engine vs gate by gate", rel_error(np.r_[dw_engine, dx_engine],
 
 # %% slideshow={"slide_type": "subslide"}
 def my_sigmoid_forward(x):
-    """x: any shape → out (shape of x), cache = out."""
+    """x: any shape (the gate's input, z above) → out (shape of x), cache = out."""
     e = np.exp(-np.abs(x))                        # never overflows
     out = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
     return out, out
@@ -537,9 +537,9 @@ result = check_layer(relu_forward, relu_backward, {"x": x_relu})
 # $$
 #
 # With a general weight each layer also contributes a factor $w$, and $|w| > 1$ can compensate
-# (notebook 06). The table puts every layer at $z = 2$.
+# (notebook 06). The table below puts every layer at $z = 2$.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "subslide"}
 sig_prime_2 = float(sigmoid_backward(np.array(1.0), sigmoid_forward(2.0)[1]))
 tanh_prime_2 = float(tanh_backward(np.array(1.0), tanh_forward(2.0)[1]))
 print(f"σ'(2) = {sig_prime_2:.3f},  tanh'(2) = {tanh_prime_2:.3f}\n")

@@ -147,3 +147,17 @@ def test_benchmark_reports_times():
     times = benchmark_activation_explorer(repeats=2)
     assert set(times) == {"pure_ms", "redraw_ms", "switch_ms"}
     assert all(t > 0 for t in times.values())
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_drop_lines_stop_at_the_dot(name):
+    """The dotted lines rise from the z axis to the marked point only, so they never cross
+    the legends in the upper left of the two curve panels."""
+    _, _, artists, (choose, z_slider, _) = _build()
+    choose.value, z_slider.value = name, -3.0
+    ax_f, ax_d, _ = artists.axes
+    for line, dot, ax in ((artists.vline_f, artists.dot_f, ax_f),
+                          (artists.vline_d, artists.dot_d, ax_d)):
+        xs, ys = line.get_data()
+        assert list(xs) == [-3.0, -3.0]
+        assert ys[0] == ax.get_ylim()[0] and ys[1] == dot.get_ydata()[0]
