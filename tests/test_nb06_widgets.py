@@ -9,6 +9,7 @@ import pytest
 
 from helpers.widgets.vanishing_explorer import (
     ACTIVATIONS,
+    _sticky_limits,
     vanishing_explorer,
     vanishing_explorer_figure,
     vanishing_profile,
@@ -95,7 +96,7 @@ def test_pure_function_is_fast():
 
 def test_widget_updates_in_place():
     box = vanishing_explorer()
-    image = box.children[1]
+    image = box.children[-1]
     first = image.value
     box.controls["sigma"].value = 1.3
     assert box.state["profile"].sigma == pytest.approx(1.3)
@@ -106,6 +107,21 @@ def test_widget_updates_in_place():
     box.controls["T"].value = 200
     p = box.state["profile"]
     assert (p.activation, p.T) == ("relu", 200)
+
+
+def test_widget_keeps_its_axis_for_small_moves_and_shows_the_numbers():
+    """A drag of σ by 0.01 keeps the y limits (so the redraw is a blit) and updates the readout."""
+    box = vanishing_explorer()
+    readout = box.children[1]
+    limits = []
+    for sigma in (0.90, 0.91, 0.92):
+        box.controls["sigma"].value = sigma
+        limits.append(_sticky_limits((1e-12, 1e2), box.state["profile"]))
+        assert f"σ_max(Wh) = {sigma:.2f}" in readout.value
+    assert limits[0] == limits[1] == limits[2] == (1e-12, 1e2)
+    far = vanishing_profile(1.5, 60, "linear")
+    lo, hi = _sticky_limits((1e-12, 1e2), far)
+    assert lo <= far.grad_norm.min() and far.grad_norm.max() <= hi
 
 
 def test_static_figure_has_title_and_labels():

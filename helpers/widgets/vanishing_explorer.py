@@ -187,14 +187,26 @@ def _summary(p: VanishingProfile) -> str:
 
 
 def _limits(p: VanishingProfile) -> tuple[float, float]:
+    """Y limits rounded out to whole decades (a third of a decade of margin at least).
+
+    Whole decades keep the axis — and so the widget's cached background — unchanged while a
+    slider moves a little; only a curve that crosses a decade line forces a full redraw.
+    """
     values = np.concatenate([p.grad_norm, p.bound, p.clipped_norm])
     values = values[values > FLOOR]
-    lo, hi = (values.min(), values.max()) if values.size else (LOWEST, 1.0)
-    return max(lo / 3, LOWEST), hi * 3
+    if not values.size:
+        return LOWEST, 10.0
+    lo = 10.0 ** np.floor(np.log10(values.min()) - 0.33)
+    hi = 10.0 ** np.ceil(np.log10(values.max()) + 0.33)
+    return max(lo, LOWEST), hi
 
 
-def _draw(ax, p: VanishingProfile) -> dict:
-    """Draw a profile on ``ax``; return the artists so a widget can update them."""
+def _draw(ax, p: VanishingProfile, live: bool = False) -> dict:
+    """Draw a profile on ``ax``; return the artists so a widget can update them.
+
+    ``live=True`` (the widget) gives the figure a fixed title and leaves the changing numbers
+    to an HTML line above it: text is the slowest thing to redraw.
+    """
     floor = lambda y: np.maximum(y, FLOOR)  # noqa: E731
     art = {}
     (art["bound"],) = ax.plot(p.t, p.bound, "--", color=NEUTRAL, lw=1.5,
@@ -211,10 +223,15 @@ def _draw(ax, p: VanishingProfile) -> dict:
     ax.set_ylim(*_limits(p))
     ax.set_xlabel("time step t (the loss is on step T)")
     ax.set_ylabel("gradient norm ‖∂L/∂h_t‖ (log scale)")
-    art["title"] = ax.set_title(_title(p), pad=18)
-    art["summary"] = ax.text(0.5, 1.015, _summary(p), transform=ax.transAxes, fontsize=8.5,
-                             color=NEUTRAL, ha="center", va="bottom")
-    ax.legend(loc="best", fontsize=8.5)
+    if live:
+        ax.set_title("Gradient through time: ‖∂L/∂h_t‖ as BPTT carries it back")
+    else:
+        art["title"] = ax.set_title(_title(p), pad=18)
+        art["summary"] = ax.text(0.5, 1.015, _summary(p), transform=ax.transAxes,
+                                 fontsize=8.5, color=NEUTRAL, ha="center", va="bottom")
+    # below the axes, so the curves (redrawn over a cached background) never run into it
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8.5,
+              frameon=False)
     return art
 
 
@@ -236,21 +253,41 @@ def _update(ax, art: dict, p: VanishingProfile) -> None:
     art["clipped"].set_data(p.t, floor(p.clipped_norm))
     art["clipped"].set_visible(p.clip is not None)
     art["loss"].set_xdata([p.T, p.T])
-    art["title"].set_text(_title(p))
-    art["summary"].set_text(_summary(p))
+    if "title" in art:
+        art["title"].set_text(_title(p))
+        art["summary"].set_text(_summary(p))
     ax.set_xlim(0, p.T)
-    ax.set_ylim(*_limits(p))
+
+
+def _sticky_limits(old: tuple[float, float], p: VanishingProfile) -> tuple[float, float]:
+    """Y limits for the widget: keep ``old`` while the curves fit in it and still fill a fair
+    part of it, otherwise the fresh decade limits widened by one decade each way.
+
+    Keeping the axis is what lets a slider drag blit (a few ms) instead of laying out every
+    tick label again; the margin means the next few moves fit too.
+    """
+    lo, hi = _limits(p)
+    decades = lambda a, b: np.log10(b) - np.log10(a)  # noqa: E731
+    if old[0] <= lo and hi <= old[1] and decades(*old) <= 2 * decades(lo, hi) + 2:
+        return old
+    return max(lo / 10, LOWEST), hi * 10
 
 
 def vanishing_explorer_figure(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
                               activation: str = DEFAULTS["activation"],
                               clip: float | None = DEFAULTS["clip"], **kwargs) -> Figure:
     """The static figure of one explorer state (default: the widget's default state)."""
-    fig = Figure(figsize=(7.5, 4.2), dpi=100)
+    fig = Figure(figsize=(7.5, 4.5), dpi=100)
     ax = fig.add_subplot()
     _draw(ax, vanishing_profile(sigma, T, activation, clip, **kwargs))
     fig.tight_layout()
     return fig
+
+
+def _readout(p: VanishingProfile) -> str:
+    """The widget's numbers as one HTML line (the static figure has them in its title)."""
+    return (f"<b>{p.activation}, σ_max(Wh) = {p.sigma:.2f}, T = {p.T}</b> &nbsp; "
+            f"{_summary(p)}")
 
 
 def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
@@ -276,17 +313,23 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
                               step=0.1, description="threshold θ", style=style, layout=wide,
                               readout_format=".2g")
     timing = W.HTML()
+    readout = W.HTML()
 
-    view = FigureImage(figsize=(7.5, 4.2), dpi=90)
+    view = FigureImage(figsize=(7.5, 4.5), dpi=90)
     ax = view.fig.add_subplot()
     t0 = time.perf_counter()
     p = vanishing_profile(sigma, T, activation, clip)
     compute_ms = 1e3 * (time.perf_counter() - t0)
-    art = _draw(ax, p)
+    art = _draw(ax, p, live=True)
     view.fig.tight_layout()
-    view.refresh()
+    # blitting: only the three curves move; axes, ticks, title and legend are a cached
+    # background, redrawn only when the axis limits change (new T, curves out of range)
+    view.dynamic = [art[name] for name in ("bound", "raw", "clipped")]
+    view.refresh(key="background", full=True)
+    axis = {"limits": (ax.get_xlim(), ax.get_ylim())}
+    readout.value = _readout(p)
     box = W.VBox([W.HBox([W.VBox([s_sigma, s_T, d_act]), W.VBox([c_clip, s_clip, timing])]),
-                  view.image])
+                  readout, view.image])
     box.state = {"profile": p, "compute_ms": compute_ms, "render_ms": view.last_render_ms}
 
     def on_change(_change=None):
@@ -295,8 +338,12 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
                               s_clip.value if c_clip.value else None)
         compute_ms = 1e3 * (time.perf_counter() - t0)
         _update(ax, art, p)
-        view.refresh()
+        ax.set_ylim(*_sticky_limits(ax.get_ylim(), p))
+        limits = (ax.get_xlim(), ax.get_ylim())
+        view.refresh(key="background", full=limits != axis["limits"])
+        axis["limits"] = limits
         s_clip.disabled = not c_clip.value
+        readout.value = _readout(p)
         box.state.update(profile=p, compute_ms=compute_ms, render_ms=view.last_render_ms)
         timing.value = (f"<small>recompute {compute_ms:.1f} ms, "
                         f"redraw {view.last_render_ms:.0f} ms</small>")
