@@ -288,7 +288,8 @@ _ = check_layer(conv1d_forward, conv1d_backward,
 # docstrings), and $b_f$ is filter $f$'s bias. $(a, b)$ is a row and column *inside the kernel*
 # (this $b$ is an index, not the bias), and $x_{\mathrm{pad}}$ is $x$ with $P$ zeros on every
 # side.
-#
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # Each filter spans **all** input channels (its channel count must equal the input's), and $F$
 # filters give $F$ output channels. A window fits where $iS + FH \le H + 2P$, so
 #
@@ -453,11 +454,18 @@ _ = check_layer(conv2d_forward, conv2d_backward,
 #
 # ![im2col: four patches of a 4×4 input become four columns; the kernel becomes a row](../figures/nb05_im2col.png)
 #
+# Left, the four overlapping 3×3 patches of a 4×4 input; middle, each patch flattened into one
+# column of `cols`; right, the kernel flattened into one row, so one product gives all four
+# outputs.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The backward pass is the matmul gate, transposed
+#
 # **Mind the convention.** Here each patch is a *column* and the layer is
 # $W_{\mathrm{row}}\,\mathrm{cols}$: the column convention $Wx$ of the lecture. Notebook 03 (and
 # `helpers.layers.affine`) use the row convention, one example per row: $D = XW$, with
 # $dW = X^\top dD$ and $dX = dD\,W^\top$. The two are transposes of each other: with
-# $X = \mathrm{cols}^\top$, $W = W_{\mathrm{row}}^\top$ and $D = \mathrm{dout}^\top$, where
+# $X = \mathrm{cols}^\top$, $W = W_{\mathrm{row}}^\top$ and $dD = \mathrm{dout}^\top$, where
 # $\mathrm{dout}$ is the upstream gradient reshaped to $(F,\; N\cdot OH\cdot OW)$ (`d` in the
 # code), transposing notebook 03's rule gives
 #
@@ -505,8 +513,8 @@ def conv2d_im2col_backward(dout, cache):
     cols, idx, xp_shape, w, pad = cache
     F = w.shape[0]
     d = dout.transpose(1, 0, 2, 3).reshape(F, -1)                    # (F, N·OH·OW)
-    dw = (d @ cols.T).reshape(w.shape)                                # dW = dD · colsᵀ
-    dcols = w.reshape(F, -1).T @ d                                    # dcols = Wᵀ · dD
+    dw = (d @ cols.T).reshape(w.shape)                                # dW_row = dout · colsᵀ
+    dcols = w.reshape(F, -1).T @ d                                    # dcols = W_rowᵀ · dout
     return col2im(dcols, idx, xp_shape, pad), dw, d.sum(axis=1)
 
 
@@ -526,6 +534,8 @@ print(verdict("\nrow convention, transposed: dW_row = dout·colsᵀ",
               rel_error(dW_row.T, d_s @ cols_s.T), 1e-12))
 print(verdict("row convention, transposed: dcols = W_rowᵀ·dout",
               rel_error(dX_row.T, ws.reshape(len(ws), -1).T @ d_s), 1e-12))
+
+# %% slideshow={"slide_type": "fragment"}
 print(verdict("im2col vs loops (out, dx, dw, db)",
               max([rel_error(out_c, out_a)] + [rel_error(g, h)
                                                for g, h in zip(grads_c, grads_a, strict=True)]),
