@@ -123,6 +123,8 @@ print(verdict("X @ W vs the index sum", rel_error(D_out, D_by_index), 1e-12))
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### By index notation
 #
+# A bracket such as $[k = j]$ is 1 when the condition inside holds and 0 otherwise.
+#
 # $$
 # \begin{aligned}
 # D_{nk} &= \sum\nolimits_{l} X_{nl}\, W_{lk}
@@ -139,8 +141,8 @@ print(verdict("X @ W vs the index sum", rel_error(D_out, D_by_index), 1e-12))
 #   && \text{transpose, then the definition of the matrix product}
 # \end{aligned}
 # $$
-#
-# The bracket $[k = j]$ is 1 when $k = j$ and 0 otherwise, so it picks one term out of a sum.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The same steps for $X$ (row $n'$, column $i$): only row $n = n'$ of $D$ contains $X_{n'i}$,
 #
 # $$
