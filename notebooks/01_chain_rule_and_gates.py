@@ -26,7 +26,8 @@
 #   downstream = upstream × local.
 # - Apply the four gate patterns without thinking: **add** distributes, **multiply** swaps,
 #   **max** routes to the winner, a **fork** sums.
-# - Build and use a tiny scalar autograd engine, and avoid the two bugs learners hit most in one.
+# - Build and use a tiny scalar autograd engine, and avoid the two bugs most often written into
+#   one.
 # - Check any gradient numerically with a central difference, and judge the result with the
 #   **relative error**.
 
@@ -387,7 +388,7 @@ engine = np.array([x.grad, y.grad, z.grad])
 print(f"numerical (dx, dy, dz) = {np.round(numeric, 6)}, relative error vs the engine "
       f"{'< 1e-09 ✓' if rel_error(engine, numeric) < 1e-9 else '✗'}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Same numbers as by hand ($f = -12$, $dz = 3$, $dq = -4$, $dx = dy = -4$) and as the central
 # difference. The multiply node's
 # local gradients $(-4, 3)$ are exactly $(z, q)$: multiply swaps. The engine can also narrate
@@ -433,19 +434,21 @@ print(f"a * a at a = 3: da = {a.grad:g} = 2a")
 #
 # $$
 # \begin{aligned}
-# f(x \pm h) &= f(x) \pm h f'(x) + \tfrac{h^2}{2} f''(x) \pm \tfrac{h^3}{6} f'''(x) + O(h^4)
+# f(x \pm h) &= f(x) \pm h f'(x) + \tfrac{h^2}{2} f''(x)
 #    && \text{Taylor expansion} \\
+#    &\quad \pm \tfrac{h^3}{6} f'''(x) + \tfrac{h^4}{24} f''''(x) + O(h^5) \\
 # \frac{f(x+h) - f(x)}{h} &= f'(x) + \tfrac{h}{2} f''(x) + O(h^2)
 #    && \text{forward difference: error } O(h) \\
 # \frac{f(x+h) - f(x-h)}{2h} &= f'(x) + \tfrac{h^2}{6} f'''(x) + O(h^4)
-#    && \text{central difference: even terms cancel, error } O(h^2)
+#    && \text{central: the even-power terms cancel, error } O(h^2)
 # \end{aligned}
 # $$
 #
 # So shrinking $h$ tenfold cuts the forward error tenfold and the central error a hundredfold,
-# until **round-off** takes over: each $f$ value carries a relative error of about
-# $\varepsilon \approx 1.1\times10^{-16}$ (float64), and dividing their difference by $h$
-# amplifies it to about $\varepsilon\,|f(x)|/h$.
+# until **round-off** takes over. A float64 number is rounded to within half the machine
+# epsilon $\varepsilon \approx 2.2\times10^{-16}$ of its value, so each computed $f$ value may
+# be off by about $\tfrac{\varepsilon}{2}|f(x)|$; subtracting two of them and dividing by $h$
+# amplifies that to about $\varepsilon\,|f(x)|/h$, which *grows* as $h$ shrinks.
 
 # %% slideshow={"slide_type": "subslide"}
 def forward_diff(fn, x, h):
@@ -500,10 +503,10 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Read the plot right to left: each error falls parallel to its reference line (slope 1 for
 # forward, slope 2 for central) until it meets the round-off line and climbs back up, jagged,
-# along it. The central difference reaches far lower (about $10^{-11}$, with $h$ near
-# $10^{-5}$–$10^{-6}$) than the forward difference ever can (a few $10^{-9}$, at
-# $h \approx 10^{-8}$): that is why the course always uses central differences with $h$
-# around $10^{-5}$–$10^{-6}$.
+# along it. The central difference reaches far lower (about $5\times10^{-12}$, at
+# $h \approx 3\times10^{-6}$) than the forward difference ever can (about $4\times10^{-9}$, at
+# $h \approx 10^{-8}$); the cell below fits the slopes and prints both minima. That is why the
+# course checks gradients with central differences and $h$ around $10^{-5}$.
 
 # %% slideshow={"slide_type": "fragment"}
 def fitted_slope(err, lo, hi):
@@ -517,6 +520,44 @@ print(f"fitted slope, central difference (1e-3 ≤ h ≤ 1e-1): {fitted_slope(er
 for name, err in (("forward", err_fwd), ("central", err_cen)):
     best = np.argmin(np.where(err > 0, err, np.inf))
     print(f"smallest {name} error: {err[best]:.0e} at h = {hs[best]:.0e}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One step further: Richardson extrapolation (what `check_layer` does)
+#
+# The central difference's error has a known leading term, so two steps can cancel it. Write
+# $D(h) = \frac{f(x+h) - f(x-h)}{2h}$ and keep one more Taylor term:
+#
+# $$
+# \begin{aligned}
+# D(h) &= f'(x) + \tfrac{h^2}{6} f'''(x) + \tfrac{h^4}{120} f^{(5)}(x) + O(h^6)
+#    && \text{the central difference with its next error term} \\
+# D(h/2) &= f'(x) + \tfrac{h^2}{24} f'''(x) + \tfrac{h^4}{1920} f^{(5)}(x) + O(h^6)
+#    && \text{the same with } h/2 \\
+# \frac{4\,D(h/2) - D(h)}{3} &= f'(x) - \tfrac{h^4}{480} f^{(5)}(x) + O(h^6)
+#    && \text{the } h^2 \text{ terms cancel: } 4\cdot\tfrac{1}{24} - \tfrac{1}{6} = 0
+# \end{aligned}
+# $$
+#
+# With an $O(h^4)$ error a larger step is already accurate, and a larger step keeps far away
+# from the round-off floor. That is why the course's `check_layer`, used from notebook 02 on,
+# combines $h = 10^{-3}$ and $h/2$ this way. On $e^x$ at $x = 1$ (exact derivative $e$):
+
+# %% slideshow={"slide_type": "fragment"}
+def richardson_diff(fn, x, h):
+    return (4 * central_diff(fn, x, h / 2) - central_diff(fn, x, h)) / 3
+
+
+for h in (1e-1, 1e-2):
+    cd, rd = central_diff(np.exp, 1.0, h), richardson_diff(np.exp, 1.0, h)
+    print(f"h = {h:.0e}: central error {abs(cd - np.e):.1e}, Richardson error {abs(rd - np.e):.1e}")
+rd = richardson_diff(np.exp, 1.0, 1e-3)
+print(f"h = 1e-03: Richardson error {'< 1e-11 ✓' if abs(rd - np.e) < 1e-11 else '≥ 1e-11 ✗'} "
+      f"(round-off only)")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Each tenfold cut of $h$ now divides the Richardson error by about $10^4$ (slope 4), and
+# $h = 10^{-1}$ already beats the central difference at $h = 10^{-2}$. The predicted error
+# $\tfrac{h^4}{480}e \approx 5.7\times10^{-7}$ at $h = 10^{-1}$ matches the first line.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Relative error: the gradient-check metric
@@ -541,7 +582,7 @@ for name, (analytic, numeric) in cases.items():
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The absolute error says the opposite of the truth in both cases: $10^{-8}$ looks perfect for a
 # gradient that is off by a factor of two, and $10^{-3}$ looks alarming for two gradients that
-# agree to eight digits. The relative error gets both right. How to read it, in float64:
+# agree to seven significant digits. The relative error gets both right. How to read it, in float64:
 #
 # | relative error | verdict |
 # |---|---|
@@ -779,7 +820,8 @@ check_by_hand(dfdx, dfdy, dfdz)
 #   a **fork** (Repeat node) **sums** the gradients that come back.
 # - Check every gradient against a **central difference** ($h \approx 10^{-5}$, error $O(h^2)$)
 #   and judge it by the **relative error**: below $10^{-7}$ in float64 is good, above
-#   $10^{-2}$ is wrong.
+#   $10^{-2}$ is wrong. (`check_layer` adds a Richardson step, so its $h = 10^{-3}$ is exact to
+#   about $10^{-12}$.)
 #
 # **Next:** [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb)
 # builds the sigmoid neuron from these gates, collapses them into one sigmoid gate, and stages a
