@@ -18,12 +18,10 @@ Public functions:
 
 from __future__ import annotations
 
-import io
 import time
 
 import ipywidgets as W
 import numpy as np
-import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -255,36 +253,6 @@ class _Artists:
         return changed
 
 
-class _BlitImage(FigureImage):
-    """A :class:`FigureImage` that redraws only the moving artists.
-
-    A full draw (animated artists skipped) is cached as a background, one per ``key`` (here:
-    the activation); a refresh restores it, draws the dynamic artists on top and encodes the
-    pixels as PNG. Only the first refresh with a new key pays for a complete draw.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.dynamic = []
-        self._backgrounds = {}
-
-    def refresh(self, key=None) -> None:
-        t0 = time.perf_counter()
-        canvas = self.fig.canvas
-        if key not in self._backgrounds:
-            canvas.draw()
-            self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            canvas.restore_region(self._backgrounds[key])
-        for artist in self.dynamic:
-            self.fig.draw_artist(artist)
-        buf = io.BytesIO()
-        PIL.Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png",
-                                                                   compress_level=1)
-        self.image.value = buf.getvalue()
-        self.last_render_ms = 1e3 * (time.perf_counter() - t0)
-
-
 def activation_explorer_figure(activation: str = "sigmoid", z: float = 2.0,
                                k: int = 5) -> Figure:
     """The explorer's figure for one state, as a plain matplotlib Figure (not pyplot)."""
@@ -298,7 +266,8 @@ def activation_explorer_figure(activation: str = "sigmoid", z: float = 2.0,
 def _build(activation: str = "sigmoid", z: float = 2.0, k: int = 5):
     """Controls, image and artists of the explorer (the benchmark and the tests reuse them)."""
     explore_activation(activation, z, k)  # validate the starting state
-    view = _BlitImage(figsize=(12.0, 4.1), dpi=80)
+    # Blits artists.dynamic over one cached background per activation.
+    view = FigureImage(figsize=(12.0, 4.1), dpi=80)
     view.fig.suptitle(SUPTITLE, fontsize=11)
     artists = _Artists(view.fig, blit=True)
     view.dynamic = artists.dynamic
