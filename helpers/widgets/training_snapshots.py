@@ -13,8 +13,6 @@ figure of its default state).
 
 from __future__ import annotations
 
-import io
-import time
 from types import SimpleNamespace
 
 import ipywidgets as W
@@ -22,7 +20,6 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
-from PIL import Image as PILImage
 
 from helpers.plotting import FORWARD, GRADIENT, HIGHLIGHT, NEUTRAL, PALETTE
 from helpers.widgets._figure import FigureImage
@@ -282,39 +279,6 @@ class _ExplorerDrawing:
             line.set_xdata([step, step])
 
 
-class _BlitRenderer:
-    """Redraw only the moving artists over a cached background, then PNG-encode.
-
-    A full ``FigureImage.refresh()`` lays out every tick label again (≈ 0.1–0.2 s on a busy
-    2-core machine); restoring the static background and drawing the few moving artists keeps
-    a slider move well under 0.1 s. The result goes into the same ``FigureImage.image``.
-    """
-
-    def __init__(self, fi: FigureImage, drawing: _ExplorerDrawing):
-        self.fi, self.drawing = fi, drawing
-        canvas = fi.fig.canvas
-        for a in drawing.dynamic:
-            a.set_visible(False)
-        canvas.draw()
-        self.background = canvas.copy_from_bbox(fi.fig.bbox)
-        for a in drawing.dynamic:
-            a.set_visible(True)
-
-    def refresh(self) -> None:
-        t0 = time.perf_counter()
-        fig, canvas = self.fi.fig, self.fi.fig.canvas
-        canvas.restore_region(self.background)
-        for a in self.drawing.dynamic:
-            fig.draw_artist(a)
-        width, height = canvas.get_width_height()
-        img = PILImage.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw",
-                                  "RGBA", 0, 1)
-        buf = io.BytesIO()
-        img.save(buf, format="png", compress_level=1)
-        self.fi.image.value = buf.getvalue()
-        self.fi.last_render_ms = 1e3 * (time.perf_counter() - t0)
-
-
 def training_explorer(snapshots, X, y, resolution: int = 100, index: int = -1,
                       figsize=(9.0, 4.2)):
     """Widget: a slider over the saved snapshots; the decision regions, the loss and the
@@ -340,11 +304,11 @@ def training_explorer(snapshots, X, y, resolution: int = 100, index: int = -1,
                          layout=W.Layout(width="60%"))
     label = W.Label()
 
-    renderer = _BlitRenderer(fi, drawing)
+    fi.dynamic = drawing.dynamic  # blitted over a background drawn once
 
     def show(k: int) -> None:
         drawing.show(k)
-        renderer.refresh()
+        fi.refresh()
         f = explorer_frame(data, k)
         label.value = (f"step {f['step']} · accuracy {100 * f['accuracy']:.0f}% · "
                        f"redraw {fi.last_render_ms:.0f} ms")
