@@ -230,7 +230,8 @@ step_check = check_layer(rnn_step_forward, rnn_step_backward, step_inputs)
 #    back (notebook 01):
 #    $$dh_t = \underbrace{\frac{\partial \ell_t}{\partial h_t}}_{\text{loss on step } t}
 #           + \underbrace{da_{t+1}\,W_h^\top}_{\text{from step } t+1}.$$
-#    So the backward pass runs from $t = T$ down to $1$, carrying a running $dh_{t-1}$.
+#    At $t = T$ there is no step $T+1$, so the second term is zero. The backward pass runs from
+#    $t = T$ down to $1$, handing each step's $dh_{t-1}$ to the step before it.
 # 2. $W_h$ is **one** matrix used at every step: a Repeat node with $T$ copies. Its gradient is
 #    the **sum** of the per-step shares (likewise $W_x$ and $b$):
 #    $$dW_h = \sum_{t=1}^{T} h_{t-1}^\top\, da_t, \qquad dW_x = \sum_{t=1}^{T} x_t^\top da_t,
@@ -256,11 +257,15 @@ step_check = check_layer(rnn_step_forward, rnn_step_backward, step_inputs)
 #   && \text{chain rule along the only path from } h_t \text{ to } h_T
 # \end{aligned}
 # $$
-#
-# In the row convention $W_h$ enters **transposed** (in the column convention
-# $h_t = \tanh(W h_{t-1} + \dots)$ the factor is $\operatorname{diag}(f')\,W$). Multiplying a
-# gradient row by one factor, $g\,J_t = (g \odot (1 - h_t^2))\,W_h^\top$, is exactly the
-# one-step backward above.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Row vs column convention.** This course (like `helpers.layers`) stores $h_t$ as a *row* and
+# multiplies on the right, $h_{t-1} W_h$; so $W_h$ enters the Jacobian **transposed**. Lecture
+# notes and papers usually write *columns*, $h_t = \tanh(W h_{t-1} + U x_t + b)$, and get
+# $J_t = \operatorname{diag}(f'(a_t))\,W$. The two agree because their $W$ is our $W_h^\top$;
+# the singular values, and so everything below, are the same for both. Multiplying a gradient
+# row by one factor, $g\,J_t = (g \odot (1 - h_t^2))\,W_h^\top$, is exactly the one-step
+# backward above.
 
 # %% slideshow={"slide_type": "subslide"}
 T_chain, t_from = 8, 3                              # ∂h_8/∂h_3: five factors
@@ -328,8 +333,8 @@ print(f"‖∂L/∂h_{t_from}‖ = {measured:.4f} ≤ bound ‖∂L/∂h_T‖·�
 # With a loss on every step, $\partial L/\partial h_t = \sum_{s \ge t}
 # \frac{\partial \ell_s}{\partial h_s}\,\frac{\partial h_s}{\partial h_t}$: the term linking
 # step $t$ to a loss $s - t$ steps later carries a factor bounded by $\sigma_{\max}^{s-t}$. When
-# gradients vanish, long-range dependencies are drowned by short-range ones — the RNN cannot
-# learn them.
+# gradients vanish, long-range dependencies are drowned by short-range ones, and the RNN
+# barely learns them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Implementation
@@ -539,7 +544,7 @@ print(verdict(f"truncated dWh (k = {k}) vs numerical gradient with frozen chunk 
 # %% slideshow={"slide_type": "subslide"}
 sigmas = (0.8, 0.95, 1.05, 1.2)
 colors = [hp.PALETTE[i] for i in (0, 4, 1, 5)]  # blues below 1, oranges above
-fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True, layout="constrained")
 for ax, activation in zip(axes, ("linear", "tanh"), strict=True):
     for sigma, color in zip(sigmas, colors, strict=True):
         p = vanishing_profile(sigma, 60, activation)
@@ -567,10 +572,12 @@ for activation in ("linear", "tanh"):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ### Explore it: the vanishing/exploding explorer
 #
-# Move σ_max(W_h), the sequence length $T$, the activation (tanh, linear, ReLU) and the clipping
-# threshold θ. The dotted curve is the gradient after clipping $\|\partial L/\partial W_h\|$ to
-# θ: clipping multiplies **everything** by the same factor, so it moves the curve down without
-# changing its slope.
+# Move $\sigma_{\max}(W_h)$, the sequence length $T$, the activation (tanh, linear, ReLU) and
+# the clipping threshold $\theta$. Clipping acts on the parameter gradient: when
+# $\|\partial L/\partial W_h\| > \theta$ it multiplies the whole gradient by
+# $c = \theta/\|\partial L/\partial W_h\|$, which is the gradient of the scaled loss $cL$. The
+# dotted curve is therefore $c\,\|\partial L/\partial h_t\|$: every step's share shrinks by the
+# same factor, so the curve moves down but its slope does not change.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 explorer = vanishing_explorer()
@@ -580,15 +587,17 @@ explorer
 vanishing_explorer_figure()  # the widget's default state, for where widgets do not render
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The explorer's default state (tanh, σ_max = 0.9, T = 60, θ = 1), drawn statically so it also
-# shows on GitHub and nbviewer. The measured gradient (solid) falls far below even the bound
-# (dashed): after 60 steps almost nothing reaches $h_0$, and clipping (dotted) only shifts the
-# curve down — it cannot bring the early steps back. Try linear with σ_max > 1 to see the gradient explode and
-# clipping cap its size.
+# The explorer's default state (tanh, $\sigma_{\max} = 0.9$, $T = 60$, $\theta = 1$), drawn
+# statically so it also shows on GitHub and nbviewer. The measured gradient (solid) falls far
+# below even the bound (dashed): after 60 steps almost nothing reaches $h_0$, and clipping
+# (dotted) only shifts the curve down — it cannot bring the early steps back. Try linear with
+# $\sigma_{\max} > 1$ to see the gradient explode and clipping cap its size.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# How fast is it? The pure function recomputes the whole profile for each slider move, and the
-# widget re-renders one figure (times measured on a shared machine; your numbers will differ):
+# How fast is it? The pure function recomputes the whole profile for each slider move; the
+# widget then redraws only the three curves over a cached picture of the axes, and redraws
+# everything only when the curves leave the axis range. Below, σ is dragged in steps of 0.01
+# (times measured on a shared machine; your numbers will differ):
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 t0 = time.perf_counter()
@@ -596,11 +605,12 @@ for _ in range(20):
     vanishing_profile(1.2, 200, "tanh", 1.0)
 compute_ms = (time.perf_counter() - t0) / 20 * 1e3
 render = []
-for s in (1.1, 1.2, 0.9):                                 # ends on the default state
+for s in np.round(np.arange(0.80, 1.005, 0.01), 2):      # a drag from 0.80 to 1.00 …
     explorer.controls["sigma"].value = s
     render.append(explorer.state["render_ms"])
-print(f"pure function (T = 200): {compute_ms:.1f} ms per call; "
-      f"redraw: median {np.median(render):.0f} ms")
+explorer.controls["sigma"].value = 0.9                   # … and back to the default state
+print(f"pure function (T = 200): {compute_ms:.1f} ms per call; redraw while dragging: "
+      f"median {np.median(render):.0f} ms, slowest {max(render):.0f} ms")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How far is truncated BPTT from the full gradient?
@@ -694,9 +704,10 @@ with np.errstate(all="ignore"):                          # the unclipped run ove
 P_clip, losses_clip, norms_clip, sig_clip = train_rnn(lr=1.0, theta=1.0)
 
 first_big = next(i for i, v in enumerate(norms_raw) if v > 1e3) + 1
+growth = np.median(np.array(norms_raw[first_big:]) / np.array(norms_raw[first_big - 1:-1]))
 print(f"without clipping: ‖g‖ passed 1e3 at update {first_big} "
-      f"(σ_max(Wh) had grown to {sig_raw[first_big - 2]:.1f}); the run was stopped at 1e100 "
-      f"after {len(norms_raw)} updates")
+      f"(σ_max(Wh) had grown to {sig_raw[first_big - 2]:.1f}), then grew ×{growth:.0f} per "
+      f"update (median); the run was stopped at 1e100 after {len(norms_raw)} updates")
 print(f"with clipping θ = 1: {len(norms_clip)} updates, largest σ_max(Wh) "
       f"{max(sig_clip):.1f}, final training loss {losses_clip[-1]:.3f}")
 
@@ -731,9 +742,9 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Without clipping (orange) the run feeds on itself: a large step enlarges $W_h$, a larger
-# σ_max(W_h) explodes the next gradient, which makes the next step larger still. Within 11
-# updates the gradient norm passes $10^3$, and from there it grows more than ten-fold per update
-# until the run is stopped at $10^{100}$. Clipped (blue), the same
+# $\sigma_{\max}(W_h)$ explodes the next gradient, which makes the next step larger still.
+# Within 11 updates the gradient norm passes $10^3$, and from there it grows about 16-fold per
+# update (median) until the run is stopped at $10^{100}$. Clipped (blue), the same
 # learning rate trains; after 60 epochs the RNN's one-step predictions follow the signal on
 # steps it never saw, from a state of 16 numbers instead of a window. (Its test error, 0.034,
 # is still above the 16-value linear window's 0.0182: a tiny RNN trained for seconds with
@@ -841,8 +852,9 @@ ok = check_predictions(predictions)
 #   $da_t = dh_t \odot (1 - h_t^2)$ to $x_t$ and $h_{t-1}$ through $W_x^\top$ and $W_h^\top$.
 # - Shared weights collect a **sum** over time steps: $dW_h = \sum_t h_{t-1}^\top da_t$ — the
 #   Repeat node of notebook 01.
-# - $\partial h_T/\partial h_t = \prod_k \operatorname{diag}(1 - h_k^2)\,W_h^\top$ (row
-#   convention), so $\|\partial L/\partial h_t\| \le \sigma_{\max}(W_h)^{T-t}\,\|\partial L/\partial h_T\|$:
+# - $\partial h_T/\partial h_t = J_T \cdots J_{t+1}$ with
+#   $J_k = \operatorname{diag}(1 - h_k^2)\,W_h^\top$ (row convention; columns write
+#   $\operatorname{diag}(f')\,W$), so $\|\partial L/\partial h_t\| \le \sigma_{\max}(W_h)^{T-t}\,\|\partial L/\partial h_T\|$:
 #   below 1 it vanishes for sure; above 1 it can explode.
 # - Clipping rescales the whole gradient to a maximum norm: it fixes explosion's step size, not
 #   vanishing. Truncated BPTT carries $h$ forward across chunks but stops gradients at their
