@@ -39,7 +39,8 @@
 #
 # - Python and a little numpy (arrays, `np.array`, `np.abs`).
 # - Derivatives of one variable from school calculus: $\frac{d}{dx}x^n = n x^{n-1}$,
-#   $\frac{d}{dx}e^x = e^x$, and the idea of a slope.
+#   $\frac{d}{dx}e^x = e^x$, and the idea of a slope. Partial derivatives ($\partial$) are
+#   introduced here, when they first appear.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Key terms
@@ -157,9 +158,11 @@ print(f"q = {q:g}, f = {f:g}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Derivation: the chain rule, one gate at a time
 #
-# Notation used for the rest of the course: for any value $v$ in the graph, $dv$ means
-# $\partial f/\partial v$, the sensitivity of the **final output** to $v$. We want $dx$, $dy$,
-# $dz$, and we walk the graph from the output back:
+# $f$ now has three inputs, so we use **partial derivatives**: $\partial f/\partial x$ is the
+# ordinary derivative of $f$ in $x$ with $y$ and $z$ held fixed (the curly $\partial$ says
+# "the other inputs do not move"). Notation used for the rest of the course: for any value $v$
+# in the graph, $dv$ means $\partial f/\partial v$, the sensitivity of the **final output** to
+# $v$. We want $dx$, $dy$, $dz$, and we walk the graph from the output back:
 #
 # $$
 # \begin{aligned}
@@ -300,8 +303,9 @@ check_gate(max_gate, max_backward, 2.0, -1.0, dout=1.5)
 # ### A fork sums (the Repeat node)
 #
 # When one value $x$ feeds two gates, think of a hidden **Repeat** node that copies it:
-# $x_1 = x$, $x_2 = x$. The output depends on $x$ along both paths, and the multivariable
-# chain rule adds the paths:
+# $x_1 = x$, $x_2 = x$. Nudge $x$ by a small $h$: both copies move by $h$, so to first order
+# the output moves by $dx_1 \cdot h$ through the first path **plus** $dx_2 \cdot h$ through the
+# second. That is the multivariable chain rule, which adds the paths:
 #
 # $$
 # \begin{aligned}
