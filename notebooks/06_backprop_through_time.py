@@ -226,8 +226,8 @@ step_check = check_layer(rnn_step_forward, rnn_step_backward, step_inputs)
 #
 # Two facts about the unrolled graph give the whole of BPTT.
 #
-# 1. $h_t$ is **forked** into the loss $\ell_t$ and into the next step. A fork sums what comes
-#    back (notebook 01):
+# 1. $h_t$ is **forked** into its step's loss $\ell_t$ (the total loss is
+#    $L = \sum_t \ell_t$) and into the next step. A fork sums what comes back (notebook 01):
 #    $$dh_t = \underbrace{\frac{\partial \ell_t}{\partial h_t}}_{\text{loss on step } t}
 #           + \underbrace{da_{t+1}\,W_h^\top}_{\text{from step } t+1}.$$
 #    At $t = T$ there is no step $T+1$, so the second term is zero. The backward pass runs from
