@@ -208,9 +208,11 @@ print(f"dz = {dz:g}, dq = {dq:g}, dx = {dx:g}, dy = {dy:g}")
 # ## Derivation: four gate patterns
 #
 # Four gates cover most of what you will meet; each backward rule is one line. Below,
-# `dout` is the upstream gradient a gate receives, and each rule is checked against a
-# numerical derivative of `dout · gate(a, b)` (the helper `check_gate` prints the relative
-# error, explained in *Check*; below $10^{-9}$ means "the same number").
+# `dout` is the upstream gradient a gate receives. By the chain rule, $da = dout \cdot
+# \partial o/\partial a$ is the derivative of $dout \cdot o$ with respect to $a$ ($dout$ is a
+# fixed number), so each rule is checked against a numerical derivative of `dout · gate(a, b)`
+# (the helper `check_gate` prints the relative error, explained in *Check*; below $10^{-9}$
+# means "the same number").
 
 # %% slideshow={"slide_type": "skip"}
 def check_gate(forward, backward, a, b, dout):
@@ -512,7 +514,7 @@ plt.show()
 # $h \approx 10^{-8}$); the cell below fits the slopes and prints both minima. That is why the
 # course checks gradients with central differences and $h$ around $10^{-5}$.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 def fitted_slope(err, lo, hi):
     """Slope of log(err) against log(h) for lo ≤ h ≤ hi."""
     keep = (hs >= lo) & (hs <= hi)
