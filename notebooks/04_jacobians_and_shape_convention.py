@@ -22,7 +22,7 @@
 #
 # - Tell a gradient ($n \to 1$, one row) from a Jacobian ($n \to m$, a table), and build any
 #   Jacobian numerically, one row at a time.
-# - Derive the four Jacobians a layer needs: $\mathrm{diag}(f'(z))$ for an elementwise
+# - Derive the Jacobians a layer needs: $\mathrm{diag}(f'(z))$ for an elementwise
 #   activation, $W$ and $I$ for $Wx + b$, $h^\top$ for $u^\top h$.
 # - Backpropagate through the named-entity window classifier: compute the error signal
 #   $\delta$ **once** and reuse it for $b$, $W$ (an outer product $\delta^\top x^\top$) and $x$.
@@ -66,11 +66,11 @@ import helpers.plotting as hp
 from helpers.exercises.nb04 import (check_gradient_from_jacobian, check_sigmoid_jacobian,
                                     check_window_backward)
 from helpers.gradcheck import check_layer, numerical_gradient, numerical_gradient_array, rel_error
+from helpers.gradcheck import numerical_jacobian as reference_numerical_jacobian
 from helpers.layers import (affine_backward, affine_forward, sigmoid, tanh_backward,
                             tanh_forward)
 from helpers.widgets.jacobian_explorer import (jacobian_data, jacobian_explorer,
                                                jacobian_explorer_figure)
-from helpers.widgets.jacobian_explorer import numerical_jacobian as reference_numerical_jacobian
 
 
 def verdict(name, err, tol=1e-7):
@@ -113,8 +113,10 @@ print(verdict("by hand vs numerical_gradient", rel_error(grad_by_hand, numerical
 # moves. For $g(x) = (x_1 x_2,\; x_2 + x_3^2)$:
 # $\;J = \begin{bmatrix} x_2 & x_1 & 0 \\ 0 & 1 & 2x_3 \end{bmatrix}$.
 #
-# To build $J$ numerically, note that row $i$ is the gradient of $\sum_k g_k e_{i,k} = g_i$,
-# which `numerical_gradient_array(g, x, dout=e_i)` already computes.
+# To build $J$ numerically, note that row $i$ is the gradient of $\sum_k g_k e_{i,k} = g_i$
+# ($e_i$ is the $i$-th unit vector), which `numerical_gradient_array(g, x, dout=e_i)` already
+# computes. The course keeps the same function, with input checks, as
+# `helpers.gradcheck.numerical_jacobian`; the cell compares the two.
 
 # %% slideshow={"slide_type": "subslide"}
 def numerical_jacobian(g, x):
@@ -180,6 +182,12 @@ print(verdict("J_outer @ J_inner vs the Jacobian of the composition",
 # with $x \in \mathbb{R}^{D}$, $W \in \mathbb{R}^{n \times D}$, $b, z, h, u \in \mathbb{R}^n$ and
 # $s$ a number. We need five Jacobians. Each is derived, then computed numerically as a full
 # matrix and compared.
+#
+# **Convention.** Until the section *Column convention vs row (batch) convention*, vectors
+# ($x, b, z, h, u$) are **columns** and a layer is $Wx + b$, as in the lecture; the derivative
+# of the number $s$ with respect to a vector is then a $1 \times n$ **row** (a Jacobian with one
+# output). The course's `helpers.layers` put one example per **row** ($xW + b$); that section
+# shows the two give the same numbers, transposed.
 
 # %% slideshow={"slide_type": "skip"}
 rng = np.random.default_rng(4)
@@ -303,6 +311,9 @@ print("every column sums to", f"{abs(J_pz.sum(axis=0)).max():.1f}",
 # Each word has a vector in $\mathbb{R}^d$; the five are stacked into $x \in \mathbb{R}^{5d}$,
 # then $z = Wx + b$, $h = f(z)$, $s = u^\top h$, and $\sigma(s)$ is the probability that the
 # centre word is a location. We differentiate the score $s$; the loss adds one factor at the end.
+#
+# In the diagram, notice that all three gradients (bottom row) hang off one orange box, $\delta$:
+# it is computed once and reused.
 
 # %% slideshow={"slide_type": "subslide"}
 d, n = 3, 4                                                  # word-vector size, hidden size
@@ -387,7 +398,8 @@ print(verdict("δᵀxᵀ vs numerical ∂s/∂W", rel_error(dW, dW_num)))
 # \end{aligned}
 # $$
 #
-# As a column (the shape of $x$) that is $W^\top \delta$. Its five slices of length $d$ are the
+# As a column (the shape of $x$) that is $(\delta W)^\top = W^\top \delta^\top$; in numpy, where
+# `delta` is a 1-D array, `W.T @ delta`. Its five slices of length $d$ are the
 # gradients of the five word vectors: the word vectors can be *learned* too.
 #
 # All three gradients start with the same factor $\partial s/\partial z = \delta$. Backprop
@@ -396,7 +408,7 @@ print(verdict("δᵀxᵀ vs numerical ∂s/∂W", rel_error(dW, dW_num)))
 # layer above it.
 
 # %% slideshow={"slide_type": "fragment"}
-dx = W.T @ delta                                              # (δ W)ᵀ = Wᵀ δ
+dx = W.T @ delta                                              # (δ W)ᵀ = Wᵀ δᵀ
 dx_num = numerical_gradient(lambda v: score(v, W, b, u), x.copy())
 print(verdict("Wᵀδ vs numerical ∂s/∂x", rel_error(dx, dx_num)))
 for word, g_word in zip(window, dx.reshape(5, d), strict=True):
@@ -435,7 +447,7 @@ result = check_layer(window_forward, window_backward, {"x": x, "W": W, "b": b, "
 # ### The Jacobian form vs the shape convention
 #
 # Treat $W$ ($n \times 5d$) as one long vector of $n \cdot 5d$ numbers and $\partial s/\partial W$
-# is a Jacobian of shape $1 \times n\,5d$: one row, as for any scalar function. That form is
+# is a Jacobian of shape $1 \times (n \cdot 5d)$: one row, as for any scalar function. That form is
 # the natural one for the chain rule (everything is a matrix product). An optimiser wants the
 # **shape convention** instead, $\partial s/\partial W$ with the shape of $W$, so that
 # `W -= lr * dW` just works.
@@ -614,23 +626,34 @@ def make_windows(sentences):
 
 
 ids, y = make_windows(sentences)
-print(f"{len(vocab)} words in the vocabulary, {len(ids)} windows, {int(y.sum())} locations")
-print("first window:", [vocab[i] for i in ids[3]], "→ label", int(y[3]))
+print(f"{len(sentences)} sentences, {len(vocab)} words in the vocabulary, {len(ids)} windows, "
+      f"{int(y.sum())} locations")
+print("the window around 'paris' in sentence 1:", [vocab[i] for i in ids[3]], "→ label", int(y[3]))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The batched backward pass
 #
-# For a batch of $N$ windows we use the row convention: $X$ $(N, 5d)$, and the per-window
-# $\delta$s stacked into $\Delta$ $(N, n)$. The loss is the mean binary cross-entropy of
-# $\sigma(s)$, whose gradient with respect to each score is $(\sigma(s) - y)/N$ (notebook 02),
-# the `ds` of the layer pair above. Then $\partial L/\partial W = \Delta^\top X$ sums the
-# outer products $\delta^\top x^\top$ of all windows, and the word vectors $E$ receive $\partial
-# L/\partial X$ slice by slice: a word used in several windows or positions **sums** its
-# gradients (a fork, notebook 01), which is what `np.add.at` does.
+# For a batch of $N$ windows the examples go in **rows**: $X$ $(N, 5d)$, one window per row, and
+# the per-window $\delta$s (each a $1 \times n$ row) stacked into $\Delta$ $(N, n)$. $W$ keeps
+# the lecture's shape $(n, 5d)$, so the layer is $Z = XW^\top + b$ (row $t$ is
+# $(Wx_t + b)^\top$). The loss is the mean binary cross-entropy of $\sigma(s)$, and with
+# $\sigma' = \sigma(1 - \sigma)$ (notebook 02) each window's term has a short derivative:
 #
+# $$\frac{\partial}{\partial s}\Big[-y\log\sigma(s) - (1 - y)\log\big(1 - \sigma(s)\big)\Big]
+#   = -y\,(1 - \sigma) + (1 - y)\,\sigma = \sigma(s) - y,$$
+#
+# the two-class case of notebook 02's $p - y$. Divided by $N$ (the mean), that is the `ds` of
+# the layer pair above; each window's $\delta$ is multiplied by its `ds`, so $\Delta$ holds
+# $\partial L/\partial Z$. Then $\partial L/\partial W = \Delta^\top X$ $(n, 5d)$ sums the outer
+# products $\delta^\top x^\top$ of all windows, and the word vectors $E$ $(V, d)$, one row per
+# vocabulary word, receive $\partial L/\partial X$ slice by slice: a word used in several
+# windows or positions **sums** its gradients (a fork, notebook 01), which is what `np.add.at`
+# does.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The check below uses the eight windows of one sentence. Over many windows some entries of
 # $\partial L/\partial W$ nearly cancel; for such a tiny entry the central difference's
-# round-off (about $10^{-16}/2h$) is no longer small *relative to the entry*, and the strict
+# round-off (of order $10^{-16}\,|L|/h$) is no longer small *relative to the entry*, and the strict
 # max-over-entries relative error climbs towards $10^{-7}$ even though the code is right.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -658,7 +681,8 @@ params = {"E": rng.normal(0, 0.5, (len(vocab), d)),
           "W": rng.normal(0, 1 / np.sqrt(5 * d), (n, 5 * d)),
           "b": np.zeros(n),
           "u": rng.normal(0, 1 / np.sqrt(n), n)}
-few = slice(48, 56)                 # the windows of "my sister lives in [rome] with two cats"
+first = sum(len(words) for words, _ in sentences[:6])     # windows of sentences 1–6 come first
+few = slice(first, first + len(sentences[6][0]))          # the windows of sentence 7
 print("checking on the windows of:", CORPUS[6])
 loss0, grads = loss_and_grads(*params.values(), ids[few], y[few])
 for (name, value), grad in zip(params.items(), grads, strict=True):
@@ -717,7 +741,7 @@ test_sentences = [parse(line) for line in TEST]
 test_ids, test_y = make_windows(test_sentences)
 P_test = predict(params, test_ids)
 print(f"test accuracy: {np.mean((P_test > 0.5) == test_y):.0%} of {len(test_y)} windows")
-print("P(location) of every word (* = unseen, read as <unk>):")
+print("P(location) of every word (* = not in the vocabulary, read as <unk>):")
 start = 0
 for words, _ in test_sentences:
     probs = P_test[start:start + len(words)]
@@ -739,16 +763,17 @@ for ax, (words, tags) in zip(axes.ravel(), test_sentences, strict=True):
 for ax in axes[:, 0]:
     ax.set_ylabel("score s (log-odds)")
 for ax in axes[1]:
-    ax.set_xlabel("word of the test sentence (* = unseen, read as <unk>)")
+    ax.set_xlabel("test-sentence word (* = read as <unk>)")
 fig.suptitle("Unseen sentences: s > 0 means \"location\"; orange = true location, blue = not")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Only the true locations get a positive score. "lisbon" and "lima" were never in the training
-# text, so they enter as `<unk>`; the classifier still calls them locations because of the
-# words around them ("hotels in …", "flew to …"), while "paris" in "paris hilton" is **not**
-# tagged: the window sees the context, not just the word.
+# text (and "tokyo" only once, too rarely to get its own vector), so they enter as `<unk>`; the
+# classifier still calls them locations because of the words around them ("hotels in …",
+# "flew to …"), while "paris" in "paris hilton" is **not** tagged: the window sees the context,
+# not just the word.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
@@ -806,12 +831,12 @@ check_window_backward(window_delta_and_dW)
 # ### Exercise 3 — from a Jacobian to the shape convention
 #
 # You are given `dz` $= \partial s/\partial z$ (shape `(n,)`) and the full Jacobian `J` of
-# $z = Wx + b$ with respect to $W$ flattened row by row (shape `(n, n·m)`, like the explorer's
-# "wrt W" view). Return $\partial s/\partial W$ with the shape `W_shape` $= (n, m)$.
+# $z = Wx + b$ with respect to $W$ flattened row by row (shape `(n, n·D)`, like the explorer's
+# "wrt W" view). Return $\partial s/\partial W$ with the shape `W_shape` $= (n, D)$.
 
 # %% slideshow={"slide_type": "subslide"}
 def gradient_from_jacobian(dz, J, W_shape):
-    """dz (n,), J (n, n·m), W_shape (n, m) → ∂s/∂W of shape (n, m)."""
+    """dz (n,), J (n, n·D), W_shape (n, D) → ∂s/∂W of shape (n, D)."""
     # TODO: chain rule in Jacobian form, then undo the flattening
     raise NotImplementedError
 
@@ -821,7 +846,7 @@ check_gradient_from_jacobian(gradient_from_jacobian)
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # <details><summary>Solution</summary>
 #
-# The chain rule gives the Jacobian form, a row of $n \cdot m$ numbers: `dz @ J`. $W$ was
+# The chain rule gives the Jacobian form, a row of $n \cdot D$ numbers: `dz @ J`. $W$ was
 # flattened row by row, so numpy's default reshape undoes it: `(dz @ J).reshape(W_shape)`, which
 # equals `np.outer(dz, x)`.
 #

@@ -90,15 +90,15 @@ def check_window_backward(window_backward) -> bool:
                 return not_yet(f"dW has shape {want_dW.T.shape}, the transpose; the shape "
                                f"convention wants W's shape {W.shape}: np.outer(delta, x)")
             return not_yet(f"dW: {hint}")
-    return passed("δ = u ∘ tanh′(z) and ∂s/∂W = δ xᵀ, an outer product with W's shape")
+    return passed("δ = u ∘ tanh′(z) and ∂s/∂W = δᵀxᵀ, an outer product with W's shape")
 
 
 # ------------------------------------------------------------------ 3. Jacobian → shape
 def check_gradient_from_jacobian(gradient_from_jacobian) -> bool:
     """``gradient_from_jacobian(dz, J, W_shape)`` → ∂s/∂W with shape ``W_shape``.
 
-    ``dz`` (n,) is ∂s/∂z; ``J`` (n, n·m) is the full Jacobian of z = Wx + b with respect to W
-    flattened row by row (``W.reshape(-1)``); ``W_shape`` is (n, m).
+    ``dz`` (n,) is ∂s/∂z; ``J`` (n, n·D) is the full Jacobian of z = Wx + b with respect to W
+    flattened row by row (``W.reshape(-1)``); ``W_shape`` is (n, D).
     """
     for seed, (n, m) in ((0, (3, 4)), (1, (2, 5))):
         rng = np.random.default_rng(seed)
@@ -112,11 +112,11 @@ def check_gradient_from_jacobian(gradient_from_jacobian) -> bool:
         ok, hint = close(dW, want)
         if not ok:
             if _as_float(dW, (1, n * m)) is not None or _as_float(dW, (n * m,)) is not None:
-                return not_yet("that is the Jacobian form (one row of n·m numbers); reshape it "
+                return not_yet("that is the Jacobian form (one row of n·D numbers); reshape it "
                                "to W's shape")
             arr = _as_float(dW, want.shape)
             if arr is not None and np.allclose(arr, (dz @ J).reshape((n, m), order="F")):
                 return not_yet("the numbers are right but in the wrong places: J flattens W "
                                "row by row, so undo it with numpy's default (C) order")
             return not_yet(hint)
-    return passed("dz @ J is the 1 × nm Jacobian form; reshaping it gives W's shape, δ xᵀ")
+    return passed("dz @ J is the 1 × nD Jacobian form; reshaping it gives W's shape, δᵀxᵀ")
