@@ -729,7 +729,7 @@ ax1.set_yscale("log")
 ax1.set_xlabel("update (one chunk of 20 steps)")
 ax1.set_ylabel("gradient norm ‖g‖ before clipping")
 ax1.set_title("Learning rate 1.0: the first updates")
-ax1.legend(loc="center right")
+ax1.legend(loc="upper left")
 ax2.plot(steps[split - 60:], signal[split - 60:], color=hp.NEUTRAL, lw=1, label="signal")
 ax2.plot(steps[split + 1:], pred[split:], color=hp.FORWARD, lw=2,
          label="clipped RNN's prediction")
@@ -737,7 +737,8 @@ ax2.axvline(split, color=hp.NEUTRAL, ls=":", lw=1)
 ax2.set_xlabel("time step t (training ends at the dotted line)")
 ax2.set_ylabel("value $x_t$")
 ax2.set_title("One-step predictions on unseen steps")
-ax2.legend(loc="lower left", fontsize=9)
+ax2.set_ylim(-2.4, 2.0)                                   # room for the legend
+ax2.legend(loc="lower center", ncol=2, fontsize=9)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
