@@ -233,7 +233,8 @@ step_check = check_layer(rnn_step_forward, rnn_step_backward, step_inputs)
 #    At $t = T$ there is no step $T+1$, so the second term is zero. The backward pass runs from
 #    $t = T$ down to $1$, handing each step's $dh_{t-1}$ to the step before it.
 # 2. $W_h$ is **one** matrix used at every step: a Repeat node with $T$ copies. Its gradient is
-#    the **sum** of the per-step shares (likewise $W_x$ and $b$):
+#    the **sum** of the per-step shares (likewise $W_x$ and $b$), each $da_t$ computed from the
+#    full $dh_t$ of item 1:
 #    $$dW_h = \sum_{t=1}^{T} h_{t-1}^\top\, da_t, \qquad dW_x = \sum_{t=1}^{T} x_t^\top da_t,
 #      \qquad db = \sum_{t=1}^{T}\sum_n (da_t)_{n,:}.$$
 
@@ -371,7 +372,7 @@ def rnn_backward(dh, caches):
         dWx += dWx_t                                 # shared weights: sum over steps
         dWh += dWh_t
         db += db_t
-    return dx, dh_next, dWx, dWh, db
+    return dx, dh_next, dWx, dWh, db                 # after step 1, dh_next is dh0
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
