@@ -213,14 +213,7 @@ class _Panel:
         self.cells = ax.add_collection(LineCollection([], colors=NEUTRAL, linewidths=0.5,
                                                       alpha=0.6))
         ax.tick_params(which="both", length=0, labelsize=7)
-        # the image border when there is padding (hidden otherwise), moved rather than re-made
-        self.frame = ax.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor=NEUTRAL,
-                                            linewidth=1.5, visible=False))
-
-    @property
-    def dynamic(self) -> list:
-        """The artists a row/column pick changes, bottom to top (drawn over a cached background)."""
-        return [self.im, self.cells, self.frame, *self.ax.spines.values(), *self.labels]
+        self.frame = None
 
     def update(self, codes: np.ndarray, labels: dict, offset: int = 0) -> None:
         n = codes.shape[0]
@@ -248,9 +241,13 @@ class _Panel:
                 t.set_visible(True)
             else:
                 t.set_visible(False)
-        m = n - 2 * offset
-        self.frame.set_bounds(offset - 0.5, offset - 0.5, m, m)
-        self.frame.set_visible(bool(offset))
+        if self.frame is not None:
+            self.frame.remove()
+            self.frame = None
+        if offset:
+            m = n - 2 * offset
+            self.frame = ax.add_patch(Rectangle((offset - 0.5, offset - 0.5), m, m, fill=False,
+                                                edgecolor=NEUTRAL, linewidth=1.5))
 
 
 def _labels(rf: ReceptiveField) -> tuple[dict, dict, dict]:
@@ -286,19 +283,11 @@ class _View:
         self.formula = fig.text(0.5, 0.02, "", ha="center", fontsize=9, color=GRADIENT)
         fig.subplots_adjust(left=0.05, right=0.99, top=0.82, bottom=0.2, wspace=0.3)
 
-    def use_blitting(self) -> None:
-        """Widget mode: axes, ticks and titles become a cached background; a refresh redraws
-        only the grids, their labels, the heading and the formula (a static figure never calls
-        this, so every artist stays in its ordinary draw)."""
-        self.canvas.dynamic = [*self.px.dynamic, *self.pk.dynamic, *self.po.dynamic,
-                               self.suptitle, self.formula]
-
-    def refresh(self, full: bool = True) -> None:
-        """Render to the image widget; ``full`` redraws the cached background too (needed
-        after the configuration, hence the axis limits and ticks, changed). The layout is fixed,
-        so the course style's ``savefig.bbox = "tight"`` (which draws twice) is switched off."""
+    def refresh(self) -> None:
+        """Render to the image widget. The layout is fixed, so the course style's
+        ``savefig.bbox = "tight"`` (which draws the figure twice) is switched off here."""
         with rc_context({"savefig.bbox": "standard"}):
-            self.canvas.refresh(full=full)
+            self.canvas.refresh()
 
     def update(self, rf: ReceptiveField) -> None:
         xcodes, kcodes, ocodes = grid_codes(rf)
@@ -364,8 +353,7 @@ def receptive_field(size: int = 7, kernel: int = 3, stride: int = 1, pad: int = 
                         layout=lay)
     status = W.HTML()
     view = _View()
-    view.use_blitting()
-    busy = {"flag": False, "config": None}
+    busy = {"flag": False}
 
     def redraw(_=None):
         if busy["flag"]:
@@ -384,9 +372,7 @@ def receptive_field(size: int = 7, kernel: int = 3, stride: int = 1, pad: int = 
             rf = receptive_field_links(n, k, s_stride.value, s_pad.value,
                                        **{mode.value: pick})
             view.update(rf)
-            config = (n, k, s_stride.value, s_pad.value)   # what the background depends on
-            view.refresh(full=config != busy["config"])
-            busy["config"] = config
+            view.refresh()
             status.value = (f"<small>output {out}×{out}; "
                             f"redraw {view.canvas.last_render_ms:.0f} ms</small>")
         finally:
