@@ -601,7 +601,11 @@ he likes fast trains and cold weather
 my friends travel to [vienna] every winter""".splitlines()
 PAD, UNK = "<pad>", "<unk>"
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Each sentence becomes words and 0/1 labels; the vocabulary keeps words seen at least twice;
+# every word yields one window of five ids (its own and two neighbours each side).
 
+# %% slideshow={"slide_type": "fragment"}
 def parse(line):
     """'in [paris] now' → (['in', 'paris', 'now'], [0, 1, 0])."""
     tokens = line.split()
@@ -650,12 +654,6 @@ print("the window around 'paris' in sentence 1:", [vocab[i] for i in ids[3]], "�
 # windows or positions **sums** its gradients (a fork, notebook 01), which is what `np.add.at`
 # does.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# The check below uses the eight windows of one sentence. Over many windows some entries of
-# $\partial L/\partial W$ nearly cancel; for such a tiny entry the central difference's
-# round-off (of order $10^{-16}\,|L|/h$) is no longer small *relative to the entry*, and the strict
-# max-over-entries relative error climbs towards $10^{-7}$ even though the code is right.
-
 # %% slideshow={"slide_type": "fragment"}
 def loss_and_grads(E, W, b, u, ids, y):
     """E (V, d), W (n, 5d), b (n,), u (n,), ids (N, 5), y (N,) → loss, (dE, dW, db, du)."""
@@ -675,19 +673,27 @@ def loss_and_grads(E, W, b, u, ids, y):
     return loss, (dE, dW, db, du)
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Fresh parameters for the tagger (word vectors of size $d = 8$, hidden size $n = 12$), then a
+# check of all four gradients on all 119 windows. Summed over many windows, some entries of
+# $\partial L/\partial W$ nearly cancel, and the plain central difference's round-off (of order
+# $10^{-16}\,|L|/h$) is no longer small *relative to such a tiny entry*. So the check uses
+# `richardson=True` at $h = 10^{-3}$, as `check_layer` does: a large step has a hundred times
+# less round-off, and combining the steps $h$ and $h/2$ cancels the $O(h^2)$ error.
+
+# %% slideshow={"slide_type": "fragment"}
 d, n = 8, 12
 rng = np.random.default_rng(0)
 params = {"E": rng.normal(0, 0.5, (len(vocab), d)),
           "W": rng.normal(0, 1 / np.sqrt(5 * d), (n, 5 * d)),
           "b": np.zeros(n),
           "u": rng.normal(0, 1 / np.sqrt(n), n)}
-first = sum(len(words) for words, _ in sentences[:6])     # windows of sentences 1–6 come first
-few = slice(first, first + len(sentences[6][0]))          # the windows of sentence 7
-print("checking on the windows of:", CORPUS[6])
-loss0, grads = loss_and_grads(*params.values(), ids[few], y[few])
+loss0, grads = loss_and_grads(*params.values(), ids, y)
+print(f"loss at the start: {loss0:.4f} on {len(ids)} windows")
 for (name, value), grad in zip(params.items(), grads, strict=True):
-    num = numerical_gradient(lambda _: loss_and_grads(*params.values(), ids[few], y[few])[0],
-                             value)
+    # the gradient is taken by nudging `value` in place, and params holds that very array
+    num = numerical_gradient_array(lambda _: loss_and_grads(*params.values(), ids, y)[0],
+                                   value, np.array(1.0), h=1e-3, richardson=True)
     print(verdict(f"d{name} vs numerical", rel_error(grad, num)))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
