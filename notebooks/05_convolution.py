@@ -566,6 +566,9 @@ dcols_x = rng.standard_normal(cols_x.shape)
 buffered = np.zeros(shape_x)
 buffered[idx_x] += dcols_x                               # overlaps overwrite each other
 wrong = ~np.isclose(buffered[:, :, 1:-1, 1:-1], col2im(dcols_x, idx_x, shape_x, 1))
+copies = col2im(np.ones_like(cols_x), idx_x, shape_x, 1)[0, 0]   # how many patches hold each pixel
+print(f"patches per pixel: corner {copies[0, 0]:.0f}, edge {copies[0, 3]:.0f}, "
+      f"interior {copies[3, 3]:.0f}")
 print(f"pixels whose gradient buffered += gets wrong: {wrong.sum()} of {wrong.size}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -688,6 +691,9 @@ fig = receptive_field_figure()       # the widget's default state, for readers w
 display(fig)
 fig2 = receptive_field_figure(7, 3, 2, 1, input=(3, 3))
 display(fig2)
+print("outputs that send gradient to x22 (stride 1, pad 0):",
+      len(receptive_field_links(7, 3, 1, 0, input=(2, 2)).outputs),
+      "| to x33 (stride 2, pad 1):", len(receptive_field_links(7, 3, 2, 1, input=(3, 3)).outputs))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Top: with stride 1, input $x_{22}$ is read by nine outputs, and the weights on those links
