@@ -146,7 +146,8 @@ print(verdict("g(x + ε) vs g(x) + J ε (first order)",
               rel_error(g(x0 + eps), g(x0) + J_by_hand @ eps), 1e-6))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The chain rule (연쇄 법칙) keeps its one-variable form, with matrices: for $y = g(f(x))$,
+# The chain rule (연쇄 법칙) keeps its one-variable form, with matrices: for $y = g(f(x))$ with
+# $f: \mathbb{R}^n \to \mathbb{R}^k$ and $g: \mathbb{R}^k \to \mathbb{R}^m$,
 #
 # $$\frac{\partial y}{\partial x} = \frac{\partial y}{\partial f}\,\frac{\partial f}{\partial x}
 #   \qquad (m \times k)\,(k \times n) = (m \times n).$$
@@ -379,7 +380,9 @@ print(verdict("δ vs numerical ∂s/∂b", rel_error(delta, db_num)))
 # $$
 #
 # Entry $(i, j)$ is "error at $z_i$" times "input $x_j$": a weight's gradient is the signal at
-# its output times the value at its input.
+# its output times the value at its input. Arranging the numbers $\partial s/\partial W_{ij}$ in
+# a matrix shaped like $W$ is the **shape convention**; *The Jacobian form vs the shape
+# convention* below compares it with writing them as one long row.
 
 # %% slideshow={"slide_type": "fragment"}
 dW = np.outer(delta, x)                                       # δᵀ xᵀ
