@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import ipywidgets as W
 import numpy as np
-from matplotlib import rc_context
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
@@ -284,10 +283,8 @@ class _View:
         fig.subplots_adjust(left=0.05, right=0.99, top=0.82, bottom=0.2, wspace=0.3)
 
     def refresh(self) -> None:
-        """Render to the image widget. The layout is fixed, so the course style's
-        ``savefig.bbox = "tight"`` (which draws the figure twice) is switched off here."""
-        with rc_context({"savefig.bbox": "standard"}):
-            self.canvas.refresh()
+        """Render to the image widget (one draw of the whole figure)."""
+        self.canvas.refresh()
 
     def update(self, rf: ReceptiveField) -> None:
         xcodes, kcodes, ocodes = grid_codes(rf)
