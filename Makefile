@@ -29,8 +29,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# One worker per core; --dist loadscope keeps each notebook (and each test module's
+# fixtures, such as the browser test's JupyterLab) on one worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadscope
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/build_notebooks.py $(NB)
