@@ -113,8 +113,11 @@ def test_widget_updates_its_figure_in_place():
     assert len(lines_before[0].get_xdata()) == 21
     assert ax.get_xlim() == (0, 20)
     assert image.image.value != png_before
+    ylim = ax.get_ylim()
     sliders[1].value = -1.0                                # keep bias
     assert "β = -1.0" in _texts(image.fig)
+    sliders[2].value = 2.5                                 # weight scale
+    assert ax.get_ylim() == ylim                           # one fixed scale to compare against
 
 
 def _pixels(png: bytes) -> np.ndarray:

@@ -29,6 +29,9 @@ __all__ = ["gradient_norms_through_time", "gradient_highway_explorer", "gradient
 DEFAULTS = {"T": 60, "keep_bias": 2.0, "weight_scale": 1.0}
 SLIDER_LIMITS = {"T": (5, 80), "keep_bias": (-3.0, 6.0), "weight_scale": (0.25, 3.0)}
 SIZES = {"N": 1, "D": 4, "H": 16}
+# Fixed log axis. Below 10⁻¹⁶ (float64's relative precision) a gradient has vanished for good:
+# added to one of size 1 it would not change a single bit, so its curve may leave the plot.
+Y_RANGE = (1e-16, 1e1)
 
 LINES = {  # key → (label, colour, line style)
     "rnn": ("RNN  ‖∂L/∂h_t‖", NEUTRAL, "-"),
@@ -146,7 +149,7 @@ def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAU
     return out
 
 
-TITLE = "Gradient reaching step t from a loss on the last hidden state h_T"
+TITLE = "Gradient reaching step t from a loss on h_T"
 
 
 def _settings(T, keep_bias, weight_scale) -> str:
@@ -185,10 +188,14 @@ def _draw(fig: Figure, data: dict, T, keep_bias, weight_scale) -> dict:
     lines = {}
     for key, (_, colour, style) in LINES.items():
         (lines[key],) = ax.semilogy(data["t"], _positive(data[key]), style, color=colour, lw=2)
-    ax.set_xlabel("time step t (the loss sits at t = T, on the right)")
+    ax.set_xlabel("time step t (the loss is on step T)")
     ax.set_ylabel("gradient norm (log scale)")
     _log_ticks(ax)
-    ax.set_title(TITLE, fontsize=11, pad=18)
+    # Fixed positions for the title and the axis labels: matplotlib would otherwise measure
+    # every tick label on each full redraw to place them.
+    ax.xaxis.set_label_coords(0.5, -0.11)
+    ax.yaxis.set_label_coords(-0.1, 0.5)
+    ax.set_title(TITLE, fontsize=11, y=1.075, pad=0)
     settings = ax.text(0.5, 1.015, _settings(T, keep_bias, weight_scale), transform=ax.transAxes,
                        ha="center", va="bottom", fontsize=9.5, color=NEUTRAL)
     # A hand-made key to the right of the plot (it never covers a curve), instead of
@@ -207,29 +214,17 @@ def _draw(fig: Figure, data: dict, T, keep_bias, weight_scale) -> dict:
     return handles
 
 
-def _limits(data: dict) -> tuple:
-    """Axis limits snapped to whole decades, so that nearby states share one cached background.
-
-    Returns ``(T, lo_exp, hi_exp)``: x runs over 0 … T, y over 10^lo_exp … 10^hi_exp.
-    """
-    values = np.concatenate([data[k][data[k] > 0] for k in LINES])
-    lo = float(values.min()) if values.size else 1e-3
-    hi = float(values.max()) if values.size else 1.0
-    return (max(int(data["t"][-1]), 1), int(np.floor(np.log10(lo) - 0.5)),
-            int(np.ceil(np.log10(hi) + 0.5)))
-
-
-def _rescale(handles: dict, data: dict) -> tuple:
-    """Set the axis limits for ``data``; returns them (the key of the cached background)."""
-    limits = _limits(data)
-    T, lo_exp, hi_exp = limits
-    handles["ax"].set_ylim(10.0**lo_exp, 10.0**hi_exp)
+def _rescale(handles: dict, data: dict) -> int:
+    """x from 0 to T, y over the fixed :data:`Y_RANGE` (so moving β or the weight scale shows the
+    curves move against one scale and reuses the background cached for this T); returns T."""
+    T = int(data["t"][-1])
     handles["ax"].set_xlim(0, T)
-    return limits
+    handles["ax"].set_ylim(*Y_RANGE)
+    return T
 
 
-def _update(handles: dict, data: dict, T, keep_bias, weight_scale) -> tuple:
-    """Move the artists to a new state; returns the axis limits (see :func:`_limits`)."""
+def _update(handles: dict, data: dict, T, keep_bias, weight_scale) -> int:
+    """Move the artists to a new state; returns T, the key of the cached background."""
     for key, line in handles["lines"].items():
         line.set_data(data["t"], _positive(data[key]))
     handles["settings"].set_text(_settings(T, keep_bias, weight_scale))
@@ -255,10 +250,10 @@ def gradient_highway_figure(T: int = DEFAULTS["T"], keep_bias: float = DEFAULTS[
 def gradient_highway_explorer(seed: int = 0):
     """Sliders for T, the keep bias β and the recurrent weight scale; one log-scale plot.
 
-    A slider move recomputes the norms, moves the four lines, the title and the key, and blits
-    them over a background (axes, ticks, labels) cached per axis range; the y range snaps to
-    whole decades, so most moves reuse a cached background and only the first visit to a new
-    range redraws everything.
+    A slider move recomputes the norms, moves the four lines, the subtitle and the key's values,
+    and blits them over a background (axes, ticks, labels) cached per T: the y axis is fixed, so
+    moving β or the weight scale is always a blit and only the first visit to a new T redraws
+    everything.
 
     Returns an ``ipywidgets.VBox``; its ``.figure_image`` attribute is the
     :class:`~helpers.widgets._figure.FigureImage` (its ``last_render_ms`` is the last redraw).
@@ -277,12 +272,12 @@ def gradient_highway_explorer(seed: int = 0):
     data = gradient_norms_through_time(s_T.value, s_bias.value, s_scale.value, seed)
     handles = _draw(image.fig, data, s_T.value, s_bias.value, s_scale.value)
     image.dynamic = _dynamic(handles)
-    image.refresh(key=_limits(data))
+    image.refresh(key=s_T.value)  # one cached background per T (the x axis)
 
     def on_change(_change=None):
         args = (s_T.value, s_bias.value, s_scale.value)
-        limits = _update(handles, gradient_norms_through_time(*args, seed=seed), *args)
-        image.refresh(key=limits)  # blit over the background cached for these axis limits
+        key = _update(handles, gradient_norms_through_time(*args, seed=seed), *args)
+        image.refresh(key=key)  # blit over the background cached for this T
 
     for slider in (s_T, s_bias, s_scale):
         slider.observe(on_change, names="value")
