@@ -728,6 +728,7 @@ def loss_and_grads(cell, params, x, y):
     return loss, {"Wx": dWx, "Wh": dWh, "b": db, "w_out": dw_out, "b_out": db_out}
 
 
+# %% slideshow={"slide_type": "subslide"}
 def train(cell, T=30, H=16, steps=250, batch=32, lr=1.2e-2, seed=0):
     """Adam on fresh batches; returns the loss of every step (steps,)."""
     rng = np.random.default_rng(seed)
