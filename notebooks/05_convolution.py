@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -16,6 +18,22 @@
 #
 # By the end you can backpropagate through a convolution by hand, and you will see that its
 # gradient is itself a convolution, with the kernel flipped.
+#
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/05_convolution.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/05_convolution.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+
+# %% slideshow={"slide_type": "skip"}
+# Colab only: install the course's `helpers` package from its repository when it is missing.
+# Anywhere else (JupyterLab, Binder, CI) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import helpers.layers  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                        "git+https://github.com/backprop-by-hand/backprop-by-hand"], check=True)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Learning goals

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -17,7 +19,21 @@
 # By the end you can backpropagate through a recurrent network by hand, prove why its gradients
 # vanish or explode, and tame them with clipping and truncation — every step checked in numpy.
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/06_backprop_through_time.ipynb) [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/06_backprop_through_time.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/06_backprop_through_time.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/06_backprop_through_time.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+
+# %% slideshow={"slide_type": "skip"}
+# Colab only: install the course's `helpers` package from its repository when it is missing.
+# Anywhere else (JupyterLab, Binder, CI) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import helpers.layers  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                        "git+https://github.com/backprop-by-hand/backprop-by-hand"], check=True)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Learning goals
@@ -60,15 +76,6 @@
 #   $\sigma_{\max}$, the largest stretch a matrix applies to any vector.
 # - **gradient clipping (기울기 클리핑)**: rescale the gradient when its norm is too large;
 #   **truncated BPTT (잘린 BPTT)**: backpropagate through a bounded number of steps only.
-
-# %% slideshow={"slide_type": "skip"}
-# In Google Colab only: install the course's helpers package (elsewhere this does nothing).
-import subprocess
-import sys
-
-if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "git+https://github.com/backprop-by-hand/backprop-by-hand"], check=True)
 
 # %% slideshow={"slide_type": "skip"}
 # %matplotlib inline

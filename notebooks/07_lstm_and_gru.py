@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -14,6 +19,22 @@
 # By the end you will have pushed a gradient through every gate of an LSTM and a GRU by hand,
 # checked each one numerically, and watched the cell state carry a gradient across sixty steps
 # where a plain RNN's gradient dies.
+#
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/07_lstm_and_gru.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/07_lstm_and_gru.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+
+# %% slideshow={"slide_type": "skip"}
+# Colab only: install the course's `helpers` package from its repository when it is missing.
+# Anywhere else (JupyterLab, Binder, CI) this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    try:
+        import helpers.layers  # noqa: F401
+    except ImportError:
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                        "git+https://github.com/backprop-by-hand/backprop-by-hand"], check=True)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Learning goals
