@@ -12,6 +12,7 @@ replaced by a short note (the static figure of each widget's default state follo
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,10 @@ VENDORED = [
     ("mathjax/localization/en", "mathjax/localization/en"),
 ]
 
+FIGURES = ROOT / "figures"
+# A linked badge image, [![Open in Colab](https://…/badge.svg)](link): offline, the image
+# cannot load, so decks show the plain link instead.
+BADGE = re.compile(r"\[!\[([^\]]*)\]\(https?://[^)]*\)\]\(([^)]*)\)")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ("*Interactive widget: open this notebook in JupyterLab (or Binder/Colab) to use "
                "it. The next slide shows its default state.*")
@@ -100,11 +105,16 @@ def exporter() -> SlidesExporter:
     return SlidesExporter(config=c)
 
 
-def without_widgets(nb):
-    """A copy of the notebook whose widget outputs are replaced by a short note."""
+def for_deck(nb):
+    """A copy of the notebook for a static deck: widget outputs become a short note, figure
+    links point at the deck's own copy of figures/ (decks live in build/slides/) and badge
+    images become plain links (they would be fetched from the web)."""
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = BADGE.sub(r"[\1](\2)", cell.source.replace("../figures/", "figures/"))
+            continue
         if cell.cell_type != "code":
             continue
         outputs = []
@@ -118,16 +128,18 @@ def without_widgets(nb):
 
 def main(argv: list[str]) -> int:
     vendor(npm_install())
+    shutil.copytree(FIGURES, DECKS / "figures", dirs_exist_ok=True)
     exp = exporter()
     paths = [Path(a) for a in argv] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     for path in paths:
-        nb = without_widgets(nbformat.read(path, as_version=4))
+        nb = for_deck(nbformat.read(path, as_version=4))
         body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
         out = DECKS / f"{path.stem}.slides.html"
         out.write_text(body, encoding="utf-8")
         print(f"{out.relative_to(ROOT)}  {out.stat().st_size / 1e6:.2f} MB")
-    size = sum(p.stat().st_size for p in VENDOR.rglob("*") if p.is_file())
-    print(f"{VENDOR.relative_to(ROOT)}/ (shared by every deck)  {size / 1e6:.1f} MB")
+    for shared in (VENDOR, DECKS / "figures"):
+        size = sum(p.stat().st_size for p in shared.rglob("*") if p.is_file())
+        print(f"{shared.relative_to(ROOT)}/ (shared by every deck)  {size / 1e6:.1f} MB")
     return 0
 
 

@@ -55,9 +55,20 @@ def lab(tmp_path_factory):
                     ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
     if (ROOT / "figures").exists():
         shutil.copytree(ROOT / "figures", root / "figures")
+    # Lab settings for a test run: render every cell (no windowing, so off-screen widgets exist
+    # and can be scrolled to) and never autosave (the copy must not be rewritten mid-test).
+    settings = home / "settings" / "@jupyterlab"
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        '{"windowingMode": "none"}')
+    (settings / "docmanager-extension").mkdir(parents=True)
+    (settings / "docmanager-extension" / "plugin.jupyterlab-settings").write_text(
+        '{"autosave": false}')
     port = _free_port()
     env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), MPLBACKEND="module://matplotlib_inline.backend_inline")
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"))
+    env.pop("MPLBACKEND", None)
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
            "--ServerApp.ip=127.0.0.1", "--allow-root", "--IdentityProvider.token=",
            "--ServerApp.password=",
@@ -94,13 +105,13 @@ def browser():
               ", ".join(f"{k[:2]} {v:.1f}" for k, v in TIMINGS.items()))
 
 
-def _run_all(page) -> None:
+def _run_all(page, name: str) -> None:
     """Run every cell through JupyterLab's own command and wait until the kernel is idle."""
-    page.wait_for_function("""() => {
+    page.wait_for_function("""name => {
         const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
         const session = panel && panel.sessionContext && panel.sessionContext.session;
-        return Boolean(session && session.kernel);
-    }""", timeout=60_000)
+        return Boolean(session && session.kernel && panel.context.path.endsWith(name));
+    }""", arg=name, timeout=60_000)
     page.evaluate("""async () => {
         const panel = window.jupyterapp.shell.currentWidget;
         await panel.sessionContext.ready;
@@ -148,16 +159,18 @@ def test_notebook_runs_and_widgets_respond(lab, browser, path):
     page_errors = []
     page.on("pageerror", lambda e: page_errors.append(str(e)))
     try:
-        page.goto(f"{lab}/lab/tree/notebooks/{path.name}", wait_until="domcontentloaded")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        _run_all(page)
+        # ?reset: start from an empty workspace, so this notebook is the only open document.
+        page.goto(f"{lab}/lab/tree/notebooks/{path.name}?reset", wait_until="domcontentloaded")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=60_000)
+        _run_all(page, path.name)
         assert _errors(page) == [], f"{path.name}: cells raised in JupyterLab"
 
         # Widgets rendered: at least one slider and one widget image on the page.
         page.wait_for_selector(".jupyter-widgets .widget-slider, .jupyter-widgets.widget-slider",
-                               timeout=30_000)
+                               state="attached", timeout=30_000)
         handle = page.locator(".noUi-handle, .widget-slider input[type=range]").first
         handle.scroll_into_view_if_needed()
+        handle.wait_for(state="visible", timeout=15_000)
         before = _widget_images(page)
         assert before and all(before), f"{path.name}: a widget image did not render"
         handle.focus()
