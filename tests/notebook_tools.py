@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -59,3 +60,12 @@ def has_image(cell) -> bool:
 
 def has_widget(cell) -> bool:
     return any(WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+def load_figure_script(number: str):
+    """Import ``scripts/figures_nbNN.py`` (not a package) as a module."""
+    path = ROOT / "scripts" / f"figures_nb{number}.py"
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
+from notebook_tools import load_figure_script
 
 from helpers.gradcheck import numerical_gradient
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "figures_nb02.py"
-
 
 def _load():
-    spec = importlib.util.spec_from_file_location("figures_nb02", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_figure_script("02")
 
 
 def test_circuit_numbers_are_the_classic_ones():
