@@ -186,3 +186,19 @@ def test_widget_bad_input(kwargs, exc, words):
     with pytest.raises(exc) as info:
         receptive_field(**kwargs)
     assert "receptive_field" in str(info.value) and words in str(info.value)
+
+
+def test_blitted_move_equals_a_full_redraw():
+    import ipywidgets as W
+
+    box = receptive_field()
+    sliders = {c.description: c for c in box.children[0].children[1].children
+               if isinstance(c, W.IntSlider)}
+    sliders["row"].value = 1
+    sliders["col"].value = 3          # two blitted moves over the cached background
+    fig = box.view.canvas.fig
+    blitted = np.asarray(fig.canvas.buffer_rgba()).copy()
+    for artist in box.view.canvas.dynamic:
+        artist.set_animated(False)
+    fig.canvas.draw()                 # everything, from scratch
+    np.testing.assert_array_equal(blitted, np.asarray(fig.canvas.buffer_rgba()))

@@ -44,3 +44,12 @@ def test_each_key_keeps_its_own_background():
     assert set(fi._backgrounds) == {"a", "b"}
     fi.refresh(key="a")               # restores a's (white) background, not b's
     assert _pixels(fi)[10, 60, 0] > 200
+
+
+def test_old_backgrounds_are_forgotten():
+    fi = FigureImage(figsize=(2, 2), dpi=30, max_backgrounds=3)
+    (line,) = fi.fig.add_subplot().plot([0, 1], [0, 1])
+    fi.dynamic = [line]
+    for key in range(5):
+        fi.refresh(key=key)
+    assert list(fi._backgrounds) == [2, 3, 4]

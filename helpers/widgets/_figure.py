@@ -41,12 +41,14 @@ class FigureImage:
         last_render_ms: wall time of the last :meth:`refresh`, in milliseconds.
     """
 
-    def __init__(self, figsize=(7.0, 4.0), dpi: int = 90, **figure_kw):
+    def __init__(self, figsize=(7.0, 4.0), dpi: int = 90, max_backgrounds: int = 16,
+                 **figure_kw):
         self.fig = Figure(figsize=figsize, dpi=dpi, **figure_kw)
         FigureCanvasAgg(self.fig)
         self.image = W.Image(format="png")
         self.dynamic: list = []
         self.last_render_ms = 0.0
+        self.max_backgrounds = max_backgrounds  # each is a full RGBA frame: keep a few
         self._backgrounds: dict = {}
 
     def refresh(self, key=None, full: bool = False) -> None:
@@ -65,6 +67,9 @@ class FigureImage:
                 for artist in self.dynamic:
                     artist.set_animated(True)  # left out of the background
                 canvas.draw()
+                self._backgrounds.pop(key, None)
+                if len(self._backgrounds) >= self.max_backgrounds:  # forget the oldest
+                    self._backgrounds.pop(next(iter(self._backgrounds)))
                 self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
             else:
                 canvas.restore_region(self._backgrounds[key])

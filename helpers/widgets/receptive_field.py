@@ -213,9 +213,11 @@ class _Panel:
                                                       alpha=0.6))
         ax.tick_params(which="both", length=0, labelsize=7)
         self.frame = None
+        self.offset = 0
 
     def update(self, codes: np.ndarray, labels: dict, offset: int = 0) -> None:
         n = codes.shape[0]
+        self.offset = offset
         self.im.set_data(codes)
         self.im.set_extent((-0.5, n - 0.5, n - 0.5, -0.5))
         ax = self.ax
@@ -283,8 +285,21 @@ class _View:
         fig.subplots_adjust(left=0.05, right=0.99, top=0.82, bottom=0.2, wspace=0.3)
 
     def refresh(self) -> None:
-        """Render to the image widget (one draw of the whole figure)."""
-        self.canvas.refresh()
+        """Render to the image widget.
+
+        Axes, ticks and titles depend only on the grid sizes and the padding, so they are
+        drawn once per geometry and cached; a move of row, column or mode redraws only the
+        grids, their cell lines and labels, and the two text lines over that background.
+        """
+        panels = (self.px, self.pk, self.po)
+        dynamic = []
+        for p in panels:
+            dynamic += [p.im, p.cells] + ([p.frame] if p.frame is not None else [])
+            dynamic += list(p.ax.spines.values())  # drawn over the grid's edge, as in a full draw
+            dynamic += [t for t in p.labels if t.get_visible()]
+        self.canvas.dynamic = dynamic + [self.suptitle, self.formula]
+        geometry = tuple(p.im.get_array().shape for p in panels) + (self.px.offset,)
+        self.canvas.refresh(key=geometry)
 
     def update(self, rf: ReceptiveField) -> None:
         xcodes, kcodes, ocodes = grid_codes(rf)
@@ -380,4 +395,6 @@ def receptive_field(size: int = 7, kernel: int = 3, stride: int = 1, pad: int = 
     redraw()
     controls = W.HBox([W.VBox([s_size, s_kernel, s_stride, s_pad]),
                        W.VBox([mode, s_row, s_col, status])])
-    return W.VBox([controls, view.canvas.image])
+    box = W.VBox([controls, view.canvas.image])
+    box.view = view  # for tests and benchmarks: the figure behind the image
+    return box
