@@ -208,3 +208,19 @@ def test_offline_deck_starts_and_renders_maths(browser, tmp_path):
         assert outside == [], f"the deck requested {outside}"
     finally:
         page.close()
+
+
+def test_rise_presents_a_notebook_as_live_slides(lab, browser):
+    """jupyterlab-rise (installed by `make lab`) serves any notebook as a reveal.js deck."""
+    first = notebook_paths()[0]
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{lab}/rise/notebooks/{first.name}", wait_until="domcontentloaded")
+        page.wait_for_selector(".reveal .slides section", state="attached", timeout=60_000)
+        page.wait_for_function("document.querySelectorAll('.reveal .slides section').length > 5",
+                               timeout=30_000)
+        title = page.locator(".reveal .slides section.present h1").first
+        title.wait_for(state="visible", timeout=30_000)
+        assert first.stem[:2] in title.inner_text()
+    finally:
+        page.close()
