@@ -13,7 +13,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: lab test notebooks bench figures slides lint clean-venv install
+.PHONY: lab test test-quick notebooks bench figures slides lint clean-venv install
 
 install: $(STAMP)
 
@@ -33,6 +33,10 @@ lab: $(STAMP)
 # fixtures, such as the browser test's JupyterLab) on one worker.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --dist loadscope
+
+# Everything but the real-browser test (about a minute): for quick iterations.
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto --dist loadscope -m "not browser"
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/build_notebooks.py $(NB)
