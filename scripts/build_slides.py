@@ -113,7 +113,9 @@ def for_deck(nb):
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = BADGE.sub(r"[\1](\2)", cell.source.replace("../figures/", "figures/"))
+            source = cell.source.replace("../figures/", "figures/")
+            source = source.replace("../GLOSSARY.md", "GLOSSARY.md")
+            cell.source = BADGE.sub(r"[\1](\2)", source)
             continue
         if cell.cell_type != "code":
             continue
@@ -129,6 +131,7 @@ def for_deck(nb):
 def main(argv: list[str]) -> int:
     vendor(npm_install())
     shutil.copytree(FIGURES, DECKS / "figures", dirs_exist_ok=True)
+    shutil.copy2(ROOT / "GLOSSARY.md", DECKS / "GLOSSARY.md")
     exp = exporter()
     paths = [Path(a) for a in argv] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     for path in paths:
