@@ -74,7 +74,7 @@ if "google.colab" in sys.modules:
 # - **upstream gradient (상류 기울기)** and **local gradient (국소 기울기)**: what a node receives
 #   from the output side, and the derivative of its own output with respect to its input.
 # - **gate (게이트)**: one node of the graph seen as a little machine (add, multiply, max, …).
-# - **Repeat node / fork (분기)**: one value used by several gates.
+# - **Repeat node (반복 노드) / fork (분기)**: one value used by several gates.
 # - **numerical differentiation (수치 미분)** and **relative error (상대 오차)**: estimating a
 #   derivative from function values, and the scale-free way to compare two gradients.
 
@@ -180,7 +180,8 @@ print(f"q = {q:g}, f = {f:g}")
 # ordinary derivative of $f$ in $x$ with $y$ and $z$ held fixed (the curly $\partial$ says
 # "the other inputs do not move"). Notation used for the rest of the course: for any value $v$
 # in the graph, $dv$ means $\partial f/\partial v$, the sensitivity of the **final output** to
-# $v$. We want $dx$, $dy$, $dz$, and we walk the graph from the output back:
+# $v$ (from notebook 03 on, the final output is a loss $L$). We want $dx$, $dy$, $dz$, and we
+# walk the graph from the output back:
 #
 # $$
 # \begin{aligned}

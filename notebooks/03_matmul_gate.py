@@ -49,9 +49,9 @@ if "google.colab" in sys.modules:
 #
 # ## Prerequisites
 #
-# - [01 — Chain rule and gates](01_chain_rule_and_gates.ipynb): the multiply gate swaps its
+# - [01 — Chain rule, computational graphs and gates](01_chain_rule_and_gates.ipynb): the multiply gate swaps its
 #   inputs, a copy (Repeat) node sums the gradients that come back, gradient checking.
-# - [02 — Sigmoid and staged computation](02_sigmoid_and_staged_computation.ipynb): ReLU's local
+# - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb): ReLU's local
 #   gradient and the softmax cross-entropy backward $(p - y)/N$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -850,5 +850,5 @@ _ = check_xor_weights(W1, b1, w2, b2)
 # - Vectorized backward passes give the same numbers as the index loops, orders of magnitude
 #   faster.
 #
-# Next: [04 — Jacobians and the shape convention](04_jacobians_and_shape_convention.ipynb), where
+# Next: [04 — Jacobians vs the shape convention](04_jacobians_and_shape_convention.ipynb), where
 # the same gradients are written as Jacobians and in the column convention $Wx + b$.

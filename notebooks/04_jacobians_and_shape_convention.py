@@ -49,11 +49,11 @@ if "google.colab" in sys.modules:
 #
 # ## Prerequisites
 #
-# - [01 — Chain rule and gates](01_chain_rule_and_gates.ipynb): downstream = upstream × local,
+# - [01 — Chain rule, computational graphs and gates](01_chain_rule_and_gates.ipynb): downstream = upstream × local,
 #   numerical gradients and relative error.
-# - [02 — Sigmoid and staged computation](02_sigmoid_and_staged_computation.ipynb): the local
+# - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb): the local
 #   gradients $\sigma' = \sigma(1-\sigma)$ and $\tanh' = 1 - \tanh^2$.
-# - [03 — The matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$, summing over broadcast axes.
+# - [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$, summing over broadcast axes.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Key terms
@@ -203,7 +203,7 @@ print(verdict("J_outer @ J_inner vs the Jacobian of the composition",
 # matrix and compared.
 #
 # **Convention.** Until the section *Column convention vs row (batch) convention*, vectors
-# ($x, b, z, h, u$) are **columns** and a layer is $Wx + b$, as in the lecture; the derivative
+# ($x, b, z, h, u$) are **columns** and a layer is $Wx + b$, as in the CS224N lecture notes; the derivative
 # of the number $s$ with respect to a vector is then a $1 \times n$ **row** (a Jacobian with one
 # output). The course's `helpers.layers` put one example per **row** ($xW + b$); that section
 # shows the two give the same numbers, transposed.
@@ -515,7 +515,7 @@ print(f"for n = {n_big}, 5d = {D_big}: the full ∂z/∂W holds {n_big * n_big *
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Column convention vs row (batch) convention
 #
-# The lecture writes $z = Wx + b$ with $x$ a column and $W$ of shape $(n, 5d)$.
+# The CS224N lecture writes $z = Wx + b$ with $x$ a column and $W$ of shape $(n, 5d)$.
 # `helpers.layers.affine` (like most code) puts one example per **row**: `out = x @ w + b` with
 # `x` $(N, 5d)$ and `w` $(5d, n)$, that is, `w` $= W^\top$. Same numbers, transposed:
 #

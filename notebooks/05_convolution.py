@@ -50,11 +50,11 @@ if "google.colab" in sys.modules:
 #
 # ## Prerequisites
 #
-# - [01 — Chain rule and gates](01_chain_rule_and_gates.ipynb): downstream = upstream × local,
+# - [01 — Chain rule, computational graphs and gates](01_chain_rule_and_gates.ipynb): downstream = upstream × local,
 #   the max gate routes, a fork (Repeat node) sums the gradients that come back.
-# - [03 — The matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$ and $dX = dD\,W^\top$
+# - [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$ and $dX = dD\,W^\top$
 #   (im2col turns a convolution into exactly that gate).
-# - [04 — Jacobians and the shape convention](04_jacobians_and_shape_convention.ipynb): a
+# - [04 — Jacobians vs the shape convention](04_jacobians_and_shape_convention.ipynb): a
 #   gradient has the shape of its parameter.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -71,7 +71,8 @@ if "google.colab" in sys.modules:
 # - **feature map (특징 맵)**: the output of one filter; **receptive field (수용 영역)**: the
 #   input patch one output sees.
 # - **max pooling (최대 풀링)**: keep the largest value of each window.
-# - **upstream gradient $\delta$ (상류 기울기)**: $\delta_i = \partial L/\partial o_i$, what
+# - **upstream gradient $\delta$ (상류 기울기)**: $\delta_i = \partial L/\partial o_i$ (notebook
+#   04's error signal, 오차 신호: $o$ is this layer's pre-activation), what
 #   backpropagation (역전파) brings to the layer; the gradients (기울기) we derive are built from
 #   it.
 
@@ -268,7 +269,8 @@ def corr1d_backward(dout, cache):
 # $\sum_i o_i\,\delta_i$ for a random $\delta$, and compares with our backward pass by the
 # relative error (상대 오차) of notebook 01. A convolution is *linear* in $x$ and, separately,
 # in $w$, so the central difference has no truncation error at all: a large step
-# $h = 10^{-3}$ only cuts the round-off. (Non-linear layers need a small $h$; see notebook 01.)
+# $h = 10^{-3}$ only cuts the round-off. (`check_layer` uses $h = 10^{-3}$ with a Richardson
+# step for every layer, linear or not: notebook 01.)
 
 # %% slideshow={"slide_type": "fragment"}
 _ = check_layer(corr1d_forward, corr1d_backward, {"x": x, "w": w, "b": np.array([0.3])},
@@ -480,7 +482,7 @@ _ = check_layer(conv2d_forward, conv2d_backward,
 # ### The backward pass is the matmul gate, transposed
 #
 # **Mind the convention.** Here each patch is a *column* and the layer is
-# $W_{\mathrm{row}}\,\mathrm{cols}$: the column convention $Wx$ of the lecture. Notebook 03 (and
+# $W_{\mathrm{row}}\,\mathrm{cols}$: the column convention $Wx$ of notebook 04 (and of the CS224N lecture notes). Notebook 03 (and
 # `helpers.layers.affine`) use the row convention, one example per row: $D = XW$, with
 # $dW = X^\top dD$ and $dX = dD\,W^\top$. The two are transposes of each other: with
 # $X = \mathrm{cols}^\top$, $W = W_{\mathrm{row}}^\top$ and $dD = \mathrm{dout}^\top$, where
@@ -831,7 +833,8 @@ for name in ["w1", "b1", "w2", "b2"]:
 # differentiation (수치 미분): the chain of five layers is only as correct as its weakest
 # backward pass. The loss is smooth in the weights (away from ReLU kinks and pooling ties), so
 # the step balances truncation, $O(h^2)$, against round-off, $O(\varepsilon/h)$: $h = 3\cdot
-# 10^{-5}$, in the flat bottom of notebook 01's error-versus-$h$ curve.
+# 10^{-5}$, a little above the minimum of notebook 01's error-versus-$h$ curve, where truncation
+# still dominates but stays far below $10^{-7}$.
 
 # %% slideshow={"slide_type": "subslide"}
 def accuracy(params, X, y):

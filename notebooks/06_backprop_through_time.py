@@ -50,13 +50,13 @@ if "google.colab" in sys.modules:
 #
 # ## Prerequisites
 #
-# - [01 — Chain rule and gates](01_chain_rule_and_gates.ipynb): a fork (the Repeat node) sums
+# - [01 — Chain rule, computational graphs and gates](01_chain_rule_and_gates.ipynb): a fork (the Repeat node) sums
 #   the gradients that come back; gradient checking with the relative error.
-# - [02 — Sigmoid and staged computation](02_sigmoid_and_staged_computation.ipynb):
+# - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb):
 #   $\tanh' = 1 - \tanh^2 \le 1$, saturation.
-# - [03 — The matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$, $dX = dD\,W^\top$, a
+# - [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$, $dX = dD\,W^\top$, a
 #   broadcast bias sums over the batch.
-# - [04 — Jacobians and the shape convention](04_jacobians_and_shape_convention.ipynb): an
+# - [04 — Jacobians vs the shape convention](04_jacobians_and_shape_convention.ipynb): an
 #   elementwise activation has a diagonal Jacobian; row vs column convention.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -201,6 +201,8 @@ for tau in (1, 2, 4, 8, 16):
 #
 # Because $\tanh'$ is written with the *output* $h_t$, the forward pass only has to store $x_t$,
 # $h_{t-1}$, $h_t$ and the weights: that is the cache.
+# ($da_t$, the gradient at the pre-activation, is notebook 04's error signal $\delta$, here in
+# the row convention.)
 
 # %% slideshow={"slide_type": "subslide"}
 def rnn_step_forward(x, h_prev, Wx, Wh, b):
@@ -544,6 +546,7 @@ print(verdict(f"truncated dWh (k = {k}) vs numerical gradient with frozen chunk 
 #
 # ### Vanishing and exploding, measured
 #
+# (In this section $\sigma$ is a singular value, not the sigmoid of notebook 02.)
 # An RNN whose $W_h = \sigma\,Q$ with $Q$ orthogonal has **every** singular value equal to
 # $\sigma$. A loss sits on the last step, $\|\partial L/\partial h_T\| = 1$, and we measure
 # $\|\partial L/\partial h_t\|$ for every $t$ (`vanishing_profile`, the function behind the

@@ -53,9 +53,9 @@ if "google.colab" in sys.modules:
 #
 # - [06 — Backpropagation through time](06_backprop_through_time.ipynb): the RNN step, BPTT, and
 #   why repeated multiplication by `diag(1 − h²)·Whᵀ` makes gradients vanish or explode.
-# - [04 — Jacobians and the shape convention](04_jacobians_and_shape_convention.ipynb) and
-#   [03 — The matmul gate](03_matmul_gate.ipynb): `dW = xᵀ·da`, `dx = da·Wᵀ`.
-# - [02 — Sigmoid and staged computation](02_sigmoid_and_staged_computation.ipynb): σ′ = σ(1 − σ),
+# - [04 — Jacobians vs the shape convention](04_jacobians_and_shape_convention.ipynb) and
+#   [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): `dW = xᵀ·da`, `dx = da·Wᵀ`.
+# - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb): σ′ = σ(1 − σ),
 #   tanh′ = 1 − tanh², and the product rule at a multiply gate.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -713,7 +713,8 @@ print(f"baseline MSE (always guess 1): {BASELINE:.3f} by the formula, "
 # Each model is one recurrent layer from `helpers.layers` (hidden size 16) plus the affine head,
 # trained with Adam (written out below) on fresh batches of 32 sequences. Only dh[:, T−1] is
 # non-zero: the loss reads the last hidden state. Gradients are clipped elementwise to [−1, 1], a
-# guard against the occasional exploding step. The LSTM starts with b_f = 1 (the trick from the
+# guard against the occasional exploding step (unlike notebook 06's norm clipping, this clips each
+# entry on its own and can change the gradient's direction; with Adam that hardly matters). The LSTM starts with b_f = 1 (the trick from the
 # plot above); everything else starts at small random weights and zero biases.
 
 # %% slideshow={"slide_type": "subslide"}
