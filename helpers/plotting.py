@@ -20,6 +20,7 @@ __all__ = [
     "SEQUENTIAL_CMAP",
     "DIVERGING_CMAP",
     "caption",
+    "save_figure",
 ]
 
 # tableau-colorblind10, named by role.
@@ -58,6 +59,17 @@ def caption(ax, text: str) -> None:
     """Put a one-line note under an axes (figures also get a sentence in the markdown)."""
     ax.annotate(text, xy=(0.5, -0.18), xycoords="axes fraction", ha="center", va="top",
                 fontsize=9, color=NEUTRAL)
+
+
+def save_figure(fig, path, dpi: int = 110):
+    """Write a static course figure (``figures/*.png``) the same way every time.
+
+    A tight bounding box, one resolution for every notebook, and no "Software" stamp in the
+    PNG metadata, so regenerating an unchanged figure gives the same bytes. Returns the path.
+    """
+    fig.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)  # a no-op for figures pyplot does not manage
+    return path
 
 
 use_course_style()

@@ -12,9 +12,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 
 from helpers.graph import Value, draw_graph  # noqa: E402
+from helpers.plotting import save_figure
 
 
 def classic_forward(path: Path) -> Path:
@@ -25,9 +25,7 @@ def classic_forward(path: Path) -> Path:
     f.label = "f"
     ax = draw_graph(f, show_grad=False,
                     title="f = (x + y)·z, forward pass: each edge carries a value")
-    ax.figure.savefig(path)
-    plt.close(ax.figure)
-    return path
+    return save_figure(ax.figure, path)
 
 
 def main(outdir: Path) -> list[Path]:

@@ -18,7 +18,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpers.plotting import FORWARD, GRADIENT, NEUTRAL  # noqa: E402
+from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, save_figure  # noqa: E402
 
 
 def sigmoid_neuron_values(w=(2.0, -3.0, -3.0), x=(-1.0, -2.0)) -> dict:
@@ -129,9 +129,7 @@ def main(outdir: Path) -> list[Path]:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / "nb02_sigmoid_circuit.png"
-    sigmoid_circuit_figure().savefig(path, dpi=110, bbox_inches="tight",
-                                     metadata={"Software": None})
-    return [path]
+    return [save_figure(sigmoid_circuit_figure(), path)]
 
 
 if __name__ == "__main__":

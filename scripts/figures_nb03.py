@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpers.plotting import FORWARD, GRADIENT, NEUTRAL  # noqa: E402
+from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, save_figure  # noqa: E402
 
 
 def _box(ax, xy, text, w=1.6, h=0.8, colour=NEUTRAL):
@@ -64,8 +64,7 @@ def main(outdir: Path) -> list[Path]:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / "nb03_matmul_gate.png"
-    matmul_gate_figure().savefig(path, dpi=110, bbox_inches="tight")
-    return [path]
+    return [save_figure(matmul_gate_figure(), path)]
 
 
 if __name__ == "__main__":

@@ -16,7 +16,13 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, PALETTE  # noqa: E402
+from helpers.plotting import (  # noqa: E402
+    FORWARD,
+    GRADIENT,
+    NEUTRAL,
+    PALETTE,
+    save_figure,
+)
 
 WINDOW = ["museums", "in", "Paris", "are", "amazing"]
 D = 4  # cells drawn per word vector
@@ -107,8 +113,7 @@ def main(outdir: Path) -> list[Path]:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / "nb04_window_classifier.png"
-    window_classifier_figure().savefig(path, dpi=110, bbox_inches="tight")
-    return [path]
+    return [save_figure(window_classifier_figure(), path)]
 
 
 if __name__ == "__main__":

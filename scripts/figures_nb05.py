@@ -24,7 +24,13 @@ from matplotlib.patches import Rectangle  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, PALETTE  # noqa: E402
+from helpers.plotting import (  # noqa: E402
+    FORWARD,
+    GRADIENT,
+    NEUTRAL,
+    PALETTE,
+    save_figure,
+)
 
 STYLES = ["-", "--", ":"]  # w1, w2, w3 (line style as well as label: no colour-only coding)
 
@@ -69,9 +75,7 @@ def conv1d_links(path: Path) -> Path:
                for k, s in enumerate(STYLES)]
     fig.legend(handles=handles, loc="lower center", ncol=3, title="weight on the edge")
     fig.subplots_adjust(bottom=0.2, top=0.82, wspace=0.05)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def _grid(ax, x0, y0, values, fmt="{:g}", face=None, size=1.0, fontsize=9):
@@ -130,9 +134,7 @@ def im2col_picture(path: Path) -> Path:
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title("im2col turns a convolution into one matrix product", fontsize=12)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def main(outdir: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from helpers.plotting import FORWARD, GRADIENT, NEUTRAL
+from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, save_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,8 +77,7 @@ def main(outdir: Path = ROOT / "figures") -> list[Path]:
     outdir = Path(outdir)
     outdir.mkdir(exist_ok=True)
     path = outdir / "nb06_unrolled.png"
-    unrolled_figure().savefig(path, metadata={"Software": None})
-    return [path]
+    return [save_figure(unrolled_figure(), path)]
 
 
 if __name__ == "__main__":

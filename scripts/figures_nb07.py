@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
-from helpers.plotting import FORWARD, GRADIENT, NEUTRAL  # noqa: E402
+from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, save_figure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 STEP_X = [2.0, 5.0, 8.0]   # centres of the three time steps
@@ -85,10 +85,7 @@ def main(outdir: Path) -> list[Path]:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / "nb07_highway.png"
-    fig = highway_figure()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    return [save_figure(highway_figure(), path)]
 
 
 if __name__ == "__main__":
