@@ -75,6 +75,26 @@ def _weights(rng, gates: int, D: int, H: int, weight_scale: float):
     return Wx, Wh
 
 
+def _hidden_norms(step_forward, step_backward, x, h0, v, Wx, Wh, b) -> np.ndarray:
+    """‖∂L/∂h_t‖ for t = 0 … T of a one-state cell (RNN or GRU) when L = v·h_T.
+
+    Runs the step forward over x (N, T, D), then walks back from dh_T = v, keeping dh_prev
+    (the second gradient every step backward returns). Returns shape (T + 1,).
+    """
+    T = x.shape[1]
+    h, caches = h0, []
+    for t in range(T):
+        h, cache = step_forward(x[:, t], h, Wx, Wh, b)
+        caches.append(cache)
+    norms = np.empty(T + 1)
+    dh = v.copy()
+    norms[T] = _norm(dh)
+    for t in reversed(range(T)):
+        dh = step_backward(dh, caches[t])[1]
+        norms[t] = _norm(dh)
+    return norms
+
+
 def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAULTS["keep_bias"],
                                 weight_scale: float = DEFAULTS["weight_scale"],
                                 seed: int = 0) -> dict:
@@ -102,18 +122,8 @@ def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAU
 
     # plain RNN: h_t = tanh(x_t Wx + h_{t-1} Wh + b)
     Wx, Wh = _weights(rng, 1, D, H, weight_scale)
-    b = np.zeros(H)
-    h, caches = h0, []
-    for t in range(T):
-        h, cache = L.rnn_step_forward(x[:, t], h, Wx, Wh, b)
-        caches.append(cache)
-    norms = np.empty(T + 1)
-    dh = v.copy()
-    norms[T] = _norm(dh)
-    for t in reversed(range(T)):
-        dh = L.rnn_step_backward(dh, caches[t])[1]
-        norms[t] = _norm(dh)
-    out["rnn"] = norms
+    out["rnn"] = _hidden_norms(L.rnn_step_forward, L.rnn_step_backward, x, h0, v,
+                               Wx, Wh, np.zeros(H))
 
     # LSTM: blocks i, f, o, g; the forget block of the bias is β
     Wx, Wh = _weights(rng, 4, D, H, weight_scale)
@@ -135,17 +145,7 @@ def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAU
     Wx, Wh = _weights(rng, 3, D, H, weight_scale)
     b = np.zeros(3 * H)
     b[:H] = -keep_bias
-    h, caches = h0, []
-    for t in range(T):
-        h, cache = L.gru_step_forward(x[:, t], h, Wx, Wh, b)
-        caches.append(cache)
-    norms = np.empty(T + 1)
-    dh = v.copy()
-    norms[T] = _norm(dh)
-    for t in reversed(range(T)):
-        dh = L.gru_step_backward(dh, caches[t])[1]
-        norms[t] = _norm(dh)
-    out["gru"] = norms
+    out["gru"] = _hidden_norms(L.gru_step_forward, L.gru_step_backward, x, h0, v, Wx, Wh, b)
     return out
 
 
