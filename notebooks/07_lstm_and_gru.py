@@ -74,11 +74,6 @@ if "google.colab" in sys.modules:
 #   (역전파)*; *relative error (상대 오차)*.
 
 # %% slideshow={"slide_type": "skip"}
-import os
-
-# The matrices here are tiny: one BLAS thread is fastest, and on a busy machine extra threads
-# only wait for each other (set before numpy is imported).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # %matplotlib inline
 
 import time
