@@ -29,14 +29,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-# One worker per core; --dist loadscope keeps each notebook (and each test module's
-# fixtures, such as the browser test's JupyterLab) on one worker.
+# One worker per core; pyproject's addopts add --dist loadscope, which keeps each notebook (and
+# each test module's fixtures, such as the browser test's JupyterLab) on one worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist loadscope
+	$(BIN)/python -m pytest -q -n auto
 
 # Everything but the real-browser test (about a minute): for quick iterations.
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist loadscope -m "not browser"
+	$(BIN)/python -m pytest -q -n auto -m "not browser"
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/build_notebooks.py $(NB)

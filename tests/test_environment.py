@@ -68,3 +68,9 @@ def test_python_version_check_is_one_clear_line():
     old = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert old.returncode == 1
     assert old.stderr.count("\n") == 1 and "Python 3.10 or newer" in old.stderr
+
+
+def test_every_pytest_invocation_keeps_a_notebook_on_one_worker():
+    # `pytest -n 2` without the Makefile must not split a notebook's cells across workers.
+    addopts = _pyproject()["tool"]["pytest"]["ini_options"]["addopts"].split()
+    assert "--dist" in addopts and addopts[addopts.index("--dist") + 1] == "loadscope"
