@@ -13,7 +13,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: lab test test-quick notebooks bench figures slides lint clean-venv install
+.PHONY: lab test test-quick notebooks bench bench-threads figures slides lint clean-venv install
 
 install: $(STAMP)
 
@@ -44,6 +44,11 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_layers.py
 	$(BIN)/python bench/bench_widgets.py
+
+# Notebook execution with vs without the BLAS thread variables, beside a busy process.
+bench-threads: $(STAMP)
+	env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u MKL_NUM_THREADS \
+		$(BIN)/python bench/bench_threads.py $(NB)
 
 slides: $(STAMP)
 	$(BIN)/python scripts/build_slides.py
