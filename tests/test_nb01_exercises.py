@@ -51,8 +51,8 @@ def test_fork_backward(capsys):
     ((1.5, 1.5, 3.0), False, "x wins"),           # split the max like an add
     ((3.0, 3.0, 3.0), False, "loser"),
     ((None, None, None), False, "fill in"),       # the shipped stub
-    (("3", 0.0, 3.0), True, "✓"),                 # a numeric string still counts as a number
-    (("three", 0.0, 3.0), False, "expected a number"),
+    (("3", 0.0, 3.0), False, "got a string '3'"),  # a string is not a number, even "3"
+    (("three", 0.0, 3.0), False, "should be numbers"),
 ])
 def test_by_hand(capsys, answer, ok, word):
     assert check_by_hand(*answer) is ok

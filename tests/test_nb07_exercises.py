@@ -33,12 +33,14 @@ def test_dc_prev(capsys):
     assert "ZeroDivisionError" in capsys.readouterr().out
 
 
-def test_dc_prev_does_not_let_a_mutating_answer_pass():
+def test_dc_prev_refuses_an_answer_that_edits_its_inputs(capsys):
     def mutating(dh, dc_next, o, tanh_c, f):
         dc_next += dh * o * (1 - tanh_c**2)
         dc_next *= f
         return dc_next
-    assert nb07.check_dc_prev(mutating)   # works on copies, so in-place maths is still right
+    # right values, but a backward pass must leave the upstream gradient it was given alone
+    assert not nb07.check_dc_prev(mutating)
+    assert "changed its argument dc_next in place" in capsys.readouterr().out
 
 
 def test_gru_dz(capsys):

@@ -1,61 +1,625 @@
-"""Shared machinery for exercise checkers: friendly verdicts, safe calls, number comparison."""
+"""The exercise-checker core: every ``helpers.exercises.nbNN`` checker is built from these parts.
+
+A checker is a function decorated with :func:`exercise`. It calls the learner's code through
+:func:`call_learner` (deep copies, never raises, refuses the course's reference functions),
+turns answers into numbers with :func:`as_array` and judges them with :func:`compare` (which
+names the wrong gradient and the classic mistake behind it), then ends with :func:`passed`
+(``✓ …``) or :func:`not_yet` (``not yet: …``). :func:`progress` prints a notebook's tally.
+
+In strict mode (:func:`strict`, or the environment variable ``BACKPROP_STRICT=1``) a failed
+check raises :class:`ExerciseNotDone`, an ``AssertionError``, for autograders such as nbgrader.
+"""
 
 from __future__ import annotations
 
+import copy
+import functools
+import importlib
+import inspect
+import linecache
+import os
+import sys
+import traceback
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["passed", "not_yet", "call_safely", "close", "NOT_DONE"]
+__all__ = [
+    "exercise", "progress", "call_learner", "as_array", "compare", "passed", "not_yet",
+    "NOT_DONE", "strict", "is_strict", "ExerciseNotDone", "Exercise", "registered",
+    "safety_net_uses", "clear_safety_net_uses", "call_safely", "close",
+]
 
 NOT_DONE = "fill in the lines marked TODO, then run this cell again"
 
+_HELPERS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_THIS_FILE = os.path.abspath(__file__)
+
+
+class ExerciseNotDone(AssertionError):
+    """Raised by a failed check in strict mode; the message is the hint the learner would see."""
+
+
+# ------------------------------------------------------------------------------ strict mode
+
+_strict_override: bool | None = None
+
+
+def strict(enabled: bool = True) -> None:
+    """Switch strict mode on or off for this process (overrides ``BACKPROP_STRICT``)."""
+    global _strict_override
+    _strict_override = bool(enabled)
+
+
+def is_strict() -> bool:
+    """True when failed checks raise: :func:`strict` was called, else ``BACKPROP_STRICT=1``."""
+    if _strict_override is not None:
+        return _strict_override
+    return os.environ.get("BACKPROP_STRICT", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# ------------------------------------------------------------------------------ verdicts
 
 def passed(message: str) -> bool:
-    """Print a success line and return True."""
+    """Print ``✓ message`` and return True."""
     print(f"✓ {message}")
     return True
 
 
 def not_yet(hint: str) -> bool:
-    """Print a gentle failure line with a hint and return False."""
+    """Print ``not yet: hint`` and return False (in strict mode, raise :class:`ExerciseNotDone`)."""
     print(f"not yet: {hint}")
+    if is_strict():
+        raise ExerciseNotDone(hint)
     return False
 
 
-def call_safely(fn: Callable, *args, **kwargs) -> tuple[bool, Any]:
-    """Call a learner's function; return ``(ok, result_or_hint)`` instead of raising.
+# ------------------------------------------------------------------------------ registry
 
-    A stub that returns ``None`` or raises ``NotImplementedError`` counts as "not done".
-    Any other exception becomes a hint naming the exception, so the cell still finishes.
+@dataclass
+class Exercise:
+    """One registered checker: where it belongs, what it checks, and its latest result."""
+
+    notebook: str
+    number: int
+    title: str
+    checker: Callable[..., bool]
+    latest: bool | None = None    # None: never run in this process
+
+
+@dataclass(frozen=True)
+class SafetyNetUse:
+    """A checker's own code raised: the learner saw a ``not yet`` line instead of a traceback."""
+
+    checker: str
+    error: str
+    where: str
+
+
+_REGISTRY: dict[tuple[str, int], Exercise] = {}
+_NET_USES: list[SafetyNetUse] = []
+
+
+def _notebook_id(notebook) -> str:
+    """``6``, ``"6"`` and ``"06"`` all name notebook ``"06"``."""
+    text = str(notebook).strip()
+    if isinstance(notebook, bool) or not text.isdigit():
+        raise ValueError(f"exercise: notebook expects a number such as '06', got {notebook!r}")
+    return text.zfill(2)
+
+
+def registered(notebook=None) -> list[Exercise]:
+    """The registered exercises (of one notebook, or all), ordered by notebook and number."""
+    nb = None if notebook is None else _notebook_id(notebook)
+    return [ex for key, ex in sorted(_REGISTRY.items()) if nb is None or key[0] == nb]
+
+
+def safety_net_uses() -> list[SafetyNetUse]:
+    """Every time a checker's own code raised since the last :func:`clear_safety_net_uses`."""
+    return list(_NET_USES)
+
+
+def clear_safety_net_uses() -> None:
+    _NET_USES.clear()
+
+
+def _where(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "?"
+    last = frames[-1]
+    return f"{os.path.basename(last.filename)}:{last.lineno}"
+
+
+def exercise(notebook, number: int, title: str):
+    """Decorator: register a checker as exercise ``number`` of ``notebook`` and guard it.
+
+    The wrapped checker returns True/False and prints one line. If the checker's own code
+    raises, the learner sees a ``not yet:`` line (never a traceback) and the use of this safety
+    net is recorded (:func:`safety_net_uses`), so a test can catch the checker's bug.
     """
+    nb = _notebook_id(notebook)
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise ValueError(f"exercise: number expects a positive int, got {number!r}")
+
+    def decorate(check: Callable[..., bool]) -> Callable[..., bool]:
+        signature = inspect.signature(check)
+        qualname = f"{check.__module__}.{check.__qualname__}"
+
+        @functools.wraps(check)
+        def checker(*args, **kwargs) -> bool:
+            try:
+                signature.bind(*args, **kwargs)
+            except TypeError as exc:
+                record.latest = False
+                params = ", ".join(signature.parameters)
+                return not_yet(f"{check.__name__} takes ({params}): {exc}")
+            try:
+                with np.errstate(all="ignore"):
+                    result = check(*args, **kwargs)
+            except ExerciseNotDone:
+                record.latest = False
+                raise
+            except Exception as exc:    # the checker's own bug: never show the learner a traceback
+                _NET_USES.append(SafetyNetUse(qualname, f"{type(exc).__name__}: {exc}",
+                                              _where(exc)))
+                record.latest = False
+                return not_yet(f"the checker could not read this answer ({type(exc).__name__}); "
+                               "look at what you return: its type, its shape, its values")
+            if not isinstance(result, (bool, np.bool_)):
+                _NET_USES.append(SafetyNetUse(qualname, f"returned {result!r}, not a bool", "?"))
+                record.latest = False
+                return not_yet("the checker could not decide; look at what you return")
+            record.latest = bool(result)
+            if not result and is_strict():
+                raise ExerciseNotDone(f"exercise {nb}.{number} ({title}) is not done yet")
+            return bool(result)
+
+        record = Exercise(nb, number, title, checker)
+        old = _REGISTRY.get((nb, number))
+        if old is not None:
+            old_name = f"{old.checker.__module__}.{old.checker.__qualname__}"
+            if old_name != qualname:
+                raise ValueError(f"exercise: {nb}.{number} is already registered by {old_name}")
+        _REGISTRY[(nb, number)] = record
+        checker.exercise = record
+        return checker
+
+    return decorate
+
+
+def progress(notebook) -> tuple[int, int]:
+    """Print ``Progress: 2 of 4 exercises done (1 ✓ · 2 ✓ · 3 not yet · 4 not yet)``.
+
+    Counts the latest result of each registered checker of ``notebook`` (a checker never run
+    counts as not yet). Returns ``(done, total)``.
+    """
+    nb = _notebook_id(notebook)
     try:
-        result = fn(*args, **kwargs)
+        importlib.import_module(f"helpers.exercises.nb{nb}")   # make sure its checkers exist
+    except ImportError:
+        pass
+    exercises = registered(nb)
+    done = sum(1 for ex in exercises if ex.latest)
+    marks = " · ".join(f"{ex.number} {'✓' if ex.latest else 'not yet'}" for ex in exercises)
+    print(f"Progress: {done} of {len(exercises)} exercises done" + (f" ({marks})" if marks else ""))
+    return done, len(exercises)
+
+
+# ------------------------------------------------------------------------------ calling
+
+def _kind(value) -> str:
+    """A short description of a value's type for hints: 'None', 'a str', 'an int'."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return "a numpy array"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _public_name(fn) -> str:
+    module = getattr(fn, "__module__", None) or ""
+    name = getattr(fn, "__name__", None) or repr(fn)
+    if module.startswith("helpers.layers"):
+        return f"helpers.layers.{name}"
+    return f"{module}.{name}" if module else name
+
+
+def _same(a, b) -> bool:
+    """Deep equality that never raises (arrays by value with nan == nan, containers by item)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+            return False
+        if a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        try:
+            return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+        except (TypeError, ValueError):
+            return bool(np.all(a == b))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    try:
+        return bool(a == b) or (a != a and b != b)    # nan equals nan here
+    except Exception:   # an exotic __eq__: assume unchanged
+        return True
+
+
+def _copy(value):
+    try:
+        return copy.deepcopy(value)
+    except Exception:   # an object that cannot be copied (a module, a generator): pass it as is
+        return value
+
+
+def _argument_names(fn, args, kwargs) -> list[str]:
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return [f"argument {i + 1}" for i in range(len(args))] + list(kwargs)
+    names = []
+    for name, value in bound.arguments.items():
+        kind = inspect.signature(fn).parameters[name].kind
+        if kind is inspect.Parameter.VAR_POSITIONAL:
+            names += [f"{name}[{i}]" for i in range(len(value))]
+        elif kind is inspect.Parameter.VAR_KEYWORD:
+            names += list(value)
+        else:
+            names.append(name)
+    return names
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _exception_hint(fn, exc: BaseException) -> str:
+    """``your code raised ValueError at `dx = dout @ W`: …`` (the line when it is cheap)."""
+    where = ""
+    code = getattr(inspect.unwrap(fn), "__code__", None) if callable(fn) else None
+    if code is not None:
+        for frame, lineno in reversed(list(traceback.walk_tb(exc.__traceback__))):
+            if frame.f_code.co_filename == code.co_filename:
+                line = linecache.getline(code.co_filename, lineno, frame.f_globals).strip()
+                if line:
+                    where = f" at `{_one_line(line, 80)}`"
+                break
+    message = _one_line(exc) or "(no message)"
+    return f"your code raised {type(exc).__name__}{where}: {message}"
+
+
+def _contains(result, originals) -> bool:
+    """True if ``result`` is, holds, or views one of the objects the learner was given."""
+    items = result if isinstance(result, (list, tuple)) else (result,)
+    for item in items:
+        for original in originals:
+            if item is original:
+                return True
+            if isinstance(item, np.ndarray) and isinstance(original, np.ndarray):
+                if np.shares_memory(item, original):
+                    return True
+            if isinstance(original, (list, tuple)) and _contains(item, original):
+                return True
+    return False
+
+
+class _ForbidWatch:
+    """Records calls to the given functions (matched by code object, whatever their name)."""
+
+    def __init__(self, forbid):
+        self.codes, self.builtins, self.hits = {}, {}, []
+        for f in forbid:
+            code = getattr(inspect.unwrap(f), "__code__", None) if callable(f) else None
+            if code is not None:
+                self.codes[code] = f
+            elif callable(f):
+                self.builtins[id(f)] = f
+
+    def __bool__(self):
+        return bool(self.codes or self.builtins)
+
+    def _from_learner(self, frame) -> bool:
+        """A call counts unless another course helper made it (the checker's own call does)."""
+        if frame is None:
+            return True
+        filename = os.path.abspath(frame.f_code.co_filename)
+        return filename == _THIS_FILE or not filename.startswith(_HELPERS_DIR + os.sep)
+
+    def __call__(self, frame, event, arg):
+        if event == "call":
+            f = self.codes.get(frame.f_code)
+            if f is not None and self._from_learner(frame.f_back):
+                self.hits.append(f)
+        elif event == "c_call":
+            f = self.builtins.get(id(arg))
+            if f is not None and self._from_learner(frame):
+                self.hits.append(f)
+
+
+def call_learner(fn, *args, forbid=(), fresh: bool = False, **kwargs) -> tuple[bool, Any]:
+    """Call a learner's function safely; return ``(ok, result_or_hint)``, never raise.
+
+    The function gets deep copies of the arguments. ``(False, hint)`` when ``fn`` is not
+    callable, is a stub (raises ``NotImplementedError`` or returns ``None`` → :data:`NOT_DONE`),
+    raises anything else (the hint names it and the line), modifies its arguments in place,
+    or calls one of ``forbid`` (the course's reference functions, matched by code object).
+    With ``fresh=True`` a result that *is* (or views) one of its inputs is refused as well.
+    """
+    if fn is None or fn is Ellipsis:
+        return False, NOT_DONE
+    if not callable(fn):
+        return False, (f"expected a function, got {_kind(fn)}: pass the function itself "
+                       "(its name, without calling it)")
+    given = [_copy(a) for a in args]
+    given_kw = {k: _copy(v) for k, v in kwargs.items()}
+    snapshot = [_copy(a) for a in given], {k: _copy(v) for k, v in given_kw.items()}
+    watch = _ForbidWatch(forbid)
+    previous = sys.getprofile()
+    failure = None
+    try:
+        if watch:
+            sys.setprofile(watch)
+        result = fn(*given, **given_kw)
     except NotImplementedError:
+        failure = NOT_DONE
+    except (Exception, SystemExit) as exc:   # the learner's code, not ours: report, never crash
+        failure = _exception_hint(fn, exc)
+    finally:
+        if watch:
+            sys.setprofile(previous)
+    if watch.hits:
+        names = ", ".join(dict.fromkeys(_public_name(f) for f in watch.hits))
+        return False, (f"your code calls {names}: the exercise is to write it yourself, "
+                       f"without {names}")
+    if failure is not None:
+        return False, failure
+    names = _argument_names(fn, args, kwargs)
+    changed = [n for n, a, b in zip(names, given + list(given_kw.values()),
+                                    snapshot[0] + list(snapshot[1].values()), strict=False)
+               if not _same(a, b)]
+    if changed:
+        return False, (f"your function changed its argument {', '.join(changed)} in place; "
+                       "leave the inputs as they are and compute new arrays")
+    if result is None or result is Ellipsis:
         return False, NOT_DONE
-    except Exception as exc:  # the learner's code, not ours: report, never crash the cell
-        return False, f"your code raised {type(exc).__name__}: {exc}"
-    if result is None:
-        return False, NOT_DONE
+    if fresh and _contains(result, given + list(given_kw.values())):
+        return False, ("your function returned the very arrays it was given; return new arrays "
+                       "(for example g * scale, or g.copy())")
     return True, result
 
 
-def close(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> tuple[bool, str]:
-    """Compare a learner's answer with the expected value; ``(ok, hint)``.
+# ------------------------------------------------------------------------------ numbers
 
-    Checks type (numeric), shape, then values, and says which of those failed.
-    """
-    if answer is None:
-        return False, NOT_DONE
+def _numbers(value, name: str) -> tuple[bool, Any]:
+    """``value`` as a float64 array (a copy), or a hint saying why it is not numbers."""
+    if value is None or value is Ellipsis:
+        return False, f"{name} is missing (None): {NOT_DONE}"
+    if isinstance(value, (str, bytes)):
+        return False, f"{name} should be numbers, got a string {_one_line(repr(value), 40)}"
+    if isinstance(value, (bool, np.bool_)):
+        return False, f"{name} should be numbers, got {value} (a bool)"
+    if isinstance(value, dict):
+        return False, f"{name} should be an array of numbers, got a dict"
+    if callable(value):
+        return False, f"{name} should be numbers, got a function: did you forget to call it?"
     try:
-        a = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False, f"expected a number or array, got {type(answer).__name__}"
-    e = np.asarray(expected, dtype=np.float64)
-    if a.shape != e.shape:
-        return False, f"expected shape {e.shape}, got shape {a.shape}"
-    if not np.all(np.isfinite(a)):
-        return False, "your answer contains nan or inf"
-    if not np.allclose(a, e, rtol=rtol, atol=atol):
+        arr = np.asarray(value)
+    except ValueError as exc:
+        if "inhomogeneous" in str(exc) or "sequence" in str(exc):
+            return False, (f"{name} is ragged: its rows have different lengths, so it is not an "
+                           "array (return one array per gradient)")
+        return False, f"{name} could not be read as numbers ({_one_line(exc, 80)})"
+    except Exception as exc:    # an exotic object whose __array__ or __len__ fails
+        return False, f"{name} could not be read as numbers ({type(exc).__name__})"
+    kind = arr.dtype.kind
+    if kind == "O":
+        if arr.ndim == 0 and hasattr(value, "__float__"):
+            try:
+                return True, np.array(float(value))
+            except Exception:   # noqa: BLE001 - any failure means "not a number"
+                pass
+        flat = arr.ravel()
+        if any(item is None for item in flat):
+            return False, f"{name} contains None: is a TODO left?"
+        if arr.ndim == 0:
+            return False, f"{name} should be numbers, got {_kind(value)}"
+        return False, (f"{name} is an array of Python objects (dtype object), not of numbers: "
+                       "are its pieces of different shapes?")
+    if kind in "US":
+        return False, f"{name} should be numbers, got strings"
+    if kind == "b":
+        return False, f"{name} should be numbers, got booleans (True/False)"
+    if kind == "c":
+        return False, f"{name} has complex numbers; a gradient of a real loss is real"
+    if kind not in "iuf":
+        return False, f"{name} should be numbers, got an array of dtype {arr.dtype}"
+    return True, np.array(arr, dtype=np.float64)
+
+
+def _shape_hint(name: str, got: tuple, want: tuple) -> str:
+    hint = f"{name} should have shape {want}, got {got}"
+    if len(want) >= 2 and got == want[::-1] and got != want:
+        return hint + ": the transposed shape: a missing transpose?"
+    if [s for s in got if s != 1] == [s for s in want if s != 1]:
+        return hint + ": the same numbers with an extra axis of length 1 (reshape it)"
+    if len(got) == len(want) + 1 and got[1:] == want:
+        return hint + ": one axis too many: a sum over the batch (or over time) forgotten?"
+    return hint
+
+
+def _finite_hint(name: str, arr: np.ndarray) -> str | None:
+    has_nan, has_inf = bool(np.isnan(arr).any()), bool(np.isinf(arr).any())
+    if not (has_nan or has_inf):
+        return None
+    what = " and ".join(w for w, h in (("nan", has_nan), ("inf", has_inf)) if h)
+    return f"{name} contains {what}: an overflow or a 0/0 somewhere?"
+
+
+def as_array(value, name: str = "your answer", shape=None) -> tuple[bool, Any]:
+    """Turn an answer into a float64 array, or explain why it cannot be one.
+
+    Returns ``(True, array)`` (a float64 copy) or ``(False, hint)`` for None (not done),
+    strings, bytes, dicts, booleans, functions, object arrays, ragged sequences, complex
+    numbers, a shape other than ``shape`` (``None``: any shape), nan or inf.
+    """
+    ok, arr = _numbers(value, name)
+    if not ok:
+        return False, arr
+    if shape is not None:
+        want = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+        if arr.shape != want:
+            return False, _shape_hint(name, arr.shape, want)
+    bad = _finite_hint(name, arr)
+    if bad:
+        return False, bad
+    return True, arr
+
+
+def _ordinal_names(names, n: int) -> list[str]:
+    if names is None:
+        return ["your answer"] if n == 1 else [f"item {i + 1}" for i in range(n)]
+    names = [names] if isinstance(names, str) else [str(x) for x in names]
+    if len(names) != n:
+        raise ValueError(f"compare: names has {len(names)} entries for {n} expected arrays")
+    return names
+
+
+def _items(answer, n: int, names: list[str], scalars: bool) -> tuple[bool, Any]:
+    """A multi-part answer as a list of n parts, or a hint on how many to return."""
+    order = ", ".join(names)
+    if answer is None or answer is Ellipsis:
+        return False, NOT_DONE
+    if isinstance(answer, np.ndarray) and answer.shape == (n,) and answer.dtype.kind in "iuf" \
+            and scalars:
+        return True, list(answer)        # (da, db) of two numbers, given as one array
+    if not isinstance(answer, (tuple, list)):
+        return False, f"return {n} things, in this order: {order} (got {_kind(answer)})"
+    if len(answer) != n:
+        return False, f"return {n} things, in this order: {order} (got {len(answer)})"
+    return True, list(answer)
+
+
+def _close(a: np.ndarray, b, rtol: float, atol: float) -> bool:
+    try:
+        b = np.asarray(b, dtype=np.float64)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+    except Exception:   # a malformed candidate from a checker: it simply does not match
+        return False
+
+
+_MAX_FACTOR = 4096     # an integer factor up to this is named (a batch size, a sequence length)
+
+
+def _generic_hint(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: float) -> str:
+    """Wrong sign, all zeros, transposed, or a constant factor (the batch size, a 2)."""
+    if not np.any(a) and np.any(e):
+        return f"{name} is all zeros: was it never filled in, or never accumulated?"
+    if np.any(e) and _close(a, -e, rtol, atol):
+        return f"{name} has the wrong sign: a minus sign lost (or one too many)?"
+    if a.ndim == 2 and a.shape[0] == a.shape[1] and _close(a, e.T, rtol, atol):
+        return f"{name} is transposed: a product in the wrong order (x.T @ d vs d.T @ x)?"
+    ee = float(np.sum(e * e))
+    if ee > 0:
+        c = float(np.sum(a * e)) / ee
+        if c != 0 and np.isfinite(c) and not np.isclose(c, 1.0) and _close(a, c * e, rtol, atol):
+            exact = max(rtol, 1e-12)
+            k = round(c)
+            if 2 <= k <= _MAX_FACTOR and np.isclose(c, k, rtol=exact, atol=0):
+                return (f"{name} is exactly {k}× the right value: a sum where a mean belongs "
+                        "(a batch size N?), or a path counted twice?")
+            k = round(1 / c)
+            if 2 <= k <= _MAX_FACTOR and np.isclose(1 / c, k, rtol=exact, atol=0):
+                return (f"{name} is exactly 1/{k} of the right value: a mean where a sum "
+                        "belongs (a batch size N?), or a path missing?")
+            return f"{name} is off by a constant factor ({c:.3g}×): right pattern, wrong scale"
+    wrong = np.argwhere(~np.isclose(a, e, rtol=rtol, atol=atol))
+    at = "" if a.ndim == 0 or len(wrong) == 0 else \
+        f" (the first wrong entry is at index {tuple(int(i) for i in wrong[0])})"
+    return f"{name} has the right shape but wrong values{at}"
+
+
+def compare(answer, expected, names=None, mistakes=(), rtol: float = 1e-6,
+            atol: float = 1e-9) -> tuple[bool, str]:
+    """Judge an answer against the expected array (or tuple of arrays); ``(ok, hint)``.
+
+    Args:
+        answer: what the learner returned.
+        expected: one array (or number), or a *tuple* of arrays; then ``answer`` must be a tuple
+            or list of the same length, in the same order.
+        names: the name of each expected array ("dx", "dWh", …), used in the hints.
+        mistakes: ``(hint, candidate)`` pairs, ``candidate`` being the whole answer a classic
+            mistake produces (same structure as ``expected``; None when it does not apply). If
+            the learner's first wrong part equals the candidate's, the hint is ``hint``.
+        rtol, atol: tolerances of ``np.allclose``.
+
+    Returns:
+        ``(True, "")``, or ``(False, hint)`` naming the first wrong part: its type, shape, nan,
+        a listed mistake, or a generic diagnosis (wrong sign, transposed, a constant factor).
+    """
+    multi = isinstance(expected, tuple)
+    wants = [np.asarray(e, dtype=np.float64) for e in (expected if multi else (expected,))]
+    names = _ordinal_names(names, len(wants))
+    if multi:
+        ok, parts = _items(answer, len(wants), names, all(w.ndim == 0 for w in wants))
+        if not ok:
+            return False, parts
+    else:
+        parts = [answer]
+    mistakes = list(mistakes or ())
+
+    def candidates(i):
+        for hint, cand in mistakes:
+            if cand is None:
+                continue
+            if not multi:
+                yield hint, cand
+            elif isinstance(cand, (tuple, list)) and len(cand) == len(wants):
+                yield hint, cand[i]
+
+    for i, (part, want, name) in enumerate(zip(parts, wants, names, strict=True)):
+        ok, a = _numbers(part, name)
+        if not ok:
+            return False, a
+        if a.shape != want.shape:
+            for hint, cand in candidates(i):
+                if _close(a, cand, rtol, atol):
+                    return False, f"{name}: {hint}"
+            return False, _shape_hint(name, a.shape, want.shape)
+        bad = _finite_hint(name, a)
+        if bad:
+            return False, bad
+        if np.allclose(a, want, rtol=rtol, atol=atol):
+            continue
+        for hint, cand in candidates(i):
+            if _close(a, cand, rtol, atol):
+                return False, f"{name}: {hint}"
+        for j, other in enumerate(wants):
+            if j != i and other.shape == a.shape and np.any(other) and \
+                    np.allclose(a, other, rtol=rtol, atol=atol):
+                return False, (f"{name} holds what {names[j]} should: return them in the order "
+                               f"{', '.join(names)}")
+        return False, _generic_hint(name, a, want, rtol, atol)
+    return True, ""
+
+
+# ------------------------------------------------------------------------------ old names
+
+def call_safely(fn: Callable, *args, **kwargs) -> tuple[bool, Any]:
+    """The former name of :func:`call_learner` (without ``forbid``): ``(ok, result_or_hint)``."""
+    return call_learner(fn, *args, **kwargs)
+
+
+def close(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> tuple[bool, str]:
+    """Compare one answer with one expected array; ``(ok, hint)``. Never True for nan, inf,
+    None, strings or object arrays (see :func:`as_array`)."""
+    want = np.asarray(expected, dtype=np.float64)
+    ok, a = as_array(answer, "your answer", want.shape)
+    if not ok:
+        return False, a
+    if not np.allclose(a, want, rtol=rtol, atol=atol):
         return False, "the shape is right but some values are off"
     return True, ""
