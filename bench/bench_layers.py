@@ -1,7 +1,15 @@
-"""Benchmark helpers.layers: naive vs vectorized conv2d, and numpy vs PyTorch CPU (float64).
+"""Benchmark helpers.layers: naive vs vectorized conv2d, the cost of owning the cache, and
+numpy vs PyTorch CPU (float64).
 
 Run with ``make bench``. PyTorch is optional (``pip install torch==2.13.0``, never a project
-dependency); without it only the naive-vs-vectorized comparison is printed.
+dependency); without it the PyTorch comparison is skipped.
+
+The cost of owning the cache (HELPERS_API.md, "Nothing the caller does after forward changes
+backward"): every pair, forward+backward, against helpers/layers as it was before the fix
+(``ALIASING_BASELINE``, read with ``git show`` into a temporary directory and imported from
+there; skipped without git). "Cache bytes" are the bytes of the arrays a cache holds that the
+caller does not (arrays shared with an input or an output count zero): what the layer keeps
+alive beyond the caller's own arrays.
 
 Fairness: every sample repeats one forward+backward call until at least 0.2 s have passed and
 keeps the time per call; the numpy and PyTorch samples alternate, with a short pause in between
@@ -14,16 +22,21 @@ ratios (spinning BLAS/OpenMP threads suffer most from other people's load).
 
 from __future__ import annotations
 
+import importlib
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
+import helpers.layers as layers_now  # noqa: E402
 from helpers.layers import (  # noqa: E402
     conv2d_backward,
     conv2d_forward,
@@ -36,6 +49,7 @@ from helpers.layers import (  # noqa: E402
 MIN_TIME = 0.2     # seconds per sample
 PAIRS = 7
 PAUSE = 0.05       # seconds between the two sides of a pair
+ALIASING_BASELINE = "014422afad6c2612e4dda136a56448a6bee65862"  # helpers/layers before the fix
 
 
 def per_call(fn, min_time=MIN_TIME):
@@ -50,18 +64,150 @@ def per_call(fn, min_time=MIN_TIME):
             return elapsed / calls
 
 
-def compare(ours, theirs, pairs=PAIRS):
+def compare(ours, theirs, pairs=PAIRS, min_time=MIN_TIME):
     """Alternate samples of two callables; return (median ours, median theirs, median ratio)."""
     t_ours, t_theirs, ratios = [], [], []
     for _ in range(pairs):
-        a = per_call(ours)
+        a = per_call(ours, min_time)
         time.sleep(PAUSE)
-        b = per_call(theirs)
+        b = per_call(theirs, min_time)
         time.sleep(PAUSE)
         t_ours.append(a)
         t_theirs.append(b)
         ratios.append(a / b)
     return statistics.median(t_ours), statistics.median(t_theirs), statistics.median(ratios)
+
+
+# ------------------------------------------------------------ the cost of owning the cache
+
+def layers_at(rev):
+    """helpers/layers as of git revision ``rev``, imported as a package of its own (or None)."""
+    try:
+        names = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", rev,
+                                "helpers/layers/"], capture_output=True, text=True,
+                               check=True).stdout.split()
+        tmp = Path(tempfile.mkdtemp(prefix="bench_layers_before_"))
+        package = tmp / "layers_before"
+        package.mkdir()
+        for name in names:
+            text = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{name}"],
+                                  capture_output=True, text=True, check=True).stdout
+            (package / Path(name).name).write_text(text)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    sys.path.insert(0, str(tmp))
+    try:
+        return importlib.import_module("layers_before")
+    finally:
+        sys.path.remove(str(tmp))
+
+
+def _arrays(obj):
+    """Every numpy array inside nested tuples, lists and dicts."""
+    if isinstance(obj, np.ndarray):
+        yield obj
+    elif isinstance(obj, (tuple, list)):
+        for item in obj:
+            yield from _arrays(item)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            yield from _arrays(item)
+
+
+def _root(a):
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def cache_bytes(cache, caller_arrays) -> int:
+    """Bytes of the arrays in ``cache`` that share no memory with ``caller_arrays``.
+
+    A view is counted once, at the array that owns its memory.
+    """
+    roots = {id(r): r for r in map(_root, _arrays(cache))}
+    return sum(r.nbytes for r in roots.values()
+               if not any(np.shares_memory(r, c) for c in caller_arrays))
+
+
+def aliasing_cases(rng):
+    """(label, layer, inputs, options) for every pair, at sizes a notebook might use."""
+    def randn(*shape):
+        return rng.standard_normal(shape)
+
+    def recurrent(G, step):
+        N, T, D, H = 16, 32, 32, 64
+        p = {"x": randn(N, D) if step else randn(N, T, D), ("h_prev" if step else "h0"):
+             randn(N, H), "Wx": randn(D, G * H) / 6, "Wh": randn(H, G * H) / 8, "b": randn(G * H)}
+        if G == 4 and step:
+            p = {"x": p["x"], "h_prev": p["h_prev"], "c_prev": randn(N, H), "Wx": p["Wx"],
+                 "Wh": p["Wh"], "b": p["b"]}
+        return p
+
+    x = randn(64, 1024)
+    return [
+        ("affine (64,256)@(256,256)", "affine", {"x": randn(64, 256), "w": randn(256, 256),
+                                                 "b": randn(256)}, {}),
+        ("relu (64, 1024)", "relu", {"x": x}, {}),
+        ("sigmoid (64, 1024)", "sigmoid", {"x": x}, {}),
+        ("tanh (64, 1024)", "tanh", {"x": x}, {}),
+        ("conv1d (16,16,128) w (32,16,5) pad 2", "conv1d",
+         {"x": randn(16, 16, 128), "w": randn(32, 16, 5), "b": randn(32)}, {"pad": 2}),
+        ("conv2d (16,16,16,16) w (32,16,3,3) pad 1", "conv2d",
+         {"x": randn(16, 16, 16, 16), "w": randn(32, 16, 3, 3), "b": randn(32)}, {"pad": 1}),
+        ("conv2d_naive (2,3,8,8) w (4,3,3,3) pad 1", "conv2d_naive",
+         {"x": randn(2, 3, 8, 8), "w": randn(4, 3, 3, 3), "b": randn(4)}, {"pad": 1}),
+        ("max_pool2d (16,16,32,32)", "max_pool2d", {"x": randn(16, 16, 32, 32)}, {}),
+        ("embedding ids (32,64), W (1000,64)", "embedding",
+         {"ids": rng.integers(0, 1000, (32, 64)), "W": randn(1000, 64)}, {}),
+        ("rnn_step N=16 D=32 H=64", "rnn_step", recurrent(1, True), {}),
+        ("lstm_step N=16 D=32 H=64", "lstm_step", recurrent(4, True), {}),
+        ("gru_step N=16 D=32 H=64", "gru_step", recurrent(3, True), {}),
+        ("rnn N=16 T=32 D=32 H=64", "rnn", recurrent(1, False), {}),
+        ("lstm N=16 T=32 D=32 H=64", "lstm", recurrent(4, False), {}),
+        ("gru N=16 T=32 D=32 H=64", "gru", recurrent(3, False), {}),
+    ]
+
+
+def forward_backward(module, layer, inputs, options):
+    """A callable running one forward and backward of ``layer`` from ``module``."""
+    forward = getattr(module, f"{layer}_forward")
+    backward = getattr(module, f"{layer}_backward")
+    *outs, _ = forward(**inputs, **options)
+    douts = [np.random.default_rng(1).standard_normal(np.shape(o)) for o in outs]
+
+    def run():
+        *_, cache = forward(**inputs, **options)
+        return backward(*douts, cache)
+    return run
+
+
+def held_bytes(module, layer, inputs, options) -> int:
+    *outs, cache = getattr(module, f"{layer}_forward")(**inputs, **options)
+    caller = [a for a in inputs.values() if isinstance(a, np.ndarray)] + list(outs)
+    return cache_bytes(cache, caller)
+
+
+def aliasing_cost(rev=ALIASING_BASELINE, pairs=3, min_time=0.1):
+    """Print forward+backward time and cache bytes of every pair, before vs after the fix."""
+    before = layers_at(rev)
+    print(f"\nthe cost of owning the cache: every pair, forward+backward, helpers/layers now vs "
+          f"at {rev[:7]} (median of {pairs} alternating pairs, each sample >= {min_time} s)")
+    if before is None:
+        print("  (git or that revision is not available: skipped)")
+        return
+    print(f"{'layer':44s} {'ms before':>9s} {'ms now':>8s} {'ratio':>6s} "
+          f"{'cache KiB before':>16s} {'now':>8s} {'+KiB':>7s}")
+    for label, layer, inputs, options in aliasing_cases(np.random.default_rng(0)):
+        now = forward_backward(layers_now, layer, inputs, options)
+        old = forward_backward(before, layer, inputs, options)
+        for a, b in zip(now(), old(), strict=True):   # same gradients, or the timing is moot
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+        t_now, t_old, ratio = compare(now, old, pairs=pairs, min_time=min_time)
+        kb_old = held_bytes(before, layer, inputs, options) / 1024
+        kb_now = held_bytes(layers_now, layer, inputs, options) / 1024
+        print(f"{label:44s} {t_old * 1e3:9.3f} {t_now * 1e3:8.3f} {ratio:5.2f}x "
+              f"{kb_old:16.1f} {kb_now:8.1f} {kb_now - kb_old:+7.1f}")
 
 
 # ------------------------------------------------------------------------------ numpy side
@@ -142,6 +288,8 @@ def main():
     print("\nconv2d forward+backward, x (2,3,16,16), w (8,3,3,3), pad 1")
     print(f"  conv2d_naive {naive * 1e3:8.2f} ms   conv2d (im2col) {fast * 1e3:6.3f} ms   "
           f"speed-up {naive / fast:6.0f}x")
+
+    aliasing_cost(sys.argv[1] if len(sys.argv) > 1 else ALIASING_BASELINE)
 
     try:
         import torch

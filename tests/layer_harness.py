@@ -37,8 +37,8 @@ layer, the array and the edit when:
 
 Each edit runs on fresh copies of ``inputs``; gradients are compared to a reference run with
 a relative tolerance of 1e-12 (the edits change them by far more). It returns what it saw,
-``{"inputs": {name: "unchanged"}, "outputs": {"out0": "refused" | "unchanged"}}``, for
-tests that want to pin a layer's choice.
+``{"inputs": {name: "unchanged"}, "outputs": {"out0": "refused" | "unchanged"}}`` (a numpy
+scalar output, from a scalar input, is "immutable"), for tests that pin a layer's choice.
 """
 
 from __future__ import annotations
@@ -161,7 +161,8 @@ def check_aliasing(forward, backward, inputs: dict, *, options: dict | None = No
         name: for the messages (default: the forward's name without ``_forward``).
 
     Returns:
-        ``{"inputs": {name: "unchanged"}, "outputs": {"out0": "refused" | "unchanged", …}}``.
+        ``{"inputs": {name: "unchanged"},
+        "outputs": {"out0": "refused" | "unchanged" | "immutable", …}}``.
     """
     name = name or getattr(forward, "__name__", "layer").replace("_forward", "")
     pair = _Pair(forward, backward, options, name)
@@ -208,6 +209,9 @@ def check_aliasing(forward, backward, inputs: dict, *, options: dict | None = No
             args = _fresh(inputs)
             new_outs, cache = pair.run_forward(args)
             out = new_outs[i]
+            if isinstance(out, np.generic):   # a numpy scalar (from a scalar input): immutable
+                results.add("immutable")
+                continue
             if not isinstance(out, np.ndarray):
                 raise AssertionError(f"{name}: output {i} is a {type(out).__name__}, "
                                      "not a numpy array")

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from layer_harness import check_aliasing
 
+import helpers.layers as L
+
 # ---------------------------------------------------------------- the harness itself
 
 
@@ -112,3 +114,99 @@ def test_harness_catches(kind, inputs, words):
         check_aliasing(forward, backward, inputs)
     for word in words:
         assert word in str(info.value), (word, str(info.value))
+
+
+# ---------------------------------------------------------------- every pair in helpers.layers
+
+def _rand(*shape, seed=[0]):  # noqa: B006  (a counter: every array differs)
+    seed[0] += 1
+    return np.random.default_rng(seed[0]).standard_normal(shape)
+
+
+def _recurrent(G, sequence):
+    N, T, D, H = 2, 3, 4, 5
+    x = _rand(N, T, D) if sequence else _rand(N, D)
+    h = {"h0" if sequence else "h_prev": _rand(N, H)}
+    return {"x": x, **h, "Wx": _rand(D, G * H) / 2, "Wh": _rand(H, G * H) / 2, "b": _rand(G * H)}
+
+
+def _lstm_step_inputs():
+    p = _recurrent(4, False)
+    return {"x": p["x"], "h_prev": p["h_prev"], "c_prev": _rand(2, 5), "Wx": p["Wx"],
+            "Wh": p["Wh"], "b": p["b"]}
+
+
+X2 = _rand(3, 4)
+PAIRS = {  # name: (forward, backward, inputs, options, what the outputs do)
+    "affine": (L.affine_forward, L.affine_backward,
+               {"x": X2, "w": _rand(4, 2), "b": _rand(2)}, {}, "unchanged"),
+    "relu": (L.relu_forward, L.relu_backward, {"x": X2}, {}, "unchanged"),
+    "relu at a scalar": (L.relu_forward, L.relu_backward, {"x": 1.5}, {}, "immutable"),
+    "sigmoid": (L.sigmoid_forward, L.sigmoid_backward, {"x": X2}, {}, "unchanged"),
+    "sigmoid at a scalar": (L.sigmoid_forward, L.sigmoid_backward, {"x": 0.3}, {},
+                            "immutable"),
+    "tanh": (L.tanh_forward, L.tanh_backward, {"x": _rand(2, 3, 2)}, {}, "unchanged"),
+    "conv1d": (L.conv1d_forward, L.conv1d_backward,
+               {"x": _rand(2, 3, 7), "w": _rand(2, 3, 3), "b": _rand(2)},
+               {"stride": 2, "pad": 1}, "unchanged"),
+    "conv1d, pad 0": (L.conv1d_forward, L.conv1d_backward,
+                      {"x": _rand(1, 2, 5), "w": _rand(3, 2, 2), "b": _rand(3)}, {},
+                      "unchanged"),
+    "conv2d": (L.conv2d_forward, L.conv2d_backward,
+               {"x": _rand(2, 3, 5, 6), "w": _rand(2, 3, 3, 3), "b": _rand(2)},
+               {"stride": 1, "pad": 1}, "unchanged"),
+    "conv2d, pad 0": (L.conv2d_forward, L.conv2d_backward,
+                      {"x": _rand(1, 2, 4, 4), "w": _rand(2, 2, 2, 2), "b": _rand(2)},
+                      {"stride": 2}, "unchanged"),
+    "conv2d_naive": (L.conv2d_naive_forward, L.conv2d_naive_backward,
+                     {"x": _rand(2, 2, 4, 5), "w": _rand(2, 2, 3, 3), "b": _rand(2)},
+                     {"pad": 0}, "unchanged"),
+    "conv2d_naive, pad 1": (L.conv2d_naive_forward, L.conv2d_naive_backward,
+                            {"x": _rand(1, 2, 3, 3), "w": _rand(2, 2, 2, 2), "b": _rand(2)},
+                            {"pad": 1, "stride": 2}, "unchanged"),
+    "max_pool2d": (L.max_pool2d_forward, L.max_pool2d_backward, {"x": _rand(2, 3, 4, 4)},
+                   {"size": 2, "stride": 1}, "unchanged"),
+    "embedding": (L.embedding_forward, L.embedding_backward,
+                  {"ids": np.array([[0, 3, 1], [3, 3, 2]]), "W": _rand(5, 2)}, {}, "unchanged"),
+    "embedding, 1-D uint8 ids": (L.embedding_forward, L.embedding_backward,
+                                 {"ids": np.array([1, 0, 1], dtype=np.uint8), "W": _rand(2, 3)},
+                                 {}, "unchanged"),
+    "rnn_step": (L.rnn_step_forward, L.rnn_step_backward, _recurrent(1, False), {},
+                 "unchanged"),
+    "lstm_step": (L.lstm_step_forward, L.lstm_step_backward, _lstm_step_inputs(), {},
+                  "unchanged"),
+    "gru_step": (L.gru_step_forward, L.gru_step_backward, _recurrent(3, False), {},
+                 "unchanged"),
+    "rnn": (L.rnn_forward, L.rnn_backward, _recurrent(1, True), {}, "refused"),
+    "lstm": (L.lstm_forward, L.lstm_backward, _recurrent(4, True), {}, "refused"),
+    "gru": (L.gru_forward, L.gru_backward, _recurrent(3, True), {}, "refused"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAIRS))
+def test_layer_pair_is_immune_to_edits_after_forward(name):
+    forward, backward, inputs, options, outputs = PAIRS[name]
+    report = check_aliasing(forward, backward, inputs, options=options, name=name)
+    arrays = [k for k, a in inputs.items() if isinstance(a, np.ndarray)]
+    assert list(report["inputs"]) == arrays
+    # the layer's documented choice: a copy in the cache ("unchanged") or read-only outputs
+    assert set(report["outputs"].values()) == {outputs}, report
+
+
+def test_every_pair_in_helpers_layers_is_covered():
+    """A new pair in helpers.layers needs a line in PAIRS (or in its own module's test)."""
+    forwards = {n[:-len("_forward")] for n in L.__all__ if n.endswith("_forward")}
+    covered = {f.__name__[:-len("_forward")] for f, *_ in PAIRS.values()}
+    elsewhere = {"batchnorm", "layernorm", "softmax", "attention"}   # notebooks 08 and 10
+    assert forwards - elsewhere == covered
+
+
+def test_read_only_outputs_refuse_edits_with_a_clear_message():
+    h, cache = L.lstm_forward(**_recurrent(4, True))
+    with pytest.raises(ValueError, match="read-only"):
+        h *= 2
+    with pytest.raises(ValueError, match="read-only"):
+        h[:, 0] = 0.0
+    h2 = h * 2                          # computing with it is fine, and gives a writable array
+    h2[:, 0] = 0.0
+    L.lstm_backward(np.ones(h.shape), cache)

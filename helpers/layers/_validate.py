@@ -3,7 +3,10 @@
 Each check raises with a message that names the function, the argument, what was expected and
 what was given, e.g. ``affine_forward: x expects a 2-D array (N, D), got shape (3,)``.
 Float inputs of any precision are promoted to float64 (a copy is made only when needed);
-the caller's arrays are never written to.
+the caller's arrays are never written to. An array a layer keeps in its cache is asked for with
+``copy=True``: the layer then owns it, so nothing the caller does to its own array after
+forward reaches backward (HELPERS_API.md, "Nothing the caller does after forward changes
+backward").
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import numpy as np
 
 
 def float_array(fname: str, name: str, x, ndim: int | None = None, layout: str = "",
-                allow_scalar: bool = False) -> np.ndarray:
+                allow_scalar: bool = False, copy: bool = False) -> np.ndarray:
     """Return ``x`` as a float64 array after checking its type and rank.
 
     Args:
@@ -23,6 +26,7 @@ def float_array(fname: str, name: str, x, ndim: int | None = None, layout: str =
            ``allow_scalar``.
         ndim: required number of axes (``None``: any).
         layout: the expected shape in words, e.g. ``"(N, D)"``, for the message.
+        copy: return a new array even when ``x`` is float64 already (for the cache).
 
     Raises:
         TypeError: not an array, or not real numbers (strings, objects, booleans, complex).
@@ -37,12 +41,25 @@ def float_array(fname: str, name: str, x, ndim: int | None = None, layout: str =
     if ndim is not None and x.ndim != ndim:
         raise ValueError(f"{fname}: {name} expects a {ndim}-D array {layout}".rstrip()
                          + f", got shape {x.shape}")
-    return np.asarray(x, dtype=np.float64)
+    return np.array(x, dtype=np.float64, copy=True) if copy else np.asarray(x, dtype=np.float64)
+
+
+def read_only(a: np.ndarray) -> np.ndarray:
+    """Mark an output the cache also keeps as read-only and return it.
+
+    Numpy then refuses ``out *= 2`` or ``out[0] = 1`` with "ValueError: … is read-only", so
+    the caller cannot change the array backward will read. ``a`` must own its data (not be a
+    view of a writable array, which could still be edited through its base).
+    """
+    a.flags.writeable = False
+    return a
 
 
 def index_array(fname: str, name: str, ids, high: int, ndims: tuple[int, ...],
-                layout: str = "") -> np.ndarray:
-    """Check integer labels/ids: an integer array with values in ``[0, high)``.
+                layout: str = "", copy: bool = False) -> np.ndarray:
+    """Check integer labels/ids: an integer array with values in ``[0, high)``; return intp.
+
+    ``copy=True`` returns a new array even when ``ids`` is intp already (for the cache).
 
     Raises:
         TypeError: not an array, or not numbers at all.
@@ -64,7 +81,7 @@ def index_array(fname: str, name: str, ids, high: int, ndims: tuple[int, ...],
     if ids.size and (ids.min() < 0 or ids.max() >= high):
         bad = ids.min() if ids.min() < 0 else ids.max()
         raise ValueError(f"{fname}: {name} expects values in [0, {high}), got {bad}")
-    return ids.astype(np.intp, copy=False)
+    return ids.astype(np.intp, copy=copy)
 
 
 def bias(fname: str, b, length: int, what: str) -> np.ndarray:
@@ -98,12 +115,13 @@ def output_size(fname: str, axis: str, n: int, k: int, stride: int, pad: int,
 
 
 def grad_shape(fname: str, dout, shape: tuple, name: str = "dout",
-               what: str = "the forward output's shape") -> np.ndarray:
+               what: str = "the forward output's shape", copy: bool = False) -> np.ndarray:
     """Check an array (by default an upstream gradient) has a given shape; return it as float64.
 
-    ``what`` says where the expected shape comes from, for the message.
+    ``what`` says where the expected shape comes from, for the message; ``copy`` as in
+    :func:`float_array`.
     """
-    dout = float_array(fname, name, dout, allow_scalar=True)
+    dout = float_array(fname, name, dout, allow_scalar=True, copy=copy)
     if dout.shape != tuple(shape):
         raise ValueError(f"{fname}: {name} expects {what} {tuple(shape)}, "
                          f"got shape {dout.shape}")
@@ -114,6 +132,9 @@ def recurrent_args(fname: str, x, h, Wx, Wh, b, gates: int, sequence: bool,
                    h_name: str = "h_prev", gate_names: str = ""):
     """Validate the arguments of a recurrent step or sequence; return them as float64.
 
+    x, h, Wx and Wh are returned as the layer's own copies (the backward pass needs them);
+    b, used by the forward pass only, is not copied.
+
     Args:
         x: (N, D) for a step, (N, T, D) for a sequence (``sequence=True``, T ≥ 1).
         h: the previous (or initial) hidden state, (N, H); H is read from it.
@@ -121,8 +142,8 @@ def recurrent_args(fname: str, x, h, Wx, Wh, b, gates: int, sequence: bool,
         gates: 1 for the RNN, 4 for the LSTM (i, f, o, g), 3 for the GRU (z, r, n).
     """
     x_layout = "(N, T, D)" if sequence else "(N, D)"
-    x = float_array(fname, "x", x, ndim=3 if sequence else 2, layout=x_layout)
-    h = float_array(fname, h_name, h, ndim=2, layout="(N, H)")
+    x = float_array(fname, "x", x, ndim=3 if sequence else 2, layout=x_layout, copy=True)
+    h = float_array(fname, h_name, h, ndim=2, layout="(N, H)", copy=True)
     if sequence and x.shape[1] == 0:
         raise ValueError(f"{fname}: x expects at least one time step, got shape {x.shape}")
     N, D, H = x.shape[0], x.shape[-1], h.shape[1]
@@ -136,7 +157,8 @@ def recurrent_args(fname: str, x, h, Wx, Wh, b, gates: int, sequence: bool,
     width = f"{gates}·H" if gates > 1 else "H"
 
     def weight(name, arr, rows, rows_why):
-        arr = float_array(fname, name, arr, ndim=2, layout=f"({rows_why[0]}, {width})")
+        arr = float_array(fname, name, arr, ndim=2, layout=f"({rows_why[0]}, {width})",
+                          copy=True)
         if arr.shape != (rows, gates * H):
             raise ValueError(f"{fname}: {name} expects shape ({rows}, {gates * H}) ({rows_why}; "
                              f"{why}) but got {arr.shape} (x.shape={x.shape}, "

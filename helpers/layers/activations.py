@@ -1,6 +1,8 @@
 """Elementwise activation functions (활성화 함수): relu, sigmoid (시그모이드), tanh.
 
-Each accepts an array of any shape (or a real scalar, returned as a 0-d array).
+Each accepts an array of any shape, or a real scalar (out and dx are then numpy scalars). The cache
+holds arrays of its own (the mask, or a copy of the output), so the caller may edit its input
+and the returned output after forward without changing what backward returns.
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ def relu_forward(x):
 
     Returns:
         out: shape of x.
-        cache: x.
+        cache: mask = (x > 0), boolean, shape of x: all the backward pass needs to know.
     """
     x = v.float_array("relu_forward", "x", x, allow_scalar=True)
     out = np.maximum(x, 0.0)
-    cache = x
+    mask = x > 0
+    cache = mask
     return out, cache
 
 
@@ -42,14 +45,14 @@ def relu_backward(dout, cache):
 
     Args:
         dout: upstream gradient, shape of x.
-        cache: x from :func:`relu_forward`.
+        cache: mask = (x > 0) from :func:`relu_forward`.
 
     Returns:
         dx: shape of x.
     """
-    x = cache
-    dout = v.grad_shape("relu_backward", dout, x.shape)
-    dx = dout * (x > 0)
+    mask = cache
+    dout = v.grad_shape("relu_backward", dout, mask.shape)
+    dx = dout * mask
     return dx
 
 
@@ -61,11 +64,12 @@ def sigmoid_forward(x):
 
     Returns:
         out: shape of x, values in [0, 1].
-        cache: out (the local gradient σ(1 − σ) needs only the output).
+        cache: a copy of out (the local gradient σ(1 − σ) needs only the output; a copy, so
+            that editing the returned out leaves backward unchanged).
     """
     x = v.float_array("sigmoid_forward", "x", x, allow_scalar=True)
     out = sigmoid(x)
-    cache = out
+    cache = out.copy()
     return out, cache
 
 
@@ -74,7 +78,7 @@ def sigmoid_backward(dout, cache):
 
     Args:
         dout: upstream gradient, shape of x.
-        cache: out from :func:`sigmoid_forward`.
+        cache: σ(x) from :func:`sigmoid_forward`.
 
     Returns:
         dx: shape of x.
@@ -93,11 +97,11 @@ def tanh_forward(x):
 
     Returns:
         out: shape of x, values in [−1, 1].
-        cache: out (the local gradient 1 − tanh² needs only the output).
+        cache: a copy of out (the local gradient 1 − tanh² needs only the output).
     """
     x = v.float_array("tanh_forward", "x", x, allow_scalar=True)
     out = np.tanh(x)
-    cache = out
+    cache = out.copy()
     return out, cache
 
 
@@ -106,7 +110,7 @@ def tanh_backward(dout, cache):
 
     Args:
         dout: upstream gradient, shape of x.
-        cache: out from :func:`tanh_forward`.
+        cache: tanh(x) from :func:`tanh_forward`.
 
     Returns:
         dx: shape of x.

@@ -19,13 +19,14 @@ def _check_conv_args(fname, x, w, b, stride, pad, spatial):
     """Validate a convolution's arguments; return them as float64 plus the output sizes.
 
     ``spatial`` names the spatial axes: ``("length",)`` for conv1d, ``("height", "width")``
-    for conv2d.
+    for conv2d. ``w`` is returned as a copy (every backward needs it); ``x`` is not: the
+    caches keep a padded copy or the im2col columns, arrays of their own.
     """
     nd = 2 + len(spatial)
     x_layout = "(N, C, L)" if nd == 3 else "(N, C, H, W)"
     w_layout = "(F, C, K)" if nd == 3 else "(F, C, HH, WW)"
     x = v.float_array(fname, "x", x, ndim=nd, layout=x_layout)
-    w = v.float_array(fname, "w", w, ndim=nd, layout=w_layout)
+    w = v.float_array(fname, "w", w, ndim=nd, layout=w_layout, copy=True)
     shapes = f"(x.shape={x.shape}, w.shape={w.shape})"
     if w.shape[1] != x.shape[1]:
         raise ValueError(f"{fname}: w expects {w.shape[1]} input channels but x has "

@@ -15,11 +15,11 @@ def affine_forward(x, w, b):
 
     Returns:
         out: x @ w + b, shape (N, M).
-        cache: (x, w) — what the backward pass needs.
+        cache: (x, w) — what the backward pass needs, as copies of its own.
     """
     fname = "affine_forward"
-    x = v.float_array(fname, "x", x, ndim=2, layout="(N, D)")
-    w = v.float_array(fname, "w", w, ndim=2, layout="(D, M)")
+    x = v.float_array(fname, "x", x, ndim=2, layout="(N, D)", copy=True)
+    w = v.float_array(fname, "w", w, ndim=2, layout="(D, M)", copy=True)
     if w.shape[0] != x.shape[1]:
         raise ValueError(f"{fname}: w expects {x.shape[1]} rows (one per column of x) but has "
                          f"{w.shape[0]} (x.shape={x.shape}, w.shape={w.shape})")

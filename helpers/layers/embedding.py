@@ -16,11 +16,13 @@ def embedding_forward(ids, W):
 
     Returns:
         out: shape ids.shape + (D,), i.e. (N, T, D).
-        cache: (ids, V) — the backward pass only needs where each row came from.
+        cache: (ids, V) — the backward pass only needs where each row came from (a copy of
+            ids: editing the caller's ids after forward does not move the gradient).
     """
     fname = "embedding_forward"
     W = v.float_array(fname, "W", W, ndim=2, layout="(V, D)")
-    ids = v.index_array(fname, "ids", ids, high=W.shape[0], ndims=(2, 1), layout="(N, T)")
+    ids = v.index_array(fname, "ids", ids, high=W.shape[0], ndims=(2, 1), layout="(N, T)",
+                        copy=True)
     out = W[ids]
     cache = (ids, W.shape[0])
     return out, cache

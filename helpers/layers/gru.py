@@ -73,7 +73,8 @@ def gru_step_forward(x, h_prev, Wx, Wh, b):
 
     Returns:
         h: next hidden state, shape (N, H).
-        cache: (x, h_prev, Wx, Wh, zrn) with zrn = [z | r | n] (N, 3H).
+        cache: (x, h_prev, Wx, Wh, zrn) with zrn = [z | r | n] (N, 3H); copies of the inputs
+            (h itself is not kept).
     """
     x, h_prev, Wx, Wh, b = v.recurrent_args("gru_step_forward", x, h_prev, Wx, Wh, b,
                                             gates=3, sequence=False, gate_names=GATES)
@@ -115,8 +116,8 @@ def gru_forward(x, h0, Wx, Wh, b):
         Wx: shape (D, 3H); Wh: shape (H, 3H); b: shape (3H,) — column blocks z, r, n.
 
     Returns:
-        h: every hidden state, shape (N, T, H).
-        cache: (x, h0, Wx, Wh, zrn, h); zrn (N, T, 3H).
+        h: every hidden state, shape (N, T, H), read-only (the cache keeps this very array).
+        cache: (x, h0, Wx, Wh, zrn, h); zrn (N, T, 3H); x, h0, Wx, Wh are copies.
     """
     x, h0, Wx, Wh, b = v.recurrent_args("gru_forward", x, h0, Wx, Wh, b, gates=3,
                                         sequence=True, h_name="h0", gate_names=GATES)
@@ -129,7 +130,7 @@ def gru_forward(x, h0, Wx, Wh, b):
     for t in range(T):
         h_prev, zrn[:, t] = _cell(xWx[:, t], h_prev, Wh)
         h[:, t] = h_prev
-    cache = (x, h0, Wx, Wh, zrn, h)
+    cache = (x, h0, Wx, Wh, zrn, v.read_only(h))
     return h, cache
 
 

@@ -73,12 +73,14 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     Returns:
         h: next hidden state, shape (N, H).
         c: next cell state, shape (N, H).
-        cache: (x, h_prev, c_prev, Wx, Wh, ifog, tanh_c) with ifog = [i | f | o | g] (N, 4H).
+        cache: (x, h_prev, c_prev, Wx, Wh, ifog, tanh_c) with ifog = [i | f | o | g] (N, 4H);
+            copies of the inputs (h and c themselves are not kept).
     """
     fname = "lstm_step_forward"
     x, h_prev, Wx, Wh, b = v.recurrent_args(fname, x, h_prev, Wx, Wh, b, gates=4,
                                             sequence=False, gate_names=GATES)
-    c_prev = v.grad_shape(fname, c_prev, h_prev.shape, name="c_prev", what="h_prev's shape")
+    c_prev = v.grad_shape(fname, c_prev, h_prev.shape, name="c_prev", what="h_prev's shape",
+                          copy=True)
     ifog = _gates(x @ Wx + h_prev @ Wh + b)
     i, f, o, g = _split(ifog)
     c = f * c_prev + i * g
@@ -122,8 +124,9 @@ def lstm_forward(x, h0, Wx, Wh, b):
         Wx: shape (D, 4H); Wh: shape (H, 4H); b: shape (4H,) — column blocks i, f, o, g.
 
     Returns:
-        h: every hidden state, shape (N, T, H).
-        cache: (x, h0, Wx, Wh, ifog, c, tanh_c, h); ifog (N, T, 4H), c and tanh_c (N, T, H).
+        h: every hidden state, shape (N, T, H), read-only (the cache keeps this very array).
+        cache: (x, h0, Wx, Wh, ifog, c, tanh_c, h); ifog (N, T, 4H), c and tanh_c (N, T, H);
+            x, h0, Wx, Wh are copies.
     """
     x, h0, Wx, Wh, b = v.recurrent_args("lstm_forward", x, h0, Wx, Wh, b, gates=4,
                                         sequence=True, h_name="h0", gate_names=GATES)
@@ -142,7 +145,7 @@ def lstm_forward(x, h0, Wx, Wh, b):
         tanh_c[:, t] = np.tanh(c[:, t])
         h[:, t] = o * tanh_c[:, t]
         h_prev, c_prev = h[:, t], c[:, t]
-    cache = (x, h0, Wx, Wh, ifog, c, tanh_c, h)
+    cache = (x, h0, Wx, Wh, ifog, c, tanh_c, v.read_only(h))
     return h, cache
 
 

@@ -28,13 +28,13 @@ def rnn_step_forward(x, h_prev, Wx, Wh, b):
 
     Returns:
         h: next hidden state, shape (N, H).
-        cache: (x, h_prev, Wx, Wh, h).
+        cache: (x, h_prev, Wx, Wh, h), every array a copy of the layer's own.
     """
     x, h_prev, Wx, Wh, b = v.recurrent_args("rnn_step_forward", x, h_prev, Wx, Wh, b,
                                             gates=1, sequence=False)
     a = x @ Wx + h_prev @ Wh + b
     h = np.tanh(a)
-    cache = (x, h_prev, Wx, Wh, h)
+    cache = (x, h_prev, Wx, Wh, h.copy())
     return h, cache
 
 
@@ -71,8 +71,9 @@ def rnn_forward(x, h0, Wx, Wh, b):
         Wx: shape (D, H); Wh: shape (H, H); b: shape (H,).
 
     Returns:
-        h: every hidden state, shape (N, T, H).
-        cache: (x, h0, Wx, Wh, h).
+        h: every hidden state, shape (N, T, H), read-only: the cache keeps this very array
+            (BPTT needs every h_t), so numpy refuses edits instead of the cache keeping a copy.
+        cache: (x, h0, Wx, Wh, h); x, h0, Wx, Wh are copies.
     """
     x, h0, Wx, Wh, b = v.recurrent_args("rnn_forward", x, h0, Wx, Wh, b, gates=1,
                                         sequence=True, h_name="h0")
@@ -82,7 +83,7 @@ def rnn_forward(x, h0, Wx, Wh, b):
     h_prev = h0
     for t in range(T):
         h_prev = h[:, t] = np.tanh(xWx[:, t] + h_prev @ Wh)
-    cache = (x, h0, Wx, Wh, h)
+    cache = (x, h0, Wx, Wh, v.read_only(h))
     return h, cache
 
 
