@@ -286,3 +286,42 @@ def test_backward_checks_dout_shape(fwd, bwd, args):
     out, cache = fwd(*args)
     with pytest.raises(ValueError, match=r"_backward: dout expects the forward output's shape"):
         bwd(np.ones(out.shape[:-1] + (out.shape[-1] + 1,)), cache)
+
+
+# ---------------------------------------------------------------- window vs padded input
+
+@pytest.mark.parametrize("fwd", [conv2d_forward, conv2d_naive_forward])
+@pytest.mark.parametrize("pad", [1, 2])
+def test_window_may_fill_but_not_exceed_the_padded_input(fwd, pad):
+    """H + 2·pad is the limit: a window of exactly that size gives one output row."""
+    H = 2
+    K = H + 2 * pad
+    out, _ = fwd(np.ones((1, 1, H, H)), np.ones((1, 1, K, K)), np.zeros(1), pad=pad)
+    assert out.shape == (1, 1, 1, 1) and out[0, 0, 0, 0] == H * H
+    with pytest.raises(ValueError, match=rf"window \({K + 1}\) is larger than the padded input "
+                                         rf"height \({H} \+ 2\*{pad} = {K}\)"):
+        fwd(np.ones((1, 1, H, H + 5)), np.ones((1, 1, K + 1, K)), np.zeros(1), pad=pad)
+    with pytest.raises(ValueError, match=rf"padded input width \({H} \+ 2\*{pad} = {K}\)"):
+        fwd(np.ones((1, 1, H + 5, H)), np.ones((1, 1, K, K + 1)), np.zeros(1), pad=pad)
+
+
+def test_conv1d_window_limit_with_padding():
+    out, _ = conv1d_forward(np.ones((1, 1, 3)), np.ones((1, 1, 5)), np.zeros(1), pad=1)
+    assert out.shape == (1, 1, 1) and out[0, 0, 0] == 3.0
+    with pytest.raises(ValueError, match=r"window \(6\) is larger than the padded input length"):
+        conv1d_forward(np.ones((1, 1, 3)), np.ones((1, 1, 6)), np.zeros(1), pad=1)
+
+
+@pytest.mark.parametrize("fwd, args", [(conv2d_forward, (X4, W4)), (conv1d_forward, (X3, W3))])
+@pytest.mark.parametrize("b, exc, words", [
+    ([1.0] * 5, TypeError, ["b", "numpy array", "list"]),
+    (np.ones(5, dtype=complex), TypeError, ["b", "real numbers", "complex"]),
+    (np.ones(5, dtype=bool), TypeError, ["b", "bool"]),
+])
+def test_conv_bias_type_is_checked(fwd, args, b, exc, words):
+    with pytest.raises(exc) as info:
+        fwd(*args, b)
+    msg = str(info.value)
+    assert msg.startswith(fwd.__name__ + ":"), msg
+    for word in words:
+        assert word in msg, (word, msg)

@@ -11,6 +11,7 @@ from helpers.layers import (
     affine_forward,
     relu_backward,
     relu_forward,
+    sigmoid,
     sigmoid_backward,
     sigmoid_forward,
     softmax_cross_entropy,
@@ -177,5 +178,88 @@ def test_float32_and_int_inputs_are_computed_in_float64():
 def test_bad_input_messages(call, exc, words):
     with pytest.raises(exc) as info:
         call()
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))
+
+
+# ---------------------------------------------------------------- edge inputs (issue 10 §2)
+
+def test_perfect_prediction_loss_is_plus_zero():
+    loss, dscores = softmax_cross_entropy(np.zeros((1, 1)), np.array([0]))
+    assert loss == 0.0 and not np.signbit(loss) and repr(loss) == "0.0"
+    np.testing.assert_array_equal(dscores, [[0.0]])
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize("where", [(0, 0), (1, 2)])
+def test_non_finite_scores_raise(bad, where):
+    scores = np.zeros((2, 3))
+    scores[where] = bad
+    with pytest.raises(ValueError) as info, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        softmax_cross_entropy(scores, np.array([0, 1]))
+    msg = str(info.value)
+    for word in ["softmax_cross_entropy", "scores", "finite", str(bad), str(where)]:
+        assert word in msg, (word, msg)
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (2, 0), (0, 0)])
+def test_empty_scores_raise(shape):
+    with pytest.raises(ValueError) as info:
+        softmax_cross_entropy(np.ones(shape), np.zeros(shape[0], dtype=int))
+    assert str(info.value) == ("softmax_cross_entropy: scores expects at least one row and one "
+                               f"column, got shape {shape}")
+
+
+ACTIVATIONS = [(relu_forward, relu_backward), (sigmoid_forward, sigmoid_backward),
+               (tanh_forward, tanh_backward)]
+
+
+@pytest.mark.parametrize("fwd, bwd", ACTIVATIONS)
+def test_activations_take_arrays_not_lists_like_every_layer(fwd, bwd):
+    """One rule for every layer: a list raises TypeError (np.array(...) it first)."""
+    name = fwd.__name__
+    with pytest.raises(TypeError, match=f"{name}: x expects a numpy array, got list"):
+        fwd([1.0, 2.0])
+    with pytest.raises(TypeError, match=f"{name}: x expects an array of real numbers"):
+        fwd(np.array(["1.0"]))
+    _, cache = fwd(np.array([1.0, 2.0]))
+    name = bwd.__name__
+    with pytest.raises(TypeError, match=f"{name}: dout expects a numpy array, got list"):
+        bwd([1.0, 1.0], cache)
+
+
+def test_sigmoid_helper_validates_too():
+    with pytest.raises(TypeError, match="sigmoid: x expects a numpy array, got list"):
+        sigmoid([1.0, 2.0])
+    assert sigmoid(0.0) == 0.5
+    np.testing.assert_array_equal(sigmoid(np.array([-800.0, 800.0])), [0.0, 1.0])
+
+
+@pytest.mark.parametrize("fwd, bwd", ACTIVATIONS)
+@pytest.mark.parametrize("dout_shape", [(4,), (1, 4), (3, 1), (), (4, 3)])
+def test_activation_backward_refuses_a_dout_that_would_broadcast(fwd, bwd, dout_shape):
+    """A wrong-shaped upstream gradient must not silently broadcast into a dx of x's shape."""
+    _, cache = fwd(randn(3, 4))
+    with pytest.raises(ValueError, match=rf"{bwd.__name__}: dout expects the forward output's "
+                                         rf"shape \(3, 4\), got shape"):
+        bwd(np.ones(dout_shape), cache)
+
+
+def test_relu_gradient_is_one_above_zero_and_zero_at_and_below():
+    x = np.array([-1.0, -1e-300, 0.0, 1e-300, 2.0])
+    _, cache = relu_forward(x)
+    np.testing.assert_array_equal(relu_backward(np.full(5, 3.0), cache), [0, 0, 0, 3.0, 3.0])
+
+
+@pytest.mark.parametrize("b, exc, words", [
+    ([0.0, 0.0], TypeError, ["affine_forward", "b", "numpy array", "list"]),
+    (np.array(["a", "b"]), TypeError, ["affine_forward", "b", "real numbers"]),
+    (np.ones((1, 2)), ValueError, ["affine_forward", "b", "(2,)", "(1, 2)"]),
+    (np.ones(()), ValueError, ["affine_forward", "b", "(2,)", "()"]),
+])
+def test_bias_is_checked(b, exc, words):
+    with pytest.raises(exc) as info:
+        affine_forward(np.ones((3, 4)), np.ones((4, 2)), b)
     for word in words:
         assert word in str(info.value), (word, str(info.value))

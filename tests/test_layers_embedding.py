@@ -74,3 +74,20 @@ def test_embedding_backward_checks_dout_shape():
     _, cache = embedding_forward(np.array([[0, 1, 2]]), np.ones((3, 4)))
     with pytest.raises(ValueError, match=r"embedding_backward: dout expects shape .*\(1, 3, 'D'\)"):
         embedding_backward(np.ones((1, 2, 4)), cache)
+
+
+@pytest.mark.parametrize("dout_shape", [(1, 1, 4), (3, 4), (1, 3), (1, 3, 4, 1), (4,)])
+def test_embedding_backward_refuses_a_dout_that_would_broadcast(dout_shape):
+    """np.add.at would broadcast a (1, 1, D) gradient over every id without complaint."""
+    _, cache = embedding_forward(np.array([[0, 1, 2]]), np.ones((3, 4)))
+    with pytest.raises(ValueError, match=r"embedding_backward: dout expects shape ids\.shape "
+                                         r"\+ \(D,\) = \(1, 3, 'D'\), got shape"):
+        embedding_backward(np.ones(dout_shape), cache)
+
+
+def test_embedding_backward_checks_dout_type():
+    _, cache = embedding_forward(np.array([[0, 1]]), np.ones((3, 4)))
+    with pytest.raises(TypeError, match="embedding_backward: dout expects a numpy array, got list"):
+        embedding_backward([[[1.0] * 4] * 2], cache)
+    with pytest.raises(TypeError, match="embedding_backward: dout expects an array of real"):
+        embedding_backward(np.full((1, 2, 4), "a"), cache)

@@ -12,15 +12,23 @@ import numpy as np
 from . import _validate as v
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """σ(x) of a float64 array, without checks (the LSTM and GRU call it on every step)."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+
+
+def sigmoid(x) -> np.ndarray:
     """Numerically stable logistic sigmoid 1 / (1 + e^−x), elementwise; shape of ``x``.
 
     Only e^−|x| is ever evaluated, which lies in (0, 1], so nothing overflows for large |x|:
     σ(x) = 1 / (1 + e^−x) for x ≥ 0 and σ(x) = e^x / (1 + e^x) for x < 0.
-    Internal helper (no validation); used by the LSTM and GRU too.
+
+    Args:
+        x: numpy array of real numbers, any shape, or a real scalar (like every layer, a list
+           raises TypeError: convert it with ``np.array`` first).
     """
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+    return _sigmoid(v.float_array("sigmoid", "x", x, allow_scalar=True))
 
 
 def relu_forward(x):
@@ -68,7 +76,7 @@ def sigmoid_forward(x):
             that editing the returned out leaves backward unchanged).
     """
     x = v.float_array("sigmoid_forward", "x", x, allow_scalar=True)
-    out = sigmoid(x)
+    out = _sigmoid(x)
     cache = out.copy()
     return out, cache
 

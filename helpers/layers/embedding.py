@@ -43,7 +43,7 @@ def embedding_backward(dout, cache):
     """
     ids, V = cache
     dout = v.float_array("embedding_backward", "dout", dout)
-    if dout.shape[:-1] != ids.shape or dout.ndim != ids.ndim + 1:
+    if dout.shape[:-1] != ids.shape:
         raise ValueError(f"embedding_backward: dout expects shape ids.shape + (D,) = "
                          f"{ids.shape + ('D',)}, got shape {dout.shape}")
     dW = np.zeros((V, dout.shape[-1]))

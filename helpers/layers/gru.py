@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from .activations import sigmoid
+from .activations import _sigmoid as sigmoid
 from .rnn import flat
 
 GATES = "z, r, n"

@@ -14,19 +14,26 @@ def softmax_cross_entropy(scores, y):
     dscores = (p − onehot(y)) / N. Stable for large scores: every row is shifted by its
     maximum before exponentiating, and log p is computed as shifted − log Σ exp(shifted).
 
+    Scores must be finite: a NaN has no softmax, and with a score of ±inf the loss is inf or
+    undefined (inf − inf) except in special cases (−inf on a class that is not the label), so
+    a non-finite score raises ValueError naming its index rather than returning NaN. It is
+    almost always an overflow upstream, best caught where it happens.
+
     Args:
-        scores: class scores, shape (N, C).
+        scores: class scores, shape (N, C), N ≥ 1, finite.
         y: integer labels, shape (N,), values in [0, C).
 
     Returns:
-        loss: float.
+        loss: float (≥ 0; an exact 0 is +0.0).
         dscores: dloss/dscores, shape (N, C).
     """
     fname = "softmax_cross_entropy"
     scores = v.float_array(fname, "scores", scores, ndim=2, layout="(N, C)")
     N, C = scores.shape
-    if N == 0:
-        raise ValueError(f"{fname}: scores expects at least one row, got shape {scores.shape}")
+    if N == 0 or C == 0:
+        raise ValueError(f"{fname}: scores expects at least one row and one column, "
+                         f"got shape {scores.shape}")
+    v.finite(fname, "scores", scores)
     y = v.index_array(fname, "y", y, high=C, ndims=(1,), layout="(N,)")
     if y.shape != (N,):
         raise ValueError(f"{fname}: y expects one label per row of scores, shape ({N},), "
@@ -34,7 +41,7 @@ def softmax_cross_entropy(scores, y):
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     rows = np.arange(N)
-    loss = -log_probs[rows, y].mean()
+    loss = 0.0 - log_probs[rows, y].mean()   # not −mean: a perfect score gives +0.0, not −0.0
     dscores = np.exp(log_probs)
     dscores[rows, y] -= 1.0
     dscores /= N
