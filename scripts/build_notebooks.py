@@ -7,6 +7,10 @@ For each ``notebooks/NN_name.py`` (py:percent, the file you edit and review) thi
 ``notebooks/NN_name.ipynb``: the same cells, executed top to bottom in a fresh kernel
 (Restart & Run All), with outputs and execution counts 1..n kept, and the course metadata
 (kernel, jupytext pairing, RISE slide settings) set. It prints the wall time per notebook.
+
+A code cell tagged ``hide-input`` gets ``jupyter.source_hidden: true``, so JupyterLab and its
+RISE slideshow show its input collapsed (the static decks of scripts/build_slides.py show only
+its output).
 """
 
 from __future__ import annotations
@@ -46,9 +50,26 @@ def course_metadata(nb) -> None:
     nb.metadata["rise"] = RISE
 
 
+def hide_inputs(nb) -> None:
+    """Collapse the input of every code cell tagged hide-input (and only those)."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        jupyter = cell.metadata.get("jupyter", {})
+        if "hide-input" in cell.metadata.get("tags", []):
+            jupyter["source_hidden"] = True
+        else:
+            jupyter.pop("source_hidden", None)
+        if jupyter:
+            cell.metadata["jupyter"] = jupyter
+        else:
+            cell.metadata.pop("jupyter", None)
+
+
 def build(src: Path) -> float:
     nb = jupytext.read(src)
     course_metadata(nb)
+    hide_inputs(nb)
     t0 = time.perf_counter()
     client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
