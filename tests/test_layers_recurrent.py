@@ -352,3 +352,60 @@ def test_backward_checks_dh_shape(kind):
         _, step_cache = STEP[kind][0](**sp)
         with pytest.raises(ValueError, match=f"{kind}_step_backward: dh expects"):
             STEP[kind][1](np.ones((2, 4)), step_cache)
+
+
+# ---------------------------------------------------------------- orthogonal initializer
+
+def _gram_schmidt(G):
+    """Q of G = Q·R with R's diagonal positive, column by column (the textbook recipe)."""
+    Q = np.zeros_like(G)
+    for j in range(G.shape[1]):
+        u = G[:, j] - Q[:, :j] @ (Q[:, :j].T @ G[:, j])
+        Q[:, j] = u / np.linalg.norm(u)
+    return Q
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 32])
+def test_orthogonal_is_the_unique_q_of_its_gaussian_draw(n):
+    from helpers.layers.init import orthogonal
+    Q = orthogonal(n, np.random.default_rng(7))
+    assert Q.shape == (n, n) and Q.dtype == np.float64
+    np.testing.assert_allclose(Q.T @ Q, np.eye(n), atol=1e-12)
+    np.testing.assert_allclose(Q @ Q.T, np.eye(n), atol=1e-12)
+    G = np.random.default_rng(7).standard_normal((n, n))          # the one draw it takes
+    np.testing.assert_allclose(Q, _gram_schmidt(G), atol=1e-10)   # same numbers, any LAPACK
+    R = Q.T @ G
+    np.testing.assert_allclose(np.tril(R, -1), 0.0, atol=1e-12)
+    assert np.all(np.diag(R) > 0)
+    np.testing.assert_allclose(np.linalg.svd(0.9 * Q, compute_uv=False), 0.9, rtol=1e-12)
+
+
+def test_orthogonal_takes_exactly_one_draw_and_is_reproducible():
+    from helpers.layers.init import orthogonal
+    rng, ref = np.random.default_rng(3), np.random.default_rng(3)
+    Q = orthogonal(4, rng)
+    ref.standard_normal((4, 4))
+    assert rng.standard_normal() == ref.standard_normal()
+    np.testing.assert_array_equal(Q, orthogonal(4, np.random.default_rng(3)))
+    assert not np.allclose(Q, orthogonal(4, np.random.default_rng(4)))
+
+
+def test_orthogonal_is_still_importable_from_the_widget():
+    from helpers.layers.init import orthogonal
+    from helpers.widgets.vanishing_explorer import orthogonal as from_widget
+    assert from_widget is orthogonal
+
+
+@pytest.mark.parametrize("n, rng, exc, words", [
+    (0, np.random.default_rng(0), ValueError, ["orthogonal", "n", ">= 1", "0"]),
+    (2.0, np.random.default_rng(0), TypeError, ["orthogonal", "n", "integer", "float"]),
+    (True, np.random.default_rng(0), TypeError, ["orthogonal", "n", "bool"]),
+    (3, 0, TypeError, ["orthogonal", "rng", "Generator", "int"]),
+    (3, np.random.RandomState(0), TypeError, ["orthogonal", "rng", "RandomState"]),
+])
+def test_orthogonal_bad_input(n, rng, exc, words):
+    from helpers.layers.init import orthogonal
+    with pytest.raises(exc) as info:
+        orthogonal(n, rng)
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))

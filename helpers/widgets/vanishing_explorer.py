@@ -32,6 +32,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
+from helpers.layers.init import orthogonal  # an initializer; still importable from here
 from helpers.plotting import FORWARD, GRADIENT, HIGHLIGHT, NEUTRAL
 from helpers.widgets._figure import FigureImage
 
@@ -73,15 +74,6 @@ class VanishingProfile:
     T: int
     activation: str
     clip: float | None
-
-
-def orthogonal(H: int, rng: np.random.Generator) -> np.ndarray:
-    """A random (H, H) orthogonal matrix Q (QR of a Gaussian, signs fixed so it is unique).
-
-    Every singular value of ``σ·Q`` is σ, so it is the course's way to set σ_max exactly.
-    """
-    Q, R = np.linalg.qr(rng.standard_normal((H, H)))
-    return Q * np.sign(np.diag(R))
 
 
 def _check_args(sigma, T, activation, clip, H, drive):
