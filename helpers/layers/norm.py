@@ -1,21 +1,267 @@
-"""Batch normalization and layer normalization (notebook 08). Placeholder: being written."""
+"""Batch normalization and layer normalization (notebook 08): compact, fast forms.
+
+Both layers standardize x with a mean and a biased variance, then scale and shift per feature:
+
+    x̂ = (x − μ) / σ,   σ = √(v + eps),   out = γ ⊙ x̂ + β
+
+Batch norm takes μ and v over the batch (axis 0, one pair per feature); layer norm over the
+features (axis 1, one pair per example). Notebook 08 derives the backward pass on the staged
+graph (μ → centred → v → σ → 1/σ → x̂) and simplifies it to the compact form used here:
+
+    batch norm: dx = γ / (N·σ) ⊙ (N·dout − Σ_n dout − x̂ ⊙ Σ_n (dout ⊙ x̂))
+    layer norm: dx = 1 / (D·σ) ⊙ (D·g − Σ_j g − x̂ ⊙ Σ_j (g ⊙ x̂)),   g = dout ⊙ γ
+
+Batch norm also has an inference mode: running averages of the batch statistics, updated while
+training (:func:`batchnorm_running_update`), replace the batch's own statistics
+(:func:`batchnorm_inference_forward`), so each example's output no longer depends on the rest
+of its batch.
+
+Every cache holds its own arrays (x̂ is computed, γ is copied): nothing the caller does to its
+inputs or outputs after forward changes what backward returns.
+"""
 
 from __future__ import annotations
 
-__all__ = ["batchnorm_forward", "batchnorm_backward", "layernorm_forward", "layernorm_backward"]
+import numbers
 
+import numpy as np
+
+from . import _validate as v
+
+__all__ = [
+    "batchnorm_forward", "batchnorm_backward",
+    "batchnorm_running_update", "batchnorm_inference_forward", "batchnorm_inference_backward",
+    "layernorm_forward", "layernorm_backward",
+]
+
+
+# ------------------------------------------------------------------------------ validation
+
+def _positive_number(fname: str, name: str, value, upper: float | None = None) -> float:
+    """A real number > 0 (and ≤ ``upper`` when given), e.g. eps or momentum."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{fname}: {name} expects a positive number, "
+                        f"got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    bound = f" and at most {upper:g}" if upper is not None else ""
+    if not (np.isfinite(value) and value > 0 and (upper is None or value <= upper)):
+        raise ValueError(f"{fname}: {name} expects a finite number > 0{bound}, got {value!r}")
+    return value
+
+
+def _per_feature(fname: str, name: str, a, D: int, x_shape: tuple) -> np.ndarray:
+    """A (D,) vector such as gamma, beta or a running statistic, as a float64 *copy*."""
+    a = v.float_array(fname, name, a, layout="(D,)")
+    if a.shape != (D,):
+        raise ValueError(f"{fname}: {name} expects shape ({D},) (one value per column of x) "
+                         f"but got {a.shape} (x.shape={x_shape})")
+    return np.array(a, dtype=np.float64)
+
+
+def _inputs(fname: str, x, gamma, beta, eps, min_rows: int = 1):
+    """Check x (N, D), gamma (D,), beta (D,) and eps; return x, gamma, beta as float64, eps."""
+    x = v.float_array(fname, "x", x, ndim=2, layout="(N, D)")
+    if x.shape[1] < 1:
+        raise ValueError(f"{fname}: x expects at least one column (D >= 1), got shape {x.shape}")
+    if x.shape[0] < 1:
+        raise ValueError(f"{fname}: x expects at least one row (N >= 1), got shape {x.shape}")
+    if x.shape[0] < min_rows:
+        raise ValueError(
+            f"{fname}: x expects at least {min_rows} rows in training mode, got shape {x.shape}: "
+            f"the statistics of a one-example batch are the example itself, so x̂ = 0 and "
+            f"out = beta whatever x is (use batchnorm_inference_forward for one example)")
+    gamma = _per_feature(fname, "gamma", gamma, x.shape[1], x.shape)
+    beta = _per_feature(fname, "beta", beta, x.shape[1], x.shape)
+    return x, gamma, beta, _positive_number(fname, "eps", eps)
+
+
+# ------------------------------------------------------------------------------ batch norm
 
 def batchnorm_forward(x, gamma, beta, eps=1e-5):
-    raise NotImplementedError("batchnorm_forward is being written (notebook 08)")
+    """Batch normalization in training mode: each column standardized with its batch statistics.
+
+    μ = mean of x over the batch, v = biased variance (divide by N), σ = √(v + eps),
+    x̂ = (x − μ)/σ, out = γ ⊙ x̂ + β.
+
+    Args:
+        x: inputs, shape (N, D), N >= 2 (one example has no spread to normalize: ValueError).
+        gamma: scale γ, shape (D,).
+        beta: shift β, shape (D,).
+        eps: a small positive number added to the variance.
+
+    Returns:
+        out: shape (N, D).
+        cache: (xc (N, D), γ (D,), σ (D,)) — the centred values x − μ, a copy of γ and σ:
+            what the compact backward pass needs (x̂ = xc / σ).
+    """
+    x, gamma, beta, eps = _inputs("batchnorm_forward", x, gamma, beta, eps, min_rows=2)
+    xc = x - x.mean(axis=0)                       # centred values x − μ (a new array)
+    sigma = np.sqrt(np.einsum("nd,nd->d", xc, xc) / x.shape[0] + eps)
+    out = xc * (gamma / sigma)                    # γ ⊙ x̂ with x̂ = xc / σ
+    out += beta
+    return out, (xc, gamma, sigma)
 
 
 def batchnorm_backward(dout, cache):
-    raise NotImplementedError("batchnorm_backward is being written (notebook 08)")
+    """Batch normalization backward pass (training mode), compact form.
 
+    dβ = Σ_n dout,  dγ = Σ_n dout ⊙ x̂,  dx = γ/(N·σ) ⊙ (N·dout − dβ − x̂ ⊙ dγ),
+    with x̂ = xc/σ (the cache keeps the centred values xc: one array pass fewer than x̂).
+
+    Args:
+        dout: upstream gradient, shape (N, D).
+        cache: (xc, γ, σ) from :func:`batchnorm_forward`.
+
+    Returns:
+        dx: shape (N, D); dgamma: shape (D,); dbeta: shape (D,).
+    """
+    xc, gamma, sigma = cache
+    N = xc.shape[0]
+    dout = v.grad_shape("batchnorm_backward", dout, xc.shape)
+    dbeta = dout.sum(axis=0)
+    dgamma = np.einsum("nd,nd->d", dout, xc) / sigma
+    # dx = γ/σ ⊙ (dout − (dβ + x̂ ⊙ dγ)/N), built in one new array (no (N, D) temporaries)
+    dx = xc * (-dgamma / (N * sigma))
+    dx -= dbeta / N
+    dx += dout
+    dx *= gamma / sigma
+    return dx, dgamma, dbeta
+
+
+def batchnorm_running_update(running_mean, running_var, x, momentum=0.9):
+    """Update batch norm's running statistics with one training batch (returns new arrays).
+
+        running_mean ← momentum · running_mean + (1 − momentum) · μ
+        running_var  ← momentum · running_var  + (1 − momentum) · N/(N − 1) · v
+
+    μ and v are the batch mean and biased variance that :func:`batchnorm_forward` uses; the
+    running variance takes the unbiased estimate N/(N − 1)·v, as the batch-norm paper (Ioffe &
+    Szegedy 2015) and PyTorch do. PyTorch's ``momentum=0.1`` is this function's ``momentum=0.9``
+    (the weight of the old value here, of the new one there).
+
+    Args:
+        running_mean: shape (D,), e.g. zeros at the start.
+        running_var: shape (D,), e.g. ones at the start.
+        x: the training batch, shape (N, D), N >= 2.
+        momentum: weight of the old running value, in (0, 1].
+
+    Returns:
+        (running_mean, running_var): two new (D,) arrays (the inputs are not modified).
+    """
+    fname = "batchnorm_running_update"
+    x = v.float_array(fname, "x", x, ndim=2, layout="(N, D)")
+    if x.shape[0] < 2:
+        raise ValueError(f"{fname}: x expects at least 2 rows (an unbiased variance needs two "
+                         f"examples), got shape {x.shape}")
+    running_mean = _per_feature(fname, "running_mean", running_mean, x.shape[1], x.shape)
+    running_var = _per_feature(fname, "running_var", running_var, x.shape[1], x.shape)
+    momentum = _positive_number(fname, "momentum", momentum, upper=1.0)
+    mean = momentum * running_mean + (1 - momentum) * x.mean(axis=0)
+    var = momentum * running_var + (1 - momentum) * x.var(axis=0, ddof=1)
+    return mean, var
+
+
+def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, eps=1e-5):
+    """Batch normalization in inference mode: the running statistics replace the batch's.
+
+    σ = √(running_var + eps), x̂ = (x − running_mean)/σ, out = γ ⊙ x̂ + β: a fixed affine
+    map per feature, so each row's output depends on that row only (N = 1 is fine).
+
+    Args:
+        x: inputs, shape (N, D), N >= 1.
+        gamma, beta: shape (D,).
+        running_mean, running_var: shape (D,), from :func:`batchnorm_running_update`;
+            running_var >= 0.
+        eps: a small positive number added to the variance.
+
+    Returns:
+        out: shape (N, D).
+        cache: (xc (N, D), γ (D,), σ (D,)) with xc = x − running_mean (x̂ = xc / σ).
+    """
+    fname = "batchnorm_inference_forward"
+    x, gamma, beta, eps = _inputs(fname, x, gamma, beta, eps)
+    mean = _per_feature(fname, "running_mean", running_mean, x.shape[1], x.shape)
+    var = _per_feature(fname, "running_var", running_var, x.shape[1], x.shape)
+    if np.any(var < 0) or not np.all(np.isfinite(var)):
+        raise ValueError(f"{fname}: running_var expects finite values >= 0, got min "
+                         f"{var.min()!r}")
+    sigma = np.sqrt(var + eps)
+    xc = x - mean
+    out = xc * (gamma / sigma)
+    out += beta
+    return out, (xc, gamma, sigma)
+
+
+def batchnorm_inference_backward(dout, cache):
+    """Batch normalization backward pass in inference mode.
+
+    μ and σ are constants here (they do not depend on this batch), so there is no fork at x:
+    dx = dout ⊙ γ/σ, dγ = Σ_n dout ⊙ x̂, dβ = Σ_n dout. The running statistics are not
+    trained by gradient descent and get no gradient.
+
+    Args:
+        dout: upstream gradient, shape (N, D).
+        cache: (xc, γ, σ) from :func:`batchnorm_inference_forward`.
+
+    Returns:
+        dx: shape (N, D); dgamma: shape (D,); dbeta: shape (D,).
+    """
+    xc, gamma, sigma = cache
+    dout = v.grad_shape("batchnorm_inference_backward", dout, xc.shape)
+    return dout * (gamma / sigma), np.einsum("nd,nd->d", dout, xc) / sigma, dout.sum(axis=0)
+
+
+# ------------------------------------------------------------------------------ layer norm
 
 def layernorm_forward(x, gamma, beta, eps=1e-5):
-    raise NotImplementedError("layernorm_forward is being written (notebook 08)")
+    """Layer normalization: each row standardized over its own D features.
+
+    μ_n = mean of row n, v_n = its biased variance (divide by D), σ_n = √(v_n + eps),
+    x̂ = (x − μ)/σ, out = γ ⊙ x̂ + β. No batch statistics: N = 1 works, and training and
+    inference are the same computation.
+
+    Args:
+        x: inputs, shape (N, D), N >= 1.
+        gamma: scale γ, shape (D,).
+        beta: shift β, shape (D,).
+        eps: a small positive number added to the variance.
+
+    Returns:
+        out: shape (N, D).
+        cache: (x̂ (N, D), γ (D,), σ (N, 1)).
+    """
+    x, gamma, beta, eps = _inputs("layernorm_forward", x, gamma, beta, eps)
+    xc = x - x.mean(axis=1, keepdims=True)
+    sigma = np.sqrt(np.einsum("nd,nd->n", xc, xc) / x.shape[1] + eps)[:, None]
+    xc /= sigma                                   # in place: xc becomes x̂
+    xhat = xc
+    out = xhat * gamma
+    out += beta
+    return out, (xhat, gamma, sigma)
 
 
 def layernorm_backward(dout, cache):
-    raise NotImplementedError("layernorm_backward is being written (notebook 08)")
+    """Layer normalization backward pass, compact form (sums run over the features).
+
+    g = dout ⊙ γ,  dx = 1/(D·σ) ⊙ (D·g − Σ_j g − x̂ ⊙ Σ_j (g ⊙ x̂)),
+    dγ = Σ_n dout ⊙ x̂,  dβ = Σ_n dout. (γ varies along the summed axis, so unlike batch norm
+    it stays inside the sums.)
+
+    Args:
+        dout: upstream gradient, shape (N, D).
+        cache: (x̂, γ, σ) from :func:`layernorm_forward`.
+
+    Returns:
+        dx: shape (N, D); dgamma: shape (D,); dbeta: shape (D,).
+    """
+    xhat, gamma, sigma = cache
+    D = xhat.shape[1]
+    dout = v.grad_shape("layernorm_backward", dout, xhat.shape)
+    g = dout * gamma
+    # dx = (g − (Σ_j g + x̂ ⊙ Σ_j(g ⊙ x̂))/D) / σ, with the row sums as (N, 1) columns
+    sum_g = g.sum(axis=1, keepdims=True)
+    sum_gx = np.einsum("nd,nd->n", g, xhat)[:, None]
+    g -= xhat * (sum_gx / D)
+    g -= sum_g / D
+    g /= sigma
+    return g, np.einsum("nd,nd->d", dout, xhat), dout.sum(axis=0)
