@@ -16,6 +16,7 @@ from helpers.exercises._check import (
     NOT_DONE,
     ExerciseNotDone,
     as_array,
+    as_arrays,
     call_learner,
     call_safely,
     clear_safety_net_uses,
@@ -23,6 +24,7 @@ from helpers.exercises._check import (
     compare,
     exercise,
     is_strict,
+    matches,
     not_yet,
     passed,
     progress,
@@ -641,7 +643,7 @@ def test_compare_accepts_the_right_answer_within_tolerance():
 
 
 def test_compare_single_answer_type_and_shape_hints():
-    assert compare(None, E, "dW") == (False, f"dW is missing (None): {NOT_DONE}")
+    assert compare(None, E, "dW") == (False, NOT_DONE)
     assert compare("x", E)[1].startswith("your answer should be numbers")
     assert compare(E.T, E, names=["dW"])[1].endswith("a missing transpose?")
     assert compare(E * np.nan, E, "dW") == (False, "dW contains nan: an overflow or a 0/0 "
@@ -653,9 +655,13 @@ def test_compare_tells_how_many_things_to_return_and_in_which_order():
     names = ("dW", "db")
     assert compare(None, want, names) == (False, NOT_DONE)
     assert compare(Ellipsis, want, names) == (False, NOT_DONE)
-    assert compare(E, want, names) == (False, "return 2 things, in this order: dW, db "
+    assert compare(E, want, names) == (False, "return 2 arrays, in this order: dW, db "
                                               "(got a numpy array)")
-    assert compare((E,), want, names) == (False, "return 2 things, in this order: dW, db (got 1)")
+    assert compare(E, (E, 1.0), names)[1].startswith("return 2 things, in this order: dW, db")
+    assert compare(E, (1.0, 2.0), names)[1].startswith("return 2 numbers, in this order: dW, db")
+    assert compare((None, None), want, names) == (False, NOT_DONE)
+    assert compare((..., None), want, names) == (False, NOT_DONE)
+    assert compare((E,), want, names) == (False, "return 2 arrays, in this order: dW, db (got 1)")
     assert compare((E, B, B), want, names)[1].endswith("(got 3)")
     assert compare({"dW": E}, want, names)[1].endswith("(got a dict)")
     assert compare((E, None), want, names) == (False, f"db is missing (None): {NOT_DONE}")
@@ -720,7 +726,7 @@ def test_compare_transposed_square_and_scalars():
     assert compare(sym * 3, sym, "dWh")[1].startswith("dWh is exactly 3×")
     assert compare(4.0, 3.0, "df/dz") == (False, "df/dz is off by a constant factor (1.33×): "
                                                  "right pattern, wrong scale")
-    assert compare(1.0, 0.0, "df/dy") == (False, "df/dy has the right shape but wrong values")
+    assert compare(1.0, 0.0, "df/dy") == (False, "df/dy is off")
     assert compare(0.0, 0.0, "df/dy") == (True, "")
     assert compare(np.array([1.0, 0.0]), np.zeros(2), "dz")[1].startswith(
         "dz has the right shape but wrong values (the first wrong entry is at index (0,))")
@@ -797,3 +803,41 @@ def test_close_keeps_its_old_meaning():
     assert close(np.ones((2, 3)), 1.0)[1] == "your answer should have shape (), got (2, 3)"
     assert close(np.array([1.0], dtype=object), [1.0])[1].startswith(
         "your answer is an array of Python objects")
+
+
+# ------------------------------------------------------------------------------ as_arrays, matches
+
+def test_as_arrays_checks_the_form_but_not_the_values():
+    ok, arrays = as_arrays((E * 2, [1, 2, 3]), (E, B), names=("dW", "db"))
+    assert ok and len(arrays) == 2 and arrays[1].dtype == np.float64
+    assert np.array_equal(arrays[0], E * 2) and np.array_equal(arrays[1], [1.0, 2.0, 3.0])
+    ok, arr = as_arrays([[1, 2, 3], [4, 5, 6]], E, "dW")
+    assert ok and isinstance(arr, np.ndarray) and arr.shape == (2, 3)
+    assert as_arrays(None, E) == (False, NOT_DONE)
+    assert as_arrays((None, None), (E, B)) == (False, NOT_DONE)
+    assert as_arrays(E, (E, B), ("dW", "db"))[1].startswith("return 2 arrays")
+    assert as_arrays((E, B[None]), (E, B), ("dW", "db")) == (
+        False, "db should have shape (3,), got (1, 3): the same numbers with an extra axis of "
+               "length 1 (reshape it)")
+    assert as_arrays((E, "b"), (E, B), ("dW", "db"))[1] == "db should be numbers, got a string 'b'"
+    assert as_arrays((E, B * np.nan), (E, B), ("dW", "db"))[1].startswith("db contains nan")
+    ok, arrays = as_arrays((E, B * np.nan), (E, B), ("dW", "db"), finite=False)
+    assert ok and np.isnan(arrays[1]).all()
+    assert as_array(np.nan, "x", finite=False)[0] and not as_array(np.nan, "x")[0]
+
+
+def test_matches_never_raises():
+    assert matches(E, E.copy()) and matches([1, 2], np.array([1.0, 2.0]))
+    assert not matches(E, E.T) and not matches(E, E + 1e-3)
+    assert matches(E, E + 1e-3, rtol=0, atol=1e-2)
+    assert not matches(E, E * (1 + 1e-5)) and matches(E, E * (1 + 1e-5), rtol=1e-4)
+    assert not matches("abc", E) and not matches(E, None) and not matches([[1], [1, 2]], E)
+    assert not matches(E, [[1], [1, 2]])
+
+
+def test_compare_skips_mistakes_that_do_not_apply_to_a_part():
+    mistakes = [("not this part", (None, B * 2)), ("this one", (E * 2, None))]
+    assert compare((E * 2, B), (E, B), ("dW", "db"), mistakes=mistakes)[1] == "dW: this one"
+    assert compare((E, B * 2), (E, B), ("dW", "db"), mistakes=mistakes)[1] == "db: not this part"
+    assert compare((E, B * 3), (E, B), ("dW", "db"), mistakes=mistakes)[1].startswith(
+        "db is exactly 3×")

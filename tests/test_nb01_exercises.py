@@ -30,7 +30,7 @@ def test_divide_backward(capsys):
     assert not check_divide_backward(lambda a, b, dout: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
     assert not check_divide_backward(lambda a, b, dout: dout / b)
-    assert "two numbers" in capsys.readouterr().out
+    assert "return 2 numbers, in this order: da, db" in capsys.readouterr().out
 
 
 def test_fork_backward(capsys):

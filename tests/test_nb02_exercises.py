@@ -118,3 +118,33 @@ def test_softmax_ce_rejects_wrong_and_stub(capsys):
     out = capsys.readouterr().out
     assert out.count("not yet") == 4
     assert "subtract each row's maximum" in out and "divide the gradient by N" in out
+
+
+# odd submissions that used to crash (issue 10 §3) and the reference implementation --------
+
+def test_staged_backward_answers_odd_dx_calmly(capsys):
+    for odd, words in [((np.ones(3), 1.0), "dx should have shape (), got (3,)"),
+                       ((None, 1.0), "dx is missing (None)"),
+                       (("dx", 1.0), "dx should be numbers, got a string 'dx'"),
+                       ((None, None), "fill in the lines marked TODO")]:
+        assert check_staged_backward(lambda dg, cache, odd=odd: odd) is False
+        assert words in capsys.readouterr().out
+
+
+def test_sigmoid_backward_refuses_a_ragged_tuple_and_the_reference(capsys):
+    from helpers.layers import sigmoid_backward, sigmoid_forward
+
+    assert not check_sigmoid_backward_from_output(lambda out, dout: ([1.0, 2.0], [3.0]))
+    assert "ragged" in capsys.readouterr().out
+
+    def via_reference(out, dout):
+        _, cache = sigmoid_forward(np.log(out / (1 - out)))
+        return sigmoid_backward(dout, cache)
+    assert not check_sigmoid_backward_from_output(via_reference)
+    assert "without helpers.layers.sigmoid_backward" in capsys.readouterr().out
+
+
+def test_softmax_ce_refuses_the_reference(capsys):
+    from helpers.layers import softmax_cross_entropy
+    assert not check_softmax_ce(softmax_cross_entropy)
+    assert "without helpers.layers.softmax_cross_entropy" in capsys.readouterr().out

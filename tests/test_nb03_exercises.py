@@ -136,3 +136,12 @@ def test_xor_hint_shows_the_hidden_layer(capsys):
     assert check_xor_weights(np.eye(2), np.zeros(2), np.ones(2), 0.0) is False
     out = capsys.readouterr().out
     assert "11→h=(1,1)→1" in out and "fires only on 10" in out
+
+
+def test_xor_refuses_string_and_nan_weights(capsys):
+    odd = [([["a", "b"], ["c", "d"]], "W1 should be numbers, got strings"),
+           (np.full((2, 2), np.nan), "W1 contains nan"),
+           ({"W1": 1}, "W1 should be an array of numbers, got a dict")]
+    for W1, words in odd:
+        assert check_xor_weights(W1, np.zeros(2), np.ones(2), 0.0) is False
+        assert words in capsys.readouterr().out

@@ -100,3 +100,17 @@ def test_maxpool_backward(capsys):
     assert not nb05.check_maxpool_backward(lambda x, d: np.zeros_like(x))
     assert not nb05.check_maxpool_backward(lambda x, d: d)
     assert "shape" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_the_reference_layers_are_refused(capsys):
+    from helpers.layers import conv1d_backward, conv1d_forward, max_pool2d_backward
+
+    def via_conv1d(x, delta):
+        K = len(x) - len(delta) + 1
+        _, cache = conv1d_forward(x[None, None], np.zeros((1, 1, K)), np.zeros(1))
+        return conv1d_backward(delta[None, None], cache)[1][0, 0]
+
+    assert not nb05.check_conv1d_dw(via_conv1d)
+    assert "without helpers.layers.conv1d_backward" in capsys.readouterr().out
+    assert not nb05.check_maxpool_backward(lambda x, d: max_pool2d_backward(d, x))
+    assert "without helpers.layers.max_pool2d_backward" in capsys.readouterr().out

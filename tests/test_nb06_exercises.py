@@ -88,3 +88,29 @@ def test_the_notebook_solutions_pass_their_checkers(capsys):
     assert nb06.check_clip_grad_norm(namespace["clip_grad_norm"])
     answer = re.search(r'`(\{"A": .*?\})`', source).group(1)
     assert nb06.check_predictions(eval(answer))  # noqa: S307
+
+
+def test_clip_refuses_a_function_that_pops_or_hands_back_its_inputs(capsys):
+    def pops(grads, m):
+        grads.pop()
+        return right_clip(grads, m)
+
+    assert not nb06.check_clip_grad_norm(pops)
+    assert "changed its argument grads in place" in capsys.readouterr().out
+
+    def lazy(grads, m):                      # right values, but the small case hands back grads
+        total = np.sqrt(sum(np.sum(g**2) for g in grads))
+        return grads if total <= m else right_clip(grads, m)
+
+    assert not nb06.check_clip_grad_norm(lazy)
+    assert "returned the very arrays it was given" in capsys.readouterr().out
+
+
+def test_shared_dWh_answers_strings_and_ragged_tuples_calmly(capsys):
+    for odd, words in [("dWh", "got a string"), (([1.0, 2.0], [3.0]), "ragged"),
+                       (np.array([1.0, None], dtype=object), "contains None")]:
+        assert not nb06.check_shared_dWh(lambda h_prev, da, odd=odd: odd)
+        out = capsys.readouterr().out
+        assert words in out and "nan or inf" not in out
+    assert not nb06.check_shared_dWh(lambda h_prev, da: right_dWh(h_prev, da) / 5)
+    assert "average over steps" in capsys.readouterr().out

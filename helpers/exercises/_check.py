@@ -26,7 +26,8 @@ from typing import Any, Callable
 import numpy as np
 
 __all__ = [
-    "exercise", "progress", "call_learner", "as_array", "compare", "passed", "not_yet",
+    "exercise", "progress", "call_learner", "as_array", "as_arrays", "compare", "matches",
+    "passed", "not_yet",
     "NOT_DONE", "strict", "is_strict", "ExerciseNotDone", "Exercise", "registered",
     "safety_net_uses", "clear_safety_net_uses", "call_safely", "close",
 ]
@@ -459,12 +460,14 @@ def _finite_hint(name: str, arr: np.ndarray) -> str | None:
     return f"{name} contains {what}: an overflow or a 0/0 somewhere?"
 
 
-def as_array(value, name: str = "your answer", shape=None) -> tuple[bool, Any]:
+def as_array(value, name: str = "your answer", shape=None, *,
+             finite: bool = True) -> tuple[bool, Any]:
     """Turn an answer into a float64 array, or explain why it cannot be one.
 
     Returns ``(True, array)`` (a float64 copy) or ``(False, hint)`` for None (not done),
     strings, bytes, dicts, booleans, functions, object arrays, ragged sequences, complex
-    numbers, a shape other than ``shape`` (``None``: any shape), nan or inf.
+    numbers, a shape other than ``shape`` (``None``: any shape), nan or inf (unless
+    ``finite=False``: then the checker looks at them itself).
     """
     ok, arr = _numbers(value, name)
     if not ok:
@@ -473,41 +476,73 @@ def as_array(value, name: str = "your answer", shape=None) -> tuple[bool, Any]:
         want = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
         if arr.shape != want:
             return False, _shape_hint(name, arr.shape, want)
-    bad = _finite_hint(name, arr)
+    bad = _finite_hint(name, arr) if finite else None
     if bad:
         return False, bad
     return True, arr
 
 
-def _ordinal_names(names, n: int) -> list[str]:
+def _expected(expected, names) -> tuple[bool, list[np.ndarray], list[str]]:
+    """``(multi, expected arrays, their names)``; a tuple means several parts."""
+    multi = isinstance(expected, tuple)
+    wants = [np.asarray(e, dtype=np.float64) for e in (expected if multi else (expected,))]
+    n = len(wants)
     if names is None:
-        return ["your answer"] if n == 1 else [f"item {i + 1}" for i in range(n)]
+        names = ["your answer"] if n == 1 else [f"item {i + 1}" for i in range(n)]
     names = [names] if isinstance(names, str) else [str(x) for x in names]
     if len(names) != n:
         raise ValueError(f"compare: names has {len(names)} entries for {n} expected arrays")
-    return names
+    return multi, wants, names
 
 
-def _items(answer, n: int, names: list[str], scalars: bool) -> tuple[bool, Any]:
-    """A multi-part answer as a list of n parts, or a hint on how many to return."""
-    order = ", ".join(names)
+def _parts(answer, multi: bool, wants: list[np.ndarray], names: list[str]) -> tuple[bool, Any]:
+    """The answer as a list of parts, one per expected array, or a hint on what to return."""
     if answer is None or answer is Ellipsis:
         return False, NOT_DONE
+    if not multi:
+        return True, [answer]
+    n, order = len(wants), ", ".join(names)
+    scalars = all(w.ndim == 0 for w in wants)
+    what = "numbers" if scalars else "arrays" if all(w.ndim for w in wants) else "things"
     if isinstance(answer, np.ndarray) and answer.shape == (n,) and answer.dtype.kind in "iuf" \
             and scalars:
-        return True, list(answer)        # (da, db) of two numbers, given as one array
+        return True, list(answer)        # (da, db) given as one array of two numbers
     if not isinstance(answer, (tuple, list)):
-        return False, f"return {n} things, in this order: {order} (got {_kind(answer)})"
+        return False, f"return {n} {what}, in this order: {order} (got {_kind(answer)})"
     if len(answer) != n:
-        return False, f"return {n} things, in this order: {order} (got {len(answer)})"
+        return False, f"return {n} {what}, in this order: {order} (got {len(answer)})"
+    if all(part is None or part is Ellipsis for part in answer):
+        return False, NOT_DONE
     return True, list(answer)
 
 
-def _close(a: np.ndarray, b, rtol: float, atol: float) -> bool:
+def as_arrays(answer, expected, names=None, *, finite: bool = True) -> tuple[bool, Any]:
+    """Check an answer's form against ``expected`` (one array, or a tuple of arrays).
+
+    How many parts, their types, their shapes and (unless ``finite=False``) nan or inf, with
+    the hints of :func:`compare`, but not the values. Returns ``(True, arrays)`` (a list of
+    float64 arrays for a tuple, else one array) or ``(False, hint)``.
+    """
+    multi, wants, names = _expected(expected, names)
+    ok, parts = _parts(answer, multi, wants, names)
+    if not ok:
+        return False, parts
+    arrays = []
+    for part, want, name in zip(parts, wants, names, strict=True):
+        ok, arr = as_array(part, name, want.shape, finite=finite)
+        if not ok:
+            return False, arr
+        arrays.append(arr)
+    return True, arrays if multi else arrays[0]
+
+
+def matches(answer, candidate, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """True if ``answer`` has ``candidate``'s shape and values (``np.allclose``); never raises."""
     try:
-        b = np.asarray(b, dtype=np.float64)
+        a = np.asarray(answer, dtype=np.float64)
+        b = np.asarray(candidate, dtype=np.float64)
         return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
-    except Exception:   # a malformed candidate from a checker: it simply does not match
+    except Exception:   # not numbers (or a malformed candidate): no match
         return False
 
 
@@ -518,14 +553,14 @@ def _generic_hint(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: fl
     """Wrong sign, all zeros, transposed, or a constant factor (the batch size, a 2)."""
     if not np.any(a) and np.any(e):
         return f"{name} is all zeros: was it never filled in, or never accumulated?"
-    if np.any(e) and _close(a, -e, rtol, atol):
+    if np.any(e) and matches(a, -e, rtol, atol):
         return f"{name} has the wrong sign: a minus sign lost (or one too many)?"
-    if a.ndim == 2 and a.shape[0] == a.shape[1] and _close(a, e.T, rtol, atol):
+    if a.ndim == 2 and a.shape[0] == a.shape[1] and matches(a, e.T, rtol, atol):
         return f"{name} is transposed: a product in the wrong order (x.T @ d vs d.T @ x)?"
     ee = float(np.sum(e * e))
     if ee > 0:
         c = float(np.sum(a * e)) / ee
-        if c != 0 and np.isfinite(c) and not np.isclose(c, 1.0) and _close(a, c * e, rtol, atol):
+        if c != 0 and np.isfinite(c) and not np.isclose(c, 1.0) and matches(a, c * e, rtol, atol):
             exact = max(rtol, 1e-12)
             k = round(c)
             if 2 <= k <= _MAX_FACTOR and np.isclose(c, k, rtol=exact, atol=0):
@@ -536,8 +571,10 @@ def _generic_hint(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: fl
                 return (f"{name} is exactly 1/{k} of the right value: a mean where a sum "
                         "belongs (a batch size N?), or a path missing?")
             return f"{name} is off by a constant factor ({c:.3g}×): right pattern, wrong scale"
+    if a.ndim == 0:
+        return f"{name} is off"
     wrong = np.argwhere(~np.isclose(a, e, rtol=rtol, atol=atol))
-    at = "" if a.ndim == 0 or len(wrong) == 0 else \
+    at = "" if len(wrong) == 0 else \
         f" (the first wrong entry is at index {tuple(int(i) for i in wrong[0])})"
     return f"{name} has the right shape but wrong values{at}"
 
@@ -552,54 +589,48 @@ def compare(answer, expected, names=None, mistakes=(), rtol: float = 1e-6,
             or list of the same length, in the same order.
         names: the name of each expected array ("dx", "dWh", …), used in the hints.
         mistakes: ``(hint, candidate)`` pairs, ``candidate`` being the whole answer a classic
-            mistake produces (same structure as ``expected``; None when it does not apply). If
-            the learner's first wrong part equals the candidate's, the hint is ``hint``.
+            mistake produces (same structure as ``expected``; None, or a None part, when it
+            does not apply). If the learner's first wrong part equals the candidate's, the hint
+            is ``"<name>: <hint>"``.
         rtol, atol: tolerances of ``np.allclose``.
 
     Returns:
         ``(True, "")``, or ``(False, hint)`` naming the first wrong part: its type, shape, nan,
-        a listed mistake, or a generic diagnosis (wrong sign, transposed, a constant factor).
+        a listed mistake, or a generic diagnosis (wrong sign, transposed, a constant factor,
+        parts in the wrong order).
     """
-    multi = isinstance(expected, tuple)
-    wants = [np.asarray(e, dtype=np.float64) for e in (expected if multi else (expected,))]
-    names = _ordinal_names(names, len(wants))
-    if multi:
-        ok, parts = _items(answer, len(wants), names, all(w.ndim == 0 for w in wants))
-        if not ok:
-            return False, parts
-    else:
-        parts = [answer]
+    multi, wants, names = _expected(expected, names)
+    ok, parts = _parts(answer, multi, wants, names)
+    if not ok:
+        return False, parts
     mistakes = list(mistakes or ())
 
-    def candidates(i):
+    def mistake(i: int, a: np.ndarray) -> str | None:
         for hint, cand in mistakes:
-            if cand is None:
-                continue
-            if not multi:
-                yield hint, cand
-            elif isinstance(cand, (tuple, list)) and len(cand) == len(wants):
-                yield hint, cand[i]
+            if multi:
+                if not isinstance(cand, (tuple, list)) or len(cand) != len(wants):
+                    continue
+                cand = cand[i]
+            if cand is not None and matches(a, cand, rtol, atol):
+                return f"{names[i]}: {hint}"
+        return None
 
     for i, (part, want, name) in enumerate(zip(parts, wants, names, strict=True)):
         ok, a = _numbers(part, name)
         if not ok:
             return False, a
         if a.shape != want.shape:
-            for hint, cand in candidates(i):
-                if _close(a, cand, rtol, atol):
-                    return False, f"{name}: {hint}"
-            return False, _shape_hint(name, a.shape, want.shape)
+            return False, mistake(i, a) or _shape_hint(name, a.shape, want.shape)
         bad = _finite_hint(name, a)
         if bad:
             return False, bad
         if np.allclose(a, want, rtol=rtol, atol=atol):
             continue
-        for hint, cand in candidates(i):
-            if _close(a, cand, rtol, atol):
-                return False, f"{name}: {hint}"
+        hint = mistake(i, a)
+        if hint:
+            return False, hint
         for j, other in enumerate(wants):
-            if j != i and other.shape == a.shape and np.any(other) and \
-                    np.allclose(a, other, rtol=rtol, atol=atol):
+            if j != i and np.any(other) and matches(a, other, rtol, atol):
                 return False, (f"{name} holds what {names[j]} should: return them in the order "
                                f"{', '.join(names)}")
         return False, _generic_hint(name, a, want, rtol, atol)

@@ -7,7 +7,17 @@
 
 from __future__ import annotations
 
-from helpers.exercises._check import NOT_DONE, call_safely, close, not_yet, passed
+import numpy as np
+
+from helpers.exercises._check import (
+    NOT_DONE,
+    as_array,
+    as_arrays,
+    call_learner,
+    exercise,
+    not_yet,
+    passed,
+)
 
 __all__ = ["check_divide_backward", "check_fork_backward", "check_by_hand", "BY_HAND_POINT"]
 
@@ -15,15 +25,19 @@ __all__ = ["check_divide_backward", "check_fork_backward", "check_by_hand", "BY_
 _DIV_CASES = [(3.0, -2.0, 1.0), (-1.5, 4.0, 2.0), (0.0, 5.0, -3.0), (2.5, 0.5, 0.5)]
 
 
-def _pair(result) -> tuple[bool, str | tuple]:
-    """A learner's ``(da, db)`` as two floats, or a hint."""
-    try:
-        a, b = result
-        return True, (float(a), float(b))
-    except (TypeError, ValueError):
-        return False, f"return two numbers, got {result!r}"
+def _near(x: float, y: float) -> bool:
+    return bool(np.isclose(x, y, rtol=1e-6, atol=1e-9))
 
 
+def _pair(result, names: tuple[str, str]) -> tuple[bool, str | tuple]:
+    """A learner's pair of gradients as two floats, or a hint."""
+    ok, pair = as_arrays(result, (0.0, 0.0), names)
+    if not ok:
+        return False, pair
+    return True, (float(pair[0]), float(pair[1]))
+
+
+@exercise("01", 1, "a new gate, divide")
 def check_divide_backward(div_backward) -> bool:
     """``div_backward(a, b, dout) -> (da, db)`` for the gate ``o = a / b``.
 
@@ -31,48 +45,49 @@ def check_divide_backward(div_backward) -> bool:
     each times the upstream gradient).
     """
     for a, b, dout in _DIV_CASES:
-        ok, result = call_safely(div_backward, a, b, dout)
+        ok, result = call_learner(div_backward, a, b, dout)
         if not ok:
             return not_yet(result)
-        ok, pair = _pair(result)
+        ok, pair = _pair(result, ("da", "db"))
         if not ok:
             return not_yet(pair)
         da, db = pair
         right_da, right_db = dout / b, -a * dout / b ** 2
-        if close(da, right_da)[0] and close(db, right_db)[0]:
+        if _near(da, right_da) and _near(db, right_db):
             continue
-        if close(da, 1 / b)[0] and close(db, -a / b ** 2)[0] and dout != 1.0:
+        if _near(da, 1 / b) and _near(db, -a / b ** 2) and dout != 1.0:
             return not_yet(f"right local gradients, now multiply both by the upstream "
                            f"gradient dout (try a={a}, b={b}, dout={dout})")
-        if not close(da, right_da)[0]:
+        if not _near(da, right_da):
             return not_yet(f"da: o = a · (1/b), so ∂o/∂a = 1/b, times dout "
                            f"(at a={a}, b={b}, dout={dout} expected {right_da:g}, got {da:g})")
-        if close(db, -right_db)[0]:
+        if _near(db, -right_db):
             return not_yet("db: mind the sign, ∂(a/b)/∂b = −a/b²")
         return not_yet(f"db: ∂(a/b)/∂b = −a/b², times dout "
                        f"(at a={a}, b={b}, dout={dout} expected {right_db:g}, got {db:g})")
     return passed("divide gate: da = dout / b and db = −a · dout / b²")
 
 
+@exercise("01", 2, "a fork must sum")
 def check_fork_backward(grad_f) -> bool:
     """``grad_f(x, y) -> (df/dx, df/dy)`` for ``f = (x + y) * x``, where x is used twice.
 
     Right answer: ``df/dx = (x + y) + x`` (the sum over both paths), ``df/dy = x``.
     """
     for x, y in [(2.0, 3.0), (-1.0, 4.0), (0.5, -2.5)]:
-        ok, result = call_safely(grad_f, x, y)
+        ok, result = call_learner(grad_f, x, y)
         if not ok:
             return not_yet(result)
-        ok, pair = _pair(result)
+        ok, pair = _pair(result, ("df/dx", "df/dy"))
         if not ok:
             return not_yet(pair)
         dfdx, dfdy = pair
-        if close(dfdx, 2 * x + y)[0] and close(dfdy, x)[0]:
+        if _near(dfdx, 2 * x + y) and _near(dfdy, x):
             continue
-        if close(dfdx, x + y)[0] or close(dfdx, x)[0]:
+        if _near(dfdx, x + y) or _near(dfdx, x):
             return not_yet("x feeds two gates (a fork): add the gradients from both paths, "
                            "df/dx = (x + y)·1 + x")
-        if not close(dfdy, x)[0]:
+        if not _near(dfdy, x):
             return not_yet(f"df/dy: y reaches f only through q = x + y, then q·x "
                            f"(at x={x}, y={y} expected {x:g}, got {dfdy:g})")
         return not_yet(f"at x={x}, y={y} expected df/dx = {2 * x + y:g}, got {dfdx:g}")
@@ -82,6 +97,7 @@ def check_fork_backward(grad_f) -> bool:
 BY_HAND_POINT = {"x": 2.0, "y": -1.0, "z": 3.0}   # f = max(x, y)·z + z
 
 
+@exercise("01", 3, "by hand")
 def check_by_hand(dfdx, dfdy, dfdz) -> bool:
     """Gradients of ``f = max(x, y)·z + z`` at x = 2, y = −1, z = 3, worked out by hand.
 
@@ -96,8 +112,9 @@ def check_by_hand(dfdx, dfdy, dfdz) -> bool:
              "df/dy": "y loses the max: the max gate routes nothing to the loser",
              "df/dz": "z is used twice (in m·z and in + z): sum both paths"}
     for name, value in answers.items():
-        ok, hint = close(value, expected[name])
+        ok, number = as_array(value, name, shape=())
         if not ok:
-            detail = "" if hint.startswith("the shape") else f" ({hint})"
-            return not_yet(f"{name}: {hints[name]}{detail}")
+            return not_yet(number)
+        if not _near(float(number), expected[name]):
+            return not_yet(f"{name}: {hints[name]}")
     return passed("max routes to the winner, and z's two paths sum: (3, 0, 3)")

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises._check import NOT_DONE, call_safely, close, not_yet, passed
+from helpers.exercises._check import (
+    NOT_DONE,
+    as_array,
+    call_learner,
+    compare,
+    exercise,
+    not_yet,
+    passed,
+)
 
 __all__ = ["check_matmul_left_backward", "check_sum_to_shape", "check_xor_weights",
            "step_network", "XOR_INPUTS", "XOR_TARGETS"]
@@ -21,6 +29,7 @@ XOR_TARGETS = np.array([0, 1, 1, 0])
 _MATMUL_SHAPES = [(2, 3, 4), (3, 5, 1), (4, 1, 3), (1, 3, 2)]
 
 
+@exercise("03", 1, "the weight on the left")
 def check_matmul_left_backward(matmul_left_backward) -> bool:
     """``matmul_left_backward(dY, W, X)`` must return ``(dW, dX)`` for ``Y = W·X`` (the column
     convention): W (M, D), X (D, N), dY (M, N) → dW (M, D), dX (D, N)."""
@@ -29,20 +38,15 @@ def check_matmul_left_backward(matmul_left_backward) -> bool:
         W = rng.standard_normal((M, D))
         X = rng.standard_normal((D, N))
         dY = rng.standard_normal((M, N))
-        copies = (W.copy(), X.copy(), dY.copy())
-        ok, result = call_safely(matmul_left_backward, dY, W, X)
+        ok, result = call_learner(matmul_left_backward, dY, W, X)
         if not ok:
             return not_yet(result)
-        if not isinstance(result, tuple) or len(result) != 2:
-            return not_yet("return a pair (dW, dX)")
-        for name, got, want in (("dW", result[0], dY @ X.T), ("dX", result[1], W.T @ dY)):
-            good, hint = close(got, want, rtol=1e-9, atol=1e-12)
-            if not good:
-                if hint.startswith("expected shape"):
-                    hint += f" (W {W.shape}, X {X.shape}); which transposes make it fit?"
-                return not_yet(f"{name}: {hint}")
-        if not all(np.array_equal(a, b) for a, b in zip(copies, (W, X, dY), strict=True)):
-            return not_yet("your function changed its inputs; compute new arrays instead")
+        good, hint = compare(result, (dY @ X.T, W.T @ dY), names=("dW", "dX"),
+                             rtol=1e-9, atol=1e-12)
+        if not good:
+            if "should have shape" in hint:
+                hint += f" (W {W.shape}, X {X.shape}; which transposes make it fit?)"
+            return not_yet(hint)
     return passed("dW = dY·Xᵀ and dX = Wᵀ·dY, right for every shape tried")
 
 
@@ -51,26 +55,24 @@ _BROADCAST_CASES = [((4, 3), (3,)), ((4, 3), (1, 3)), ((4, 3), (4, 1)), ((4, 3),
                     ((4, 3), ()), ((2, 4, 3), (4, 1)), ((2, 4, 3), (3,))]
 
 
+@exercise("03", 2, "undo any broadcast")
 def check_sum_to_shape(sum_to_shape) -> bool:
     """``sum_to_shape(grad, shape)`` must sum ``grad`` over the axes that broadcasting an
     array of ``shape`` created or stretched, and return an array of exactly ``shape``."""
     rng = np.random.default_rng(4)
     for big, small in _BROADCAST_CASES:
         grad = rng.standard_normal(big)
-        before = grad.copy()
         # expected: the numbers a Repeat node sends back to the small array
         lead = len(big) - len(small)
         want = grad.sum(axis=tuple(range(lead)))
         stretched = tuple(i for i, s in enumerate(small) if s == 1 and want.shape[i] != 1)
         want = want.sum(axis=stretched, keepdims=True).reshape(small)
-        ok, result = call_safely(sum_to_shape, grad, small)
+        ok, result = call_learner(sum_to_shape, grad, small)
         if not ok:
             return not_yet(result)
-        good, hint = close(result, want, rtol=1e-9, atol=1e-12)
+        good, hint = compare(result, want, "the result", rtol=1e-9, atol=1e-12)
         if not good:
             return not_yet(f"for grad of shape {big} and shape {small}: {hint}")
-        if not np.array_equal(grad, before):
-            return not_yet("your function changed grad; compute a new array instead")
     return passed("sum_to_shape undoes every broadcast tried: bias (M,), rows, columns, scalar")
 
 
@@ -89,6 +91,7 @@ def _hidden(W1, b1, X=XOR_INPUTS) -> np.ndarray:
     return (np.asarray(X) @ np.asarray(W1, dtype=np.float64) + np.asarray(b1) > 0).astype(float)
 
 
+@exercise("03", 3, "XOR a second way")
 def check_xor_weights(W1, b1, w2, b2) -> bool:
     """Weights W1 (2, 2), b1 (2,), w2 (2,), b2 (scalar) for :func:`step_network` must give
     the XOR truth table on (0,0), (1,0), (0,1), (1,1)."""
@@ -96,17 +99,15 @@ def check_xor_weights(W1, b1, w2, b2) -> bool:
     if any(v is None for v in given.values()):
         return not_yet(NOT_DONE)
     expected = {"W1": (2, 2), "b1": (2,), "w2": (2,), "b2": ()}
+    weights = {}
     for name, shape in expected.items():
-        try:
-            arr = np.asarray(given[name], dtype=np.float64)
-        except (TypeError, ValueError):
-            return not_yet(f"{name} should hold numbers, got {type(given[name]).__name__}")
-        if arr.shape != shape:
-            return not_yet(f"{name} should have shape {shape}, got {arr.shape}")
-    out = step_network(W1, b1, w2, b2)
+        ok, weights[name] = as_array(given[name], name, shape)
+        if not ok:
+            return not_yet(weights[name])
+    out = step_network(*weights.values())
     if np.array_equal(out, XOR_TARGETS):
         return passed("your two-layer perceptron computes XOR: 0, 1, 1, 0")
-    h = _hidden(W1, b1).astype(int)
+    h = _hidden(weights["W1"], weights["b1"]).astype(int)
     rows = ", ".join(f"{int(a)}{int(b)}→h=({h1},{h2})→{o}"
                      for (a, b), (h1, h2), o in zip(XOR_INPUTS, h, out, strict=True))
     return not_yet(f"your network gives {rows}; aim for one hidden unit that fires only on 10, "
