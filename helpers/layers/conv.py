@@ -176,14 +176,17 @@ def conv2d_forward(x, w, b, stride=1, pad=0):
     """
     x, w, b, stride, pad, (H_out, W_out) = _check_conv_args(
         "conv2d_forward", x, w, b, stride, pad, ("height", "width"))
-    N, C = x.shape[:2]
+    N, C, H, W = x.shape
     F, _, HH, WW = w.shape
-    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    x_pad = np.zeros((N, C, H + 2 * pad, W + 2 * pad))
+    x_pad[:, :, pad:pad + H, pad:pad + W] = x
     windows = sliding_window_view(x_pad, (HH, WW), axis=(2, 3))[:, :, ::stride, ::stride]
     # windows: (N, C, H′, W′, HH, WW) view  →  col: (C·HH·WW, N·H′·W′) copy
     col = windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * HH * WW, N * H_out * W_out)
     w_row = w.reshape(F, C * HH * WW)
-    out = (w_row @ col + b[:, None]).reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)
+    out_row = w_row @ col                                   # (F, N·H′·W′)
+    out_row += b[:, None]
+    out = out_row.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)
     cache = (x.shape, col, w, stride, pad)
     return np.ascontiguousarray(out), cache
 
