@@ -3,8 +3,13 @@
 One JupyterLab serves a temporary copy of notebooks/ and figures/ (so nothing the browser
 does can touch the repository). For every notebook the test runs all cells, asserts that no
 cell shows an error, that each widget renders, and that moving a slider changes what the
-widget shows. It also builds one offline reveal.js deck and checks that it starts, renders
-its maths and makes no request outside the deck's folder.
+widget shows. Then it presents a widget notebook live with jupyterlab-rise (the README's
+Alt+R), steps to the widget's slide, drags its slider and asserts the figure changes.
+The offline reveal.js decks are tested slide by slide in tests/test_decks.py.
+
+The lab loads the course's labextensions/ folder (backprop-rise-widgets: without it RISE shows
+every ipywidgets 8 widget as text) from the repository, so the test checks the shipped file
+whether or not `make lab` has copied it into the environment yet.
 
 Needs Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`; .ci/run does it)
 and the `playwright` Python package (test extra). Never `playwright install`.
@@ -37,6 +42,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
 RUN_ALL_TIMEOUT_MS = 120_000
+LABEXTENSIONS = ROOT / "labextensions"
+# The notebook presented live in slide mode: a widget whose slider redraws one figure.
+LIVE_NOTEBOOK = "02_sigmoid_and_staged_computation.ipynb"
+BADGE_HOSTS = ("colab.research.google.com", "mybinder.org")
+PRESENT = ".reveal .slides section.present:not(.stack)"  # the slide RISE shows now
 TIMINGS: dict[str, float] = {}
 
 
@@ -74,6 +84,8 @@ def lab(tmp_path_factory):
            "--ServerApp.password=",
            "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
            f"--LabApp.workspaces_dir={home / 'workspaces'}", "--LabApp.expose_app_in_browser=True",
+           f"--LabApp.extra_labextensions_path={LABEXTENSIONS}",
+           f"--RiseApp.extra_labextensions_path={LABEXTENSIONS}",
            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     log = open(home / "lab.log", "w")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -187,40 +199,57 @@ def test_notebook_runs_and_widgets_respond(lab, browser, path):
         TIMINGS[path.stem] = time.monotonic() - t0
 
 
-def test_offline_deck_starts_and_renders_maths(browser, tmp_path):
-    if shutil.which("npm") is None:
-        pytest.skip("npm not found: the deck's reveal.js and MathJax are vendored with npm")
-    first = notebook_paths()[0]
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_slides.py"), str(first)],
-                   check=True, cwd=ROOT, capture_output=True)
-    deck = ROOT / "build" / "slides" / f"{first.stem}.slides.html"
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    outside = []
-    deck_dir = deck.parent.as_uri()
-    page.on("request", lambda r: outside.append(r.url)
-            if not (r.url.startswith(deck_dir) or r.url.startswith(("data:", "blob:"))) else None)
-    try:
-        page.goto(deck.as_uri())
-        page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
-        page.wait_for_selector(".MathJax_CHTML", state="attached", timeout=30_000)
-        slides = page.eval_on_selector_all(".reveal .slides section", "els => els.length")
-        assert slides > 5
-        assert outside == [], f"the deck requested {outside}"
-    finally:
-        page.close()
-
-
-def test_rise_presents_a_notebook_as_live_slides(lab, browser):
-    """jupyterlab-rise (installed by `make lab`) serves any notebook as a reveal.js deck."""
-    first = notebook_paths()[0]
+def test_rise_presents_a_widget_live_and_its_slider_redraws_the_figure(lab, browser):
+    """The README's live route: run the notebook in JupyterLab, save, present it with
+    jupyterlab-rise, step to the widget's slide, drag the slider: the figure changes."""
+    path = NOTEBOOKS / LIVE_NOTEBOOK
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
-        page.goto(f"{lab}/rise/notebooks/{first.name}", wait_until="domcontentloaded")
-        page.wait_for_selector(".reveal .slides section", state="attached", timeout=60_000)
-        page.wait_for_function("document.querySelectorAll('.reveal .slides section').length > 5",
+        page.goto(f"{lab}/lab/tree/notebooks/{path.name}?reset", wait_until="domcontentloaded")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=60_000)
+        _run_all(page, path.name)
+        assert _errors(page) == [], f"{path.name}: cells raised in JupyterLab"
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
                                timeout=30_000)
-        title = page.locator(".reveal .slides section.present h1").first
-        title.wait_for(state="visible", timeout=30_000)
-        assert first.stem[:2] in title.inner_text()
     finally:
         page.close()
+
+    slides = browser.new_page(viewport={"width": 1280, "height": 800})
+    requests: list[str] = []
+    slides.on("request", lambda r: requests.append(r.url))
+    try:
+        slides.goto(f"{lab}/rise/notebooks/{path.name}", wait_until="domcontentloaded")
+        slides.wait_for_selector(".reveal .slides section.present", state="attached",
+                                 timeout=60_000)
+        title = slides.locator(f"{PRESENT} h1").first
+        title.wait_for(state="visible", timeout=60_000)
+        assert path.stem[:2] in title.inner_text()
+        # Step through the deck as a lecturer does (Space: next slide, sub-slides included).
+        slides.locator(".reveal").first.click(position={"x": 640, "y": 4})
+        slider = slides.locator(f"{PRESENT} .jupyter-widgets .noUi-handle")
+        for _ in range(150):
+            if slider.count():
+                break
+            slides.keyboard.press("Space")
+            slides.wait_for_timeout(100)
+        assert slider.count(), "no slide with a live widget slider (widgets shown as text?)"
+        handle = slider.first
+        handle.wait_for(state="visible", timeout=15_000)
+        images = f"{PRESENT} .jupyter-widgets img"
+        slides.wait_for_selector(images, state="visible", timeout=30_000)
+        before = slides.eval_on_selector_all(images, "els => els.map(e => e.src)")
+        box = handle.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        slides.mouse.move(x, y)
+        slides.mouse.down()
+        slides.mouse.move(x + 60, y, steps=6)
+        slides.mouse.up()
+        slides.wait_for_function(
+            "([sel, before]) => { const now = Array.from(document.querySelectorAll(sel))"
+            ".map(e => e.src); return now.some((s, i) => s !== before[i]); }",
+            arg=[images, before], timeout=30_000)
+        badges = [u for u in requests if any(h in u for h in BADGE_HOSTS)]
+        assert badges == [], f"the live title slide requested badge images: {badges}"
+    finally:
+        slides.close()
