@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from layer_harness import check_aliasing
 
 from helpers.gradcheck import check_layer, rel_error
 from helpers.layers.norm import (
@@ -232,6 +233,29 @@ def test_inputs_are_never_modified(forward, backward, extra):
     backward(dout, cache)
     for a, c in zip(arrays, copies, strict=True):
         np.testing.assert_array_equal(a, c)
+
+
+@pytest.mark.parametrize("forward, backward, extra", FORWARDS)
+@pytest.mark.parametrize("N", [2, 5])
+def test_layer_harness(forward, backward, extra, N):
+    """tests/layer_harness.py: edits of inputs and outputs after forward, repeated backward."""
+    inputs = {"x": randn(N, 4) * 3 + 1000, "gamma": randn(4), "beta": randn(4)}
+    if extra:
+        inputs.update(running_mean=extra[0].copy(), running_var=extra[1].copy())
+    report = check_aliasing(forward, backward, inputs, options={"eps": 1e-5})
+    assert report["outputs"] == {"out0": "unchanged"}     # the layers keep their own copies
+
+
+def test_layer_harness_running_update():
+    """The running statistics are returned as new arrays, untouched by later edits."""
+    mean, var, x = randn(3), rng.uniform(0.5, 2.0, 3), randn(5, 3)
+    new_mean, new_var = batchnorm_running_update(mean, var, x)
+    expected = (new_mean.copy(), new_var.copy())
+    for a in (mean, var, x):
+        a *= -2.0
+    np.testing.assert_array_equal(new_mean, expected[0])
+    np.testing.assert_array_equal(new_var, expected[1])
+    assert not np.shares_memory(new_mean, mean) and not np.shares_memory(new_var, var)
 
 
 @pytest.mark.parametrize("forward, backward, extra", FORWARDS)
