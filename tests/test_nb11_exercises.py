@@ -1,0 +1,241 @@
+"""Notebook 11's exercise checkers: the right answer passes, the reference is refused, and each
+planted classic mistake gets its own hint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import helpers.layers as layers
+from helpers.exercises import nb11
+from helpers.widgets.sampling_explorer import softmax_temperature
+
+
+def _stub(*args):
+    return None
+
+
+def _raises(*args):
+    raise NotImplementedError
+
+
+# ------------------------------------------------------------------ exercise 1
+
+
+def _temperature_softmax(scores, tau):
+    z = scores / tau
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def test_temperature_right_answer_passes(capsys):
+    assert nb11.check_temperature_softmax(_temperature_softmax)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_temperature_reference_is_refused(capsys):
+    assert not nb11.check_temperature_softmax(lambda s, tau: softmax_temperature(s, tau))
+    assert "without" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda s, tau: _temperature_softmax(s * tau * tau, tau), "multiplied by τ"),
+    (lambda s, tau: _temperature_softmax(s * tau, tau), "temperature is missing"),
+    (lambda s, tau: np.exp(s / tau - (s / tau).max(axis=-1, keepdims=True)), "not normalized"),
+    (lambda s, tau: np.exp(s / tau) / np.exp(s / tau).sum(axis=-1, keepdims=True),
+     "subtract each row's largest score"),
+])
+def test_temperature_mistakes_get_their_hints(capsys, wrong, hint):
+    with np.errstate(all="ignore"):
+        assert not nb11.check_temperature_softmax(wrong)
+    assert hint in capsys.readouterr().out
+
+
+def test_temperature_wrong_axis(capsys):
+    def wrong(s, tau):
+        z = s / tau
+        if z.ndim == 1:
+            return _temperature_softmax(s, tau)
+        e = np.exp(z - z.max())
+        return e / e.sum(axis=0, keepdims=True)
+    assert not nb11.check_temperature_softmax(wrong)
+    assert "wrong axis" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fn", [_stub, _raises])
+def test_temperature_stub_is_not_done(capsys, fn):
+    assert not nb11.check_temperature_softmax(fn)
+    assert "TODO" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ exercise 2
+
+
+def _layer(dh_all, steps):
+    T = len(steps)
+    dh_next = np.zeros_like(dh_all[:, 0])
+    dc_next = np.zeros_like(dh_all[:, 0])
+    dx, dWx, dWh, db = [None] * T, 0, 0, 0
+    for t in reversed(range(T)):
+        dx[t], dh_next, dc_next, a, b, c = layers.lstm_step_backward(dh_all[:, t] + dh_next,
+                                                                     dc_next, steps[t])
+        dWx, dWh, db = dWx + a, dWh + b, db + c
+    return np.stack(dx, axis=1), dWx, dWh, db
+
+
+def stacked_backward(dscores, caches):
+    emb_cache, steps1, steps2, aff_cache = caches
+    dh2, dW_out, db_out = layers.affine_backward(dscores, aff_cache)
+    dh2 = dh2.reshape(-1, len(steps2), dh2.shape[1])
+    dx2, dWx2, dWh2, db2 = _layer(dh2, steps2)
+    dx1, dWx1, dWh1, db1 = _layer(dx2, steps1)
+    return {"W_embed": layers.embedding_backward(dx1, emb_cache), "Wx1": dWx1, "Wh1": dWh1,
+            "b1": db1, "Wx2": dWx2, "Wh2": dWh2, "b2": db2, "W_out": dW_out, "b_out": db_out}
+
+
+def test_stacked_right_answer_passes(capsys):
+    assert nb11.check_stacked_backward(stacked_backward)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_stacked_right_answer_matches_numerical_gradients():
+    """The checker's reference is the gradient of the chunk's loss (checked by differences)."""
+    from helpers.gradcheck import numerical_gradient, rel_error
+    rng = np.random.default_rng(3)
+    params = nb11.stacked_params(5, 3, 4, 3, rng)
+    ids = rng.integers(0, 5, size=(2, 4))
+    y = rng.integers(0, 5, size=8)
+    state = ((rng.standard_normal((2, 4)), rng.standard_normal((2, 4))),
+             (rng.standard_normal((2, 3)), rng.standard_normal((2, 3))))
+
+    def loss(p):
+        return layers.softmax_cross_entropy(nb11.stacked_forward(p, ids, state)[0], y)[0]
+
+    scores, _, caches = nb11.stacked_forward(params, ids, state)
+    grads = stacked_backward(layers.softmax_cross_entropy(scores, y)[1], caches)
+    for name in params:
+        def f(w, name=name):
+            return loss({**params, name: w})
+        assert rel_error(grads[name], numerical_gradient(f, params[name].copy())) < 1e-6, name
+
+
+def test_stacked_reference_is_refused(capsys):
+    assert not nb11.check_stacked_backward(
+        lambda d, c: dict(zip(nb11.STACKED_KEYS, nb11._stacked_backward(d, c), strict=True)))
+    assert "without" in capsys.readouterr().out
+
+
+def _unwatched(dscores, caches, **switch):
+    """The checker's planted mistakes, recomputed here (the checker forbids its own reference)."""
+    emb_cache, steps1, steps2, aff_cache = caches
+    dh2, dW_out, db_out = layers.affine_backward(dscores, aff_cache)
+    T = len(steps2)
+    if switch.get("time_major"):
+        dh2 = dh2.reshape(T, -1, dh2.shape[1]).transpose(1, 0, 2)
+    else:
+        dh2 = dh2.reshape(-1, T, dh2.shape[1])
+
+    def layer(dh_all, steps, through_time=True):
+        dh_next = np.zeros_like(dh_all[:, 0])
+        dc_next = np.zeros_like(dh_all[:, 0])
+        dx, dW = [None] * T, [0, 0, 0]
+        for t in reversed(range(T)):
+            dh = dh_all[:, t] + (dh_next if through_time else 0)
+            dc = dc_next if switch.get("cell", True) else np.zeros_like(dc_next)
+            dx[t], dh_next, dc_next, *dW_t = layers.lstm_step_backward(dh, dc, steps[t])
+            dW = ([a + b for a, b in zip(dW, dW_t, strict=True)]
+                  if switch.get("sum_over_time", True) else dW_t)
+        return np.stack(dx, axis=1), dW
+
+    dx2, dW2 = layer(dh2, steps2)
+    above = dx2 if switch.get("from_above", True) else np.zeros_like(dx2)
+    dx1, dW1 = layer(above, steps1, through_time=switch.get("lower_time", True))
+    return (dW_out, db_out, *dW2, *dW1, layers.embedding_backward(dx1, emb_cache))
+
+
+@pytest.mark.parametrize("switch, hint", [
+    (dict(from_above=False), "layer 1 gets nothing from layer 2"),
+    (dict(lower_time=False), "missing its own path through time"),
+    (dict(cell=False), "cell-state gradient is dropped"),
+    (dict(sum_over_time=False), "only one step's share"),
+    (dict(time_major=True), "n·T + t"),
+])
+def test_stacked_mistakes_get_their_hints(capsys, switch, hint):
+    def wrong(dscores, caches):
+        return dict(zip(nb11.STACKED_KEYS, _unwatched(dscores, caches, **switch), strict=True))
+    assert not nb11.check_stacked_backward(wrong)
+    out = capsys.readouterr().out
+    assert hint in out, out
+
+
+def test_stacked_answers_that_are_not_a_dict_of_gradients(capsys):
+    assert not nb11.check_stacked_backward(lambda d, c: tuple(_unwatched(d, c)))
+    assert "return a dict" in capsys.readouterr().out
+    assert not nb11.check_stacked_backward(
+        lambda d, c: {k: v for k, v in stacked_backward(d, c).items() if k != "b1"})
+    assert "lacks b1" in capsys.readouterr().out
+    assert not nb11.check_stacked_backward(
+        lambda d, c: {**stacked_backward(d, c), "Wh1": np.full((3, 3), np.nan)})
+    assert "dWh1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fn", [_stub, _raises])
+def test_stacked_stub_is_not_done(capsys, fn):
+    assert not nb11.check_stacked_backward(fn)
+    assert "TODO" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ exercise 3
+
+
+def top_k_probs(scores, k, tau):
+    p = _temperature_softmax(scores, tau)
+    keep = np.argsort(-scores)[:k]
+    q = np.zeros_like(p)
+    q[keep] = p[keep]
+    return q / q.sum()
+
+
+def test_top_k_right_answer_passes(capsys):
+    assert nb11.check_top_k_probs(top_k_probs)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_top_k_reference_is_refused(capsys):
+    assert not nb11.check_top_k_probs(lambda s, k, tau: nb11._top_k(s, k, tau))
+    assert "without" in capsys.readouterr().out
+
+
+def _keep(scores, k, tau, sl, normalize=True, use_tau=True):
+    p = _temperature_softmax(scores, tau if use_tau else 1.0)
+    keep = sl(np.argsort(-scores))
+    q = np.zeros_like(p)
+    q[keep] = p[keep]
+    return q / q.sum() if normalize else q
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda s, k, tau: _keep(s, k, tau, lambda o: o[:k], normalize=False), "renormalize"),
+    (lambda s, k, tau: _keep(s, k, tau, lambda o: o[:k + 1]), "k + 1"),
+    (lambda s, k, tau: _keep(s, k, tau, lambda o: o[:k - 1]), "k − 1"),
+    (lambda s, k, tau: _keep(s, k, tau, lambda o: o[::-1][:k]), "least"),
+    (lambda s, k, tau: _keep(s, k, tau, lambda o: o[:k], use_tau=False), "temperature"),
+])
+def test_top_k_mistakes_get_their_hints(capsys, wrong, hint):
+    assert not nb11.check_top_k_probs(wrong)
+    assert hint in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fn", [_stub, _raises])
+def test_top_k_stub_is_not_done(capsys, fn):
+    assert not nb11.check_top_k_probs(fn)
+    assert "TODO" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [None, "p", {"p": 1}, [[1.0], [1.0, 2.0]],
+                                    np.array([object()]), float("nan")])
+def test_odd_answers_never_pass_and_never_raise(capsys, answer):
+    for check in (nb11.check_temperature_softmax, nb11.check_top_k_probs,
+                  nb11.check_stacked_backward):
+        assert not check(lambda *args, answer=answer: answer)
+        assert capsys.readouterr().out.startswith("not yet")
