@@ -70,7 +70,9 @@ async (opts) => {
   await maths();
   await document.fonts.ready;
   const W = R.getConfig().width, H = R.getConfig().height, tol = opts.tol;
-  const skip = el => el.closest('aside.notes, .MJX_Assistive_MathML, script, style');
+  // Not shown on the slide: notes, MathJax's hidden copy, a closed <details> (its summary is).
+  const skip = el => el.closest('aside.notes, .MJX_Assistive_MathML, script, style')
+                     || (el.closest('details:not([open])') && !el.closest('summary'));
   const isMath = el => el.closest('.MathJax, .mjx-chtml, .MathJax_CHTML, .MathJax_Display');
   const slides = R.getSlides();
   const records = [];
@@ -83,7 +85,28 @@ async (opts) => {
     const scale = R.getScale();
     const box = document.querySelector('.reveal .slides').getBoundingClientRect();
     let right = 0, bottom = 0, top = 0;
-    const cut = [];
+    // Clipping boxes (overflow other than visible) between an element and the slide: content
+    // past a box's edge is cut off (or scrolls), even when it stays inside the slide.
+    const clipCache = new Map();
+    const clipBox = (el) => {
+      if (!el || el === s.parentElement) return null;
+      if (clipCache.has(el)) return clipCache.get(el);
+      let box2 = clipBox(el.parentElement);
+      const cs = getComputedStyle(el);
+      if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') {
+        const r = el.getBoundingClientRect();
+        const k = scale;   // client sizes are logical px, rectangles are screen px
+        const own = {right: cs.overflowX !== 'visible'
+                            ? r.left + (el.clientLeft + el.clientWidth) * k : Infinity,
+                     bottom: cs.overflowY !== 'visible' && el !== s
+                             ? r.top + (el.clientTop + el.clientHeight) * k : Infinity};
+        box2 = box2 ? {right: Math.min(box2.right, own.right),
+                       bottom: Math.min(box2.bottom, own.bottom)} : own;
+      }
+      clipCache.set(el, box2);
+      return box2;
+    };
+    const cuts = new Map();   // what -> largest cut in px
     for (const el of s.querySelectorAll('*')) {
       if (skip(el)) continue;
       const rects = el.getClientRects();
@@ -93,18 +116,16 @@ async (opts) => {
       right = Math.max(right, (r.right - box.left) / scale);
       bottom = Math.max(bottom, (r.bottom - box.top) / scale);
       top = Math.min(top, (r.top - box.top) / scale);
-      const cs = getComputedStyle(el);
-      const clipsX = cs.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + tol;
-      const clipsY = cs.overflowY !== 'visible' && el !== s
-                     && el.scrollHeight > el.clientHeight + tol;
-      if ((clipsX || clipsY) && el.clientWidth > 0) {
-        const what = isMath(el) ? 'equation'
-                   : (el.closest('pre') ? 'code/output' : el.tagName.toLowerCase());
-        cut.push(`${what} ${clipsX
-            ? (el.scrollWidth - el.clientWidth) + ' px cut at the right'
-            : (el.scrollHeight - el.clientHeight) + ' px cut at the bottom'}`);
-      }
+      if (el.firstElementChild && !el.matches('.mjx-char, .mjx-mi, .mjx-mo, .mjx-mn')) continue;
+      const clip = clipBox(el.parentElement);
+      if (!clip) continue;
+      const dx = (r.right - clip.right) / scale, dy = (r.bottom - clip.bottom) / scale;
+      if (dx <= tol && dy <= tol) continue;
+      const what = (isMath(el) ? 'equation' : (el.closest('pre') ? 'code/output' : 'text'))
+                   + (dx > tol ? ' cut at the right' : ' cut at the bottom');
+      cuts.set(what, Math.max(cuts.get(what) || 0, Math.round(Math.max(dx, dy))));
     }
+    const cut = Array.from(cuts, ([what, px]) => `${what} (${px} px)`);
     // Wider than the slide: say what (maths is the usual culprit).
     let wideWhat = '';
     if (right > W + tol) {

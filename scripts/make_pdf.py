@@ -8,9 +8,8 @@ Writes build/pdf/NN_slug.pdf (with --notes: NN_slug.notes.pdf) and prints the pa
 each. The deck is opened as NN_slug.slides.html?print-pdf in the headless Chromium the tests use
 (/usr/bin/chromium via playwright, never `playwright install`): reveal.js lays every slide out
 on its own 1331×832 px page (the 1280×800 slide plus reveal's margin) with all fragments shown.
-MathJax is re-rendered once all slides are visible (measured while hidden, equations come out
-too small) and each slide is centred again on its page. A slide taller than its page would be
-cut: such slides are listed (fix them with scripts/deck_audit.py) and the exit code is 1.
+A slide taller than its page would be cut: such slides are listed (fix them with
+scripts/deck_audit.py) and the exit code is 1.
 """
 
 from __future__ import annotations
@@ -26,11 +25,11 @@ from deck_audit import DECKS, open_pages  # noqa: E402
 
 PDFS = ROOT / "build" / "pdf"
 
-# After reveal's print layout: re-render the maths (now visible), centre every slide again on
-# its page, and report the slides that do not fit their page.
+# After reveal's print layout: centre every slide again on its page (in case a font arrived
+# late) and report the slides that do not fit their page.
 PRINT_JS = r"""
 async () => {
-  await new Promise(r => MathJax.Hub.Queue(["Rerender", MathJax.Hub], r));
+  await document.fonts.ready;
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const cut = [];
   document.querySelectorAll('.pdf-page').forEach((page, i) => {
