@@ -1,12 +1,18 @@
+import functools
+
 import numpy as np
 import pytest
 
 from helpers.gradcheck import (
+    DEFAULT_TOLERANCE,
+    LayerCheck,
     check_layer,
     forward_difference,
     numerical_gradient,
     numerical_gradient_array,
+    numerical_jacobian,
     rel_error,
+    verdict,
 )
 
 
@@ -100,3 +106,186 @@ def test_check_layer_pairs_a_short_gradient_tuple_with_the_float_inputs():
     W = np.arange(6.0).reshape(3, 2)
     res = check_layer(_lookup_forward, _lookup_backward, {"ids": ids, "W": W}, verbose=False)
     assert list(res.errors) == ["W"] and res.passed
+
+
+# ------------------------------------------------------------------ exact values, bad input
+
+def test_forward_difference_has_its_known_O_h_error_and_restores_x():
+    x = np.array([[0.5, -1.0], [2.0, 0.25]])
+    before = x.copy()
+    h = 1e-3
+    g = forward_difference(lambda z: np.sum(z ** 2), x, h=h)
+    np.testing.assert_allclose(g, 2 * before + h, rtol=0, atol=1e-9)   # ((x+h)² − x²)/h = 2x + h
+    np.testing.assert_array_equal(x, before)
+    g_default = forward_difference(lambda z: np.sum(z ** 2), x)
+    np.testing.assert_allclose(g_default, 2 * before + 1e-5, rtol=0, atol=1e-9)
+
+
+def test_central_difference_of_a_cubic_has_its_known_O_h2_error():
+    x = np.array([1.0, -2.0])
+    h = 1e-2
+    g = numerical_gradient(lambda z: np.sum(z ** 3), x, h=h)
+    np.testing.assert_allclose(g, 3 * x ** 2 + h ** 2, rtol=0, atol=1e-10)   # 3x² + h²
+
+
+@pytest.mark.parametrize("fn", [numerical_gradient, forward_difference])
+def test_finite_differences_refuse_what_they_cannot_perturb(fn):
+    name = fn.__name__
+    with pytest.raises(TypeError, match=f"^{name}: x expects a numpy array, got list$"):
+        fn(np.sum, [1.0, 2.0])
+    with pytest.raises(TypeError, match=f"^{name}: x expects a floating-point array \\("
+                                        "perturbing integers is meaningless\\), got dtype int64$"):
+        fn(np.sum, np.arange(3, dtype=np.int64))
+
+
+def test_numerical_gradient_array_refuses_integers_and_accepts_a_list_dout():
+    with pytest.raises(TypeError, match="^numerical_gradient_array: x expects a floating-point"):
+        numerical_gradient_array(lambda z: z, np.arange(2), np.ones(2))
+    g = numerical_gradient_array(lambda z: 3 * z, np.array([1.0, 2.0]), [1, -1])
+    np.testing.assert_allclose(g, [3.0, -3.0], rtol=1e-9)
+
+
+def test_numerical_jacobian_of_known_maps():
+    rng = np.random.default_rng(1)
+    W = rng.standard_normal((3, 4))
+    x = rng.standard_normal(4)
+    before = x.copy()
+    np.testing.assert_allclose(numerical_jacobian(lambda z: W @ z, x), W, rtol=1e-8, atol=1e-10)
+    np.testing.assert_array_equal(x, before)
+    X = rng.standard_normal((2, 3))
+    J = numerical_jacobian(np.sin, X)
+    assert J.shape == (6, 6)
+    np.testing.assert_allclose(J, np.diag(np.cos(X).ravel()), rtol=1e-8, atol=1e-10)
+    J = numerical_jacobian(lambda z: np.array([z.sum(), (z ** 2).sum()]), x, h=1e-4)
+    np.testing.assert_allclose(J, np.stack([np.ones(4), 2 * x]), rtol=1e-7)
+
+
+def test_numerical_jacobian_works_on_a_read_only_input():
+    x = np.array([1.0, 2.0])
+    x.flags.writeable = False
+    np.testing.assert_allclose(numerical_jacobian(lambda z: 2 * z, x), 2 * np.eye(2), rtol=1e-9)
+
+
+@pytest.mark.parametrize("x, given", [([1.0], "list"), (np.arange(2), "ndarray of dtype int64")])
+def test_numerical_jacobian_refuses_non_float_input(x, given):
+    with pytest.raises(TypeError, match=f"^numerical_jacobian: x expects a floating-point numpy "
+                                        f"array, got {given}$"):
+        numerical_jacobian(lambda z: z, x)
+
+
+def test_rel_error_edge_cases():
+    assert rel_error(np.zeros((0, 3)), np.zeros((0, 3))) == 0.0
+    assert rel_error([], []) == 0.0
+    assert rel_error([1.0, 2.0], (1.0, 2.0)) == 0.0                       # sequences are fine
+    assert rel_error(np.array([1e-13]), np.array([0.0])) == pytest.approx(0.1)   # floor 1e-12
+    assert rel_error(2.0, 1.0) == pytest.approx(1 / 3)
+    assert isinstance(rel_error(np.ones(2), np.ones(2)), float)
+    assert np.isnan(rel_error(np.array([np.nan]), np.array([1.0])))
+
+
+# ------------------------------------------------------------------ verdicts
+
+@pytest.mark.parametrize("err, tol, line", [
+    (3e-10, 1e-7, "dW vs numerical: relative error < 1e-07 ✓"),
+    (1e-7, 1e-7, "dW vs numerical: relative error ≥ 1e-07 ✗"),
+    (0.2, 1e-7, "dW vs numerical: relative error ≥ 1e-07 ✗"),
+    (0.0, 1e-12, "dW vs numerical: relative error < 1e-12 ✓"),
+    (float("nan"), 1e-7, "dW vs numerical: relative error is nan ✗"),
+    (np.float64(5e-13), 1e-12, "dW vs numerical: relative error < 1e-12 ✓"),
+])
+def test_verdict_is_one_stable_line(err, tol, line):
+    assert verdict("dW vs numerical", err, tol) == line
+
+
+def test_verdict_defaults_to_the_course_tolerance():
+    assert DEFAULT_TOLERANCE == 1e-7
+    assert verdict("x", 9.9e-8) == "x: relative error < 1e-07 ✓"
+    assert verdict("x", 1e-7) == "x: relative error ≥ 1e-07 ✗"
+
+
+def test_layer_check_verdict_details_and_edge_cases():
+    good = LayerCheck("affine", {"x": 1e-10, "w": 3e-9})
+    assert good.max_error == 3e-9 and good.passed
+    assert good.verdict() == "affine: dx, dw — max relative error < 1e-07 ✓"
+    assert good.details() == "dx 1.0e-10  dw 3.0e-09"
+    at_mark = LayerCheck("relu", {"x": 1e-7})
+    assert not at_mark.passed
+    assert at_mark.verdict() == "relu: dx — max relative error ≥ 1e-07 ✗"
+    hidden_nan = LayerCheck("bad", {"x": 1e-12, "w": float("nan")})
+    assert not hidden_nan.passed and np.isnan(hidden_nan.max_error)
+    assert hidden_nan.verdict() == "bad: dx, dw — max relative error is nan ✗"
+    empty = LayerCheck("none")
+    assert empty.max_error == 0.0 and empty.passed and empty.details() == ""
+    assert LayerCheck("t", {"x": 0.5}, tolerance=1.0).verdict() == "t: dx — max relative error " \
+                                                                   "< 1e+00 ✓"
+
+
+# ------------------------------------------------------------------ check_layer, more cases
+
+def _two_out_forward(x, w):
+    """A forward with two outputs (like lstm_step_forward): h = x·w, c = x + w, cache last."""
+    return x * w, x + w, (x, w)
+
+
+def _two_out_backward(dh, cache):
+    """The gradient of sum(h · dh) only: check_layer checks the first output."""
+    x, w = cache
+    return dh * w, np.sum(dh * x)
+
+
+def test_check_layer_checks_the_first_output_of_a_three_item_forward(capsys):
+    inputs = {"x": np.linspace(-1, 1, 6).reshape(2, 3), "w": np.array(0.7)}
+    res = check_layer(_two_out_forward, _two_out_backward, inputs)
+    assert res.passed and res.max_error < 1e-9 and list(res.errors) == ["x", "w"]
+    assert capsys.readouterr().out == "_two_out: dx, dw — max relative error < 1e-07 ✓\n"
+
+
+def test_check_layer_names_options_wrt_and_verbosity(capsys):
+    def scaled_forward(x, w, scale=1.0):
+        return scale * x * w, (x, w, scale)
+
+    def scaled_backward(dout, cache):
+        x, w, scale = cache
+        return scale * dout * w, scale * np.sum(dout * x)
+
+    inputs = {"x": np.arange(1.0, 7.0).reshape(2, 3), "w": np.array(-1.3)}
+    res = check_layer(scaled_forward, scaled_backward, inputs, options={"scale": 3.0},
+                      wrt=["w"], verbose=False)
+    assert res.name == "scaled" and list(res.errors) == ["w"] and res.passed
+    assert capsys.readouterr().out == ""
+    wrong = check_layer(scaled_forward, lambda d, c: (d * c[1], np.sum(d * c[0])), inputs,
+                        options={"scale": 3.0},
+                        verbose=False)
+    assert not wrong.passed
+
+    anonymous = functools.partial(scaled_forward, scale=2.0)
+    res = check_layer(anonymous, lambda d, c: scaled_backward(d, c), inputs, verbose=False)
+    assert res.name == "layer" and res.passed
+
+
+def test_check_layer_tolerance_and_richardson_and_step():
+    x = {"x": np.array([0.3, -1.2, 2.0])}
+
+    def sin_forward(x):
+        return np.sin(x), x
+
+    def sin_backward(dout, x):
+        return dout * np.cos(x)
+
+    rich = check_layer(sin_forward, sin_backward, x, verbose=False)
+    plain = check_layer(sin_forward, sin_backward, x, richardson=False, verbose=False)
+    assert rich.errors["x"] < 1e-11 < plain.errors["x"] < 1e-6
+    coarse = check_layer(sin_forward, sin_backward, x, richardson=False, h=1e-1, verbose=False)
+    assert coarse.errors["x"] > 1e-4 and not coarse.passed
+    assert check_layer(sin_forward, sin_backward, x, richardson=False, h=1e-1, tolerance=1e-2,
+                       verbose=False).passed
+
+
+def test_check_layer_refuses_a_gradient_count_that_fits_nothing():
+    inputs = {"x": np.ones((2, 2)), "w": np.array(0.5), "b": np.array(0.1)}
+
+    def fwd(x, w, b):
+        return x * w + b, (x, w)
+
+    with pytest.raises(ValueError):
+        check_layer(fwd, lambda d, c: (d, np.sum(d)), inputs, verbose=False)
