@@ -1,0 +1,209 @@
+"""Notebook 09: each checker passes the right answer, refuses the course's reference layer, and
+names the classic mistake behind each planted wrong answer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import layers
+from helpers.exercises import nb09
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "09_embeddings_and_weight_tying.py"
+
+
+def _verdict(capsys, checker, fn) -> tuple[bool, str]:
+    result = checker(fn)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1, out                     # one line, ✓ or not yet
+    return result, out
+
+
+# ----------------------------------------------------------------------------- exercise 1
+
+def right_token_gradient(ids, dout, k):
+    return dout[ids == k].sum(axis=0)
+
+
+def test_token_gradient_right_answers(capsys):
+    assert _verdict(capsys, nb09.check_token_gradient, right_token_gradient)[0]
+    loop = lambda ids, dout, k: sum((dout[n, t] for n, t in np.argwhere(ids == k)),  # noqa: E731
+                                    np.zeros(dout.shape[-1]))
+    assert _verdict(capsys, nb09.check_token_gradient, loop)[0]
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda ids, dout, k: dout.reshape(-1, dout.shape[-1])[np.flatnonzero(ids == k)[-1]]
+     if np.any(ids == k) else np.zeros(dout.shape[-1]), "only the last occurrence"),
+    (lambda ids, dout, k: dout.reshape(-1, dout.shape[-1])[np.flatnonzero(ids == k)[0]]
+     if np.any(ids == k) else np.zeros(dout.shape[-1]), "only the first occurrence"),
+    (lambda ids, dout, k: dout[ids == k].mean(axis=0) if np.any(ids == k)
+     else np.zeros(dout.shape[-1]), "the mean"),
+    (lambda ids, dout, k: dout.sum(axis=(0, 1)), "every position"),
+    (lambda ids, dout, k: nb09._scatter(ids, dout, int(ids.max()) + 5)[: int(ids.max()) + 5],
+     "return only row"),
+    (lambda ids, dout, k: None, "fill in the lines marked TODO"),
+])
+def test_token_gradient_mistakes(capsys, wrong, hint):
+    ok, out = _verdict(capsys, nb09.check_token_gradient, wrong)
+    assert not ok and out.startswith("not yet") and hint in out
+
+
+# ----------------------------------------------------------------------------- exercise 2
+
+def right_embedding_backward(dout, ids, V):
+    dW = np.zeros((V, dout.shape[-1]))
+    np.add.at(dW, ids, dout)
+    return dW
+
+
+def one_hot_embedding_backward(dout, ids, V):
+    X = np.eye(V)[ids.ravel()]                                  # (N·T, V)
+    return X.T @ dout.reshape(-1, dout.shape[-1])
+
+
+def buffered_plus(dout, ids, V):
+    dW = np.zeros((V, dout.shape[-1]))
+    dW[ids] += dout
+    return dW
+
+
+def buffered_set(dout, ids, V):
+    dW = np.zeros((V, dout.shape[-1]))
+    dW[ids] = dout
+    return dW
+
+
+def mean_rows(dout, ids, V):
+    counts = np.bincount(ids.ravel(), minlength=V)[:, None]
+    return right_embedding_backward(dout, ids, V) / np.maximum(counts, 1)
+
+
+def calls_the_reference(dout, ids, V):
+    return layers.embedding_backward(dout, (ids, V))
+
+
+def test_embedding_backward_right_answers(capsys):
+    assert _verdict(capsys, nb09.check_embedding_backward, right_embedding_backward)[0]
+    assert _verdict(capsys, nb09.check_embedding_backward, one_hot_embedding_backward)[0]
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (buffered_plus, "numpy buffers the writes"),
+    (buffered_set, "numpy buffers the writes"),
+    (mean_rows, "the sum of the k"),
+    (lambda dout, ids, V: np.zeros_like(dout), "one row per word of the vocabulary"),
+    (lambda dout, ids, V: right_embedding_backward(dout, ids, V).T, "transposed shape"),
+    (lambda dout, ids, V: right_embedding_backward(dout, ids, V) / ids.shape[0] / ids.shape[1],
+     "1/"),
+    (calls_the_reference, "without helpers.layers.embedding_backward"),
+])
+def test_embedding_backward_mistakes(capsys, wrong, hint):
+    ok, out = _verdict(capsys, nb09.check_embedding_backward, wrong)
+    assert not ok and out.startswith("not yet") and hint in out
+
+
+def test_embedding_backward_leaves_its_inputs_alone(capsys):
+    def edits(dout, ids, V):
+        dout *= 1.0
+        ids[...] = ids[::-1] if ids.ndim == 1 else ids[:, ::-1]
+        return right_embedding_backward(dout, ids, V)
+    ok, out = _verdict(capsys, nb09.check_embedding_backward, edits)
+    assert not ok and "in place" in out
+
+
+# ----------------------------------------------------------------------------- exercise 3
+
+def right_tied_projection_backward(dscores, cache):
+    h, W = cache
+    return dscores @ W, dscores.T @ h, dscores.sum(axis=0)
+
+
+def via_affine(dscores, cache):
+    h, W = cache
+    _, cache_affine = layers.affine_forward(h, W.T, np.zeros(W.shape[0]))
+    dh, dWT, db = layers.affine_backward(dscores, cache_affine)
+    return dh, dWT.T, db
+
+
+def test_tied_projection_right_answer(capsys):
+    assert _verdict(capsys, nb09.check_tied_projection_backward,
+                    right_tied_projection_backward)[0]
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda ds, c: (ds @ c[1], c[0].T @ ds, ds.sum(axis=0)), "dW: W is used transposed"),
+    (lambda ds, c: (ds @ c[1], ds.T @ c[0] / len(ds), ds.sum(axis=0)),
+     "dW: dscores already carries the 1/M"),
+    (lambda ds, c: (ds @ c[1], ds.T @ c[0], ds.mean(axis=0)), "db: a bias added to every row"),
+    (lambda ds, c: (ds @ c[1].T, ds.T @ c[0], ds.sum(axis=0)), "your code raised ValueError"),
+    (lambda ds, c: (ds.T @ c[0], ds @ c[1], ds.sum(axis=0)), "dh should have shape"),
+    (lambda ds, c: (ds @ c[1], ds.T @ c[0]), "return 3 arrays, in this order: dh, dW, db"),
+    (via_affine, "without helpers.layers.affine_backward"),
+])
+def test_tied_projection_mistakes(capsys, wrong, hint):
+    ok, out = _verdict(capsys, nb09.check_tied_projection_backward, wrong)
+    assert not ok and out.startswith("not yet") and hint in out
+
+
+# ----------------------------------------------------------------------------- exercise 4
+
+def right_projected(dscores, cache):
+    h, P, W = cache
+    du = dscores @ W
+    return du @ P.T, h.T @ du, dscores.T @ (h @ P), dscores.sum(axis=0)
+
+
+def test_projected_tied_right_answer(capsys):
+    assert _verdict(capsys, nb09.check_projected_tied_backward, right_projected)[0]
+
+
+def _replace(i, value_fn):
+    def fn(dscores, cache):
+        out = list(right_projected(dscores, cache))
+        out[i] = value_fn(dscores, *cache)
+        return tuple(out)
+    return fn
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (_replace(2, lambda ds, h, P, W: ds.T @ h), "dW: W meets h·P, not h"),
+    (_replace(1, lambda ds, h, P, W: h.T @ ds), "dP: P meets the gradient that reaches h·P"),
+    (_replace(0, lambda ds, h, P, W: ds @ W), "dh: that is the gradient of h·P"),
+    (_replace(3, lambda ds, h, P, W: ds.mean(axis=0)), "db: a bias added to every row"),
+    (_replace(1, lambda ds, h, P, W: (h.T @ (ds @ W)).T), "transposed shape"),
+])
+def test_projected_tied_mistakes(capsys, wrong, hint):
+    ok, out = _verdict(capsys, nb09.check_projected_tied_backward, wrong)
+    assert not ok and out.startswith("not yet") and hint in out
+
+
+def test_projected_tied_refuses_the_reference(capsys):
+    def via_affine_twice(dscores, cache):
+        h, P, W = cache
+        u, c_top = layers.affine_forward(h @ P, W.T, np.zeros(W.shape[0]))
+        du, dWT, db = layers.affine_backward(dscores, c_top)
+        return du @ P.T, h.T @ du, dWT.T, db
+    ok, out = _verdict(capsys, nb09.check_projected_tied_backward, via_affine_twice)
+    assert not ok and "without helpers.layers.affine_backward" in out
+
+
+# ----------------------------------------------------------------------------- the notebook
+
+def test_the_notebook_solutions_pass_their_checkers(capsys):
+    """The code in the notebook's folded solutions is right (run against the checkers), and
+    the shipped stubs are not."""
+    source = NOTEBOOK.read_text(encoding="utf-8")
+    blocks = re.findall(r"# ```python\n(.*?)# ```", source, flags=re.S)
+    assert len(blocks) == 4
+    code = "\n".join(re.sub(r"^# ?", "", line) for b in blocks for line in b.splitlines())
+    namespace = {"np": np}
+    exec(code, namespace)  # noqa: S102 - our own notebook's solution text
+    assert nb09.check_token_gradient(namespace["token_gradient"])
+    assert nb09.check_embedding_backward(namespace["embedding_backward"])
+    assert nb09.check_tied_projection_backward(namespace["tied_projection_backward"])
+    assert nb09.check_projected_tied_backward(namespace["projected_tied_backward"])
+    assert capsys.readouterr().out.count("✓") == 4
