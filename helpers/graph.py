@@ -18,9 +18,10 @@ Differences from PyTorch worth knowing: :meth:`Value.backward` *resets* every gr
 graph before it starts (calling it twice gives the same numbers, not double), and ``max``
 sends the whole gradient to the first argument on a tie.
 
-Drawing lives in :mod:`helpers.graph_draw` (matplotlib only); :func:`graph_state` here turns a
-graph into plain numbers (values, gradients, positions) that the drawing and the
-``gradient_flow`` widget share.
+This module knows nothing of drawing. :func:`graph_state` turns a graph and a point of its
+backward walk into plain numbers (values, gradients, edges, visiting order);
+:mod:`helpers.graph_draw` lays them out and draws them with matplotlib
+(``from helpers.graph_draw import draw_graph``), and the ``gradient_flow`` widget shows them.
 """
 
 from __future__ import annotations
@@ -29,8 +30,7 @@ import math
 from dataclasses import dataclass
 from numbers import Real
 
-__all__ = ["Value", "BackwardStep", "topological_order", "graph_state", "draw_graph",
-           "op_symbol"]
+__all__ = ["Value", "BackwardStep", "topological_order", "graph_state", "op_symbol"]
 
 
 def _number(fname: str, argname: str, x) -> float:
@@ -200,11 +200,6 @@ class Value:
         for _ in self.backward_steps():
             pass
 
-    def draw(self, ax=None, show_grad: bool = True, step: int | None = None,
-             title: str | None = None):
-        """Draw the graph that ends here; see :func:`helpers.graph_draw.draw_graph`."""
-        return draw_graph(self, ax=ax, show_grad=show_grad, step=step, title=title)
-
 
 @dataclass(frozen=True)
 class BackwardStep:
@@ -268,7 +263,8 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def graph_state(root: Value, step: int | None = None, show_grad: bool = True) -> dict:
-    """Plain numbers describing the graph that ends at ``root``: what a drawing shows.
+    """Plain numbers describing the graph that ends at ``root`` at one point of its backward
+    walk: what :mod:`helpers.graph_draw` draws and the ``gradient_flow`` widget shows.
 
     Args:
         root: the output node.
@@ -281,93 +277,37 @@ def graph_state(root: Value, step: int | None = None, show_grad: bool = True) ->
     Returns:
         dict with
         ``nodes``: list (topological order) of dicts ``id, label, op, value, grad`` (``None`` if
-        not shown), ``x, y`` (layout: column, row; inputs left, output right), ``fan_out``,
-        ``current`` (the node being visited at this step);
-        ``edges``: dicts ``src, dst, value`` (the forward value carried), ``grad``
-        (local × upstream sent back along it, or ``None``);
+        not shown), ``fan_out`` (how many edges leave it), ``current`` (the node being visited
+        at this step);
+        ``edges``: dicts ``src, dst, slot`` (argument position at ``dst``), ``value`` (the
+        forward value carried), ``grad`` (local × upstream sent back along it, or ``None``);
         ``order``: node ids in backward (visiting) order; ``n_steps``; ``step``; ``current``
         (id or ``None``); ``output`` (root value); ``output_grad`` (1.0 or ``None``).
     """
     order = topological_order(root)
-    ids = {id(n): i for i, n in enumerate(order)}
     n = len(order)
-    if step is not None:
+    if step is None:
+        reached = n if show_grad and root.grad != 0.0 else 0
+    else:
         if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= n:
             raise ValueError(f"graph_state: step expects an int in 0…{n} (this graph has {n} "
                              f"nodes), got {step!r}")
-        walk = list(root.backward_steps())
-        visited = walk[:step] if show_grad else []
-        current = ids[id(visited[-1].node)] if visited else None
-    else:
-        shown = show_grad and root.grad != 0.0
-        walk = [BackwardStep(nd, nd.grad, tuple((p, g, g * nd.grad)
-                                                for p, g in zip(nd.parents, nd.local_grads,
-                                                                strict=True)))
-                for nd in reversed(order)]
-        visited = walk if shown else []
-        current = None
-    node_grad = {ids[id(s.node)]: s.upstream for s in visited}
-    edge_grad = {}
-    for s in visited:
-        for slot, (parent, _, contribution) in enumerate(s.sends):
-            edge_grad[(ids[id(parent)], ids[id(s.node)], slot)] = contribution
-
-    edges = []
-    fan_out = [0] * n
+        root.backward()                    # every .grad is final from here on
+        reached = step if show_grad else 0
+    # the walk visits order[n-1], order[n-2], …: after `reached` visits, ids ≥ first are done
+    first = n - reached
+    current = first if step is not None and reached else None
+    ids = {id(node): i for i, node in enumerate(order)}
+    edges, fan_out = [], [0] * n
     for j, node in enumerate(order):
-        for slot, parent in enumerate(node.parents):
+        for slot, (parent, local) in enumerate(zip(node.parents, node.local_grads, strict=True)):
             i = ids[id(parent)]
             fan_out[i] += 1
             edges.append({"src": i, "dst": j, "slot": slot, "value": parent.data,
-                          "grad": edge_grad.get((i, j, slot))})
-    xs, ys = _layout(order, ids)
-    nodes = [{"id": i, "label": nd.label, "op": nd.op, "value": nd.data,
-              "grad": node_grad.get(i), "x": xs[i], "y": ys[i], "fan_out": fan_out[i],
-              "current": i == current} for i, nd in enumerate(order)]
-    return {"nodes": nodes, "edges": edges, "order": [ids[id(s.node)] for s in walk],
+                          "grad": local * node.grad if j >= first else None})
+    nodes = [{"id": i, "label": node.label, "op": node.op, "value": node.data,
+              "grad": node.grad if i >= first else None, "fan_out": fan_out[i],
+              "current": i == current} for i, node in enumerate(order)]
+    return {"nodes": nodes, "edges": edges, "order": list(range(n - 1, -1, -1)),
             "n_steps": n, "step": step, "current": current, "output": root.data,
-            "output_grad": node_grad.get(n - 1)}
-
-
-def _layout(order: list[Value], ids: dict) -> tuple[list[float], list[float]]:
-    """Layered layout: column = longest path from the inputs (an input sits one column left
-    of its first consumer); row = a tidy-tree order (inputs get consecutive rows in depth-first
-    order from the output, each operation sits at the mean row of its inputs)."""
-    n = len(order)
-    col = [0] * n
-    consumers = [[] for _ in range(n)]
-    for j, node in enumerate(order):
-        for p in node.parents:
-            consumers[ids[id(p)]].append(j)
-        if node.parents:
-            col[j] = 1 + max(col[ids[id(p)]] for p in node.parents)
-    for i in range(n):                         # pull inputs right, next to their consumers
-        if not order[i].parents and consumers[i]:
-            col[i] = min(col[j] for j in consumers[i]) - 1
-
-    row = [None] * n
-    next_slot = 0
-    for node in order:                         # order is depth-first from the output
-        i = ids[id(node)]
-        if not node.parents:
-            row[i] = float(next_slot)
-            next_slot += 1
-        else:
-            row[i] = sum(row[ids[id(p)]] for p in node.parents) / len(node.parents)
-    # keep nodes of one column at least 0.8 rows apart
-    for c in set(col):
-        members = sorted((i for i in range(n) if col[i] == c), key=lambda i: (row[i], i))
-        for a, b in zip(members, members[1:], strict=False):
-            row[b] = max(row[b], row[a] + 0.8)
-    return [float(c) for c in col], [-r for r in row]
-
-
-def draw_graph(root: Value, ax=None, show_grad: bool = True, step: int | None = None,
-               title: str | None = None):
-    """Draw the graph ending at ``root`` with matplotlib; returns the Axes.
-
-    Forward values above each edge (blue), gradients below (orange). ``step`` shows the
-    backward walk after that many visits. See :func:`helpers.graph_draw.draw_graph`.
-    """
-    from helpers.graph_draw import draw_graph as _draw
-    return _draw(root, ax=ax, show_grad=show_grad, step=step, title=title)
+            "output_grad": root.grad if reached else None}

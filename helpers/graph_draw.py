@@ -1,11 +1,16 @@
-"""Draw a :class:`helpers.graph.Value` graph with matplotlib (no Graphviz).
+"""Lay out and draw a :class:`helpers.graph.Value` graph with matplotlib (no Graphviz).
 
-Inputs on the left, the output on the right. Every edge carries the forward value *above* it
-(blue, ``FORWARD``) and, once the backward pass has reached it, the gradient sent back along it
-*below* it (orange, ``GRADIENT``), the layout of the cs231n circuit diagrams. A node that feeds
-several others (a fork) also shows the sum of what came back, under its box.
+    >>> from helpers.graph_draw import draw_graph
+    >>> ax = draw_graph(f)        # f: the output Value (after f.backward() for gradients)
 
-:class:`GraphArtists` keeps the artists so a widget can update texts and colours in place.
+Inputs on the left, the output on the right (:func:`graph_layout`). Every edge carries the
+forward value *above* it (blue, ``FORWARD``) and, once the backward pass has reached it, the
+gradient sent back along it *below* it (orange, ``GRADIENT``), the layout of the cs231n circuit
+diagrams. A node that feeds several others (a fork) also shows the sum of what came back, under
+its box.
+
+:class:`GraphArtists` keeps the artists so a widget can update texts and colours in place. The
+engine (:mod:`helpers.graph`) knows nothing of this module.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from helpers.graph import Value, graph_state, op_symbol
 from helpers.plotting import FORWARD, GRADIENT, HIGHLIGHT, NEUTRAL
 
-__all__ = ["draw_graph", "GraphArtists", "format_number", "op_symbol"]
+__all__ = ["draw_graph", "GraphArtists", "graph_layout", "format_number", "op_symbol"]
 
 BOX_W, BOX_H = 0.34, 0.36          # node box, in layout units (columns, rows)
 STUB = 0.75                        # length of the output's outgoing edge
@@ -29,6 +34,44 @@ def format_number(v: float) -> str:
     if abs(v) < 0.005:
         return "0.00"
     return f"{v:.2f}".replace("-", "−")
+
+
+def graph_layout(state: dict) -> list[tuple[float, float]]:
+    """Where each node of a :func:`helpers.graph.graph_state` goes: ``(x, y)`` per node id.
+
+    x is a column: the longest path from the inputs, except that an input sits one column
+    left of its first consumer (so a late input is not stranded far left). y is minus a row:
+    the inputs take rows 0, 1, 2, … in the state's node order (depth-first from the output,
+    so inputs of one gate are neighbours), and an operation sits at the mean row of its
+    inputs. Nodes of one column are then pushed at least 0.8 rows apart (top to bottom).
+    """
+    nodes, edges = state["nodes"], state["edges"]
+    n = len(nodes)
+    parents = [[] for _ in range(n)]
+    consumers = [[] for _ in range(n)]
+    for e in edges:
+        parents[e["dst"]].append(e["src"])
+        consumers[e["src"]].append(e["dst"])
+    col = [0] * n
+    for j in range(n):                     # topological order: parents come first
+        if parents[j]:
+            col[j] = 1 + max(col[i] for i in parents[j])
+    for i in range(n):                     # pull inputs right, next to their consumers
+        if not parents[i] and consumers[i]:
+            col[i] = min(col[j] for j in consumers[i]) - 1
+    row = [0.0] * n
+    next_row = 0
+    for i in range(n):
+        if parents[i]:
+            row[i] = sum(row[p] for p in parents[i]) / len(parents[i])
+        else:
+            row[i] = float(next_row)
+            next_row += 1
+    for c in set(col):                     # keep nodes of one column 0.8 rows apart
+        members = sorted((i for i in range(n) if col[i] == c), key=lambda i: (row[i], i))
+        for a, b in zip(members, members[1:], strict=False):
+            row[b] = max(row[b], row[a] + 0.8)
+    return [(float(col[i]), -row[i]) for i in range(n)]
 
 
 class GraphArtists:
@@ -47,19 +90,19 @@ class GraphArtists:
                  min_span: tuple = (0.0, 0.0)):
         self.ax, self.title = ax, title
         nodes = state["nodes"]
+        self.positions = pos = graph_layout(state)
         ax.set_axis_off()
-        self.edge_value, self.edge_grad = [], []
-        self._edge_ends = []
+        self.edge_ends = []
         for e in state["edges"]:
-            a, b = nodes[e["src"]], nodes[e["dst"]]
+            (xa, ya), (xb, yb) = pos[e["src"]], pos[e["dst"]]
             n_in = sum(1 for f in state["edges"] if f["dst"] == e["dst"])
             dy = 0.0 if n_in == 1 else 0.1 * (1 - 2 * e["slot"] / (n_in - 1))
-            p0 = (a["x"] + BOX_W / 2, a["y"])
-            p1 = (b["x"] - BOX_W / 2, b["y"] + dy)        # inputs enter top to bottom
+            p0 = (xa + BOX_W / 2, ya)
+            p1 = (xb - BOX_W / 2, yb + dy)        # inputs enter top to bottom
             twins = [f["slot"] for f in state["edges"]
                      if (f["src"], f["dst"]) == (e["src"], e["dst"])]    # x * x: two edges
             if len(twins) == 1:
-                rad = _bow(nodes, a, b)
+                rad = _bow(pos, pos[e["src"]], pos[e["dst"]])
             else:
                 rad = -0.5 if e["slot"] == twins[0] else 0.5
             # add_artist, not add_patch: the limits are set explicitly below, and skipping
@@ -67,37 +110,36 @@ class GraphArtists:
             ax.add_artist(FancyArrowPatch(p0, p1, arrowstyle="-|>", mutation_scale=10,
                                           color=NEUTRAL, lw=1.2, shrinkA=0, shrinkB=0,
                                           connectionstyle=f"arc3,rad={rad}"))
-            self._edge_ends.append((p0, p1, rad))
+            self.edge_ends.append((p0, p1, rad))
         self.rings, self.fork_sums = [], []
-        for nd in nodes:
+        for nd, (x, y) in zip(nodes, pos, strict=True):
             leaf = not nd["op"]
-            box = FancyBboxPatch((nd["x"] - BOX_W / 2, nd["y"] - BOX_H / 2), BOX_W, BOX_H,
+            box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
                                  boxstyle="round,pad=0.02,rounding_size=0.08",
                                  fc="#EEF4FA" if leaf else "white", ec=NEUTRAL, lw=1.2)
             ax.add_artist(box)
-            ring = FancyBboxPatch((nd["x"] - BOX_W / 2, nd["y"] - BOX_H / 2), BOX_W, BOX_H,
+            ring = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
                                   boxstyle="round,pad=0.02,rounding_size=0.08",
                                   fc="none", ec=HIGHLIGHT, lw=3.0, visible=False, zorder=3)
             ax.add_artist(ring)                      # the "visiting now" outline
             self.rings.append(ring)
             text = (nd["label"] or format_number(nd["value"])) if leaf else op_symbol(nd["op"])
-            ax.text(nd["x"], nd["y"], text, ha="center", va="center", color="black",
+            ax.text(x, y, text, ha="center", va="center", color="black",
                     fontsize=11 if len(text) <= 3 else 9, fontweight="bold" if leaf else None)
             if not leaf and nd["label"]:
-                ax.text(nd["x"], nd["y"] + BOX_H / 2 + 0.04, nd["label"], ha="center",
+                ax.text(x, y + BOX_H / 2 + 0.04, nd["label"], ha="center",
                         va="bottom", fontsize=9, color=NEUTRAL, style="italic")
             self.fork_sums.append(
-                ax.text(nd["x"], nd["y"] - BOX_H / 2 - 0.05, "", ha="center", va="top",
+                ax.text(x, y - BOX_H / 2 - 0.05, "", ha="center", va="top",
                         fontsize=8.5, color=GRADIENT) if nd["fan_out"] > 1 else None)
 
-        out = nodes[-1]
-        p0, p1 = (out["x"] + BOX_W / 2, out["y"]), (out["x"] + BOX_W / 2 + STUB, out["y"])
+        x, y = pos[-1]                                   # the output's outgoing stub
+        p0, p1 = (x + BOX_W / 2, y), (x + BOX_W / 2 + STUB, y)
         ax.add_artist(FancyArrowPatch(p0, p1, arrowstyle="-|>", mutation_scale=10,
                                       color=NEUTRAL, lw=1.2, shrinkA=0, shrinkB=0))
-        self._edge_ends.append((p0, p1, 0.0))
+        self.edge_ends.append((p0, p1, 0.0))
 
-        xs = [nd["x"] for nd in nodes]
-        ys = [nd["y"] for nd in nodes]
+        xs, ys = zip(*pos, strict=True)
         x0, x1 = min(xs) - BOX_W, max(xs) + BOX_W / 2 + STUB + 0.1
         y0, y1 = min(ys) - 0.55, max(ys) + 0.55
         pad_x = max(0.0, min_span[0] - (x1 - x0)) / 2       # small graphs in a big, fixed
@@ -109,7 +151,7 @@ class GraphArtists:
                                     va="bottom", fontsize=plt.rcParams["axes.titlesize"])
         # edge labels run parallel to their edge: value above, gradient below
         self.edge_value, self.edge_grad = [], []
-        for p0, p1, rad in self._edge_ends:
+        for p0, p1, rad in self.edge_ends:
             self.edge_value.append(self._label(p0, p1, rad, +7, FORWARD))
             self.edge_grad.append(self._label(p0, p1, rad, -7, GRADIENT))
         self.out_value, self.out_grad = self.edge_value.pop(), self.edge_grad.pop()
@@ -149,13 +191,14 @@ class GraphArtists:
         self.title_artist.set_text(self.title or default_title(state))
 
 
-def _bow(nodes: list, a: dict, b: dict) -> float:
-    """Curvature for edge a→b: 0 between neighbouring columns; an edge that skips columns
-    bends away from the nodes it passes (up if it runs above their mean row, else down)."""
-    between = [nd["y"] for nd in nodes if a["x"] < nd["x"] < b["x"]]
+def _bow(positions: list, a: tuple, b: tuple) -> float:
+    """Curvature for the edge from position a to position b: 0 between neighbouring columns;
+    an edge that skips columns bends away from the nodes it passes (up if it runs above their
+    mean row, else down)."""
+    between = [y for x, y in positions if a[0] < x < b[0]]
     if not between:
         return 0.0
-    above = 0.5 * (a["y"] + b["y"]) >= sum(between) / len(between)
+    above = 0.5 * (a[1] + b[1]) >= sum(between) / len(between)
     return -0.2 if above else 0.2
 
 
@@ -166,8 +209,8 @@ def default_title(state: dict) -> str:
         if state["output_grad"] is None:
             return "Forward values (blue, above each edge)"
         return "Forward values (blue, above each edge) and gradients (orange, below)"
-    if step == 0:
-        return f"Backward walk, step 0 of {n}: forward values only"
+    if state["current"] is None:                    # step 0, or gradients hidden
+        return f"Backward walk, step {step} of {n}: forward values only"
     nd = state["nodes"][state["current"]]
     name = nd["label"] or op_symbol(nd["op"]) or format_number(nd["value"])
     return f"Backward walk, step {step} of {n}: visiting {name}"
@@ -193,8 +236,8 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, step: int | None = 
                         f"got {type(root).__name__}")
     state = graph_state(root, step=step, show_grad=show_grad)
     if ax is None:
-        cols = max(nd["x"] for nd in state["nodes"]) + 1
-        rows = max(nd["y"] for nd in state["nodes"]) - min(nd["y"] for nd in state["nodes"]) + 1
+        xs, ys = zip(*graph_layout(state), strict=True)
+        cols, rows = max(xs) + 1, max(ys) - min(ys) + 1
         _, ax = plt.subplots(figsize=(1.6 * cols + 1.4, 0.85 * rows + 1.1))
     GraphArtists(ax, state, title=title)
     return ax
