@@ -325,3 +325,34 @@ def test_conv_bias_type_is_checked(fwd, args, b, exc, words):
     assert msg.startswith(fwd.__name__ + ":"), msg
     for word in words:
         assert word in msg, (word, msg)
+
+
+def test_max_pool2d_with_a_one_by_one_window_is_the_identity():
+    x = randn(2, 3, 4, 5)
+    out, cache = max_pool2d_forward(x, size=1, stride=1)
+    np.testing.assert_array_equal(out, x)
+    dout = randn(2, 3, 4, 5)
+    np.testing.assert_array_equal(max_pool2d_backward(dout, cache), dout)
+    out, cache = max_pool2d_forward(x, size=1, stride=2)       # every other pixel
+    np.testing.assert_array_equal(out, x[:, :, ::2, ::2])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: conv2d_forward(X4, np.ones((5, 3, 3)), B4),
+     "conv2d_forward: w expects a 4-D array (F, C, HH, WW), got shape (5, 3, 3)"),
+    (lambda: conv2d_forward(np.ones((2, 3, 8)), W4, B4),
+     "conv2d_forward: x expects a 4-D array (N, C, H, W), got shape (2, 3, 8)"),
+    (lambda: conv1d_forward(X3, np.ones((5, 3)), B3),
+     "conv1d_forward: w expects a 3-D array (F, C, K), got shape (5, 3)"),
+    (lambda: conv1d_forward(np.ones((2, 3)), W3, B3),
+     "conv1d_forward: x expects a 3-D array (N, C, L), got shape (2, 3)"),
+    (lambda: conv2d_forward(X4, np.ones((5, 4, 3, 3)), np.ones(4)),
+     "conv2d_forward: w expects 4 input channels but x has 3 "
+     "(x.shape=(2, 3, 8, 8), w.shape=(5, 4, 3, 3))"),
+    (lambda: conv1d_forward(X3, W3, np.ones(3)),
+     "conv1d_forward: b expects shape (5,) (one per filter, w.shape[0]), got shape (3,)"),
+])
+def test_conv_messages_in_full(call, message):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert str(info.value) == message

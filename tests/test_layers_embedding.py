@@ -52,8 +52,9 @@ def test_unsigned_and_int32_ids():
 
 
 @pytest.mark.parametrize("ids, W, exc, words", [
-    (np.array([[0, 5]]), np.ones((5, 2)), ValueError, ["ids", "[0, 5)", "5"]),
-    (np.array([[0, -1]]), np.ones((5, 2)), ValueError, ["ids", "[0, 5)", "-1"]),
+    (np.array([[0, 5]]), np.ones((5, 2)), ValueError, ["ids", "expects values in [0, 5), got 5"]),
+    (np.array([[0, -1]]), np.ones((5, 2)), ValueError, ["ids", "in [0, 5), got -1"]),
+    (np.array([[7, -2]]), np.ones((5, 2)), ValueError, ["ids", "in [0, 5), got -2"]),
     (np.array([[0.0, 1.0]]), np.ones((5, 2)), ValueError, ["ids", "integer", "float64"]),
     (np.array([["a"]]), np.ones((5, 2)), TypeError, ["ids", "integers", "<U1"]),
     ([[0, 1]], np.ones((5, 2)), TypeError, ["ids", "numpy array", "list"]),

@@ -319,6 +319,29 @@ def test_weight_shape_messages(kind, gates):
             assert gates in str(info.value), str(info.value)
 
 
+@pytest.mark.parametrize("kind, why", [
+    ("rnn", "H=5 columns with H=5 from h0)"),
+    ("lstm", "4·H=20 columns with H=5 from h0, gate order i, f, o, g)"),
+    ("gru", "3·H=15 columns with H=5 from h0, gate order z, r, n)"),
+])
+def test_weight_messages_in_full(kind, why):
+    """The whole message, so that every part of it (block count, gate order) is pinned."""
+    G = GATES[kind]
+    width = "H" if G == 1 else f"{G}·H"
+    cases = [("Wh", np.ones((4, G * 5)), f"{kind}_forward: Wh expects shape (5, {G * 5}) "
+              f"(H=5 rows; {why} but got (4, {G * 5}) (x.shape=(2, 3, 4), h0.shape=(2, 5))"),
+             ("Wx", np.ones(G * 5), f"{kind}_forward: Wx expects a 2-D array (D, {width}), "
+              f"got shape ({G * 5},)"),
+             ("Wh", np.ones(G * 5), f"{kind}_forward: Wh expects a 2-D array (H, {width}), "
+              f"got shape ({G * 5},)"),
+             ("b", np.ones(G * 5 + 1), f"{kind}_forward: b expects shape ({G * 5},) "
+              f"({why[:-1]}), got shape ({G * 5 + 1},)")]
+    for name, value, message in cases:
+        with pytest.raises(ValueError) as info:
+            SEQ[kind][0](**_bad(kind, **{name: value}))
+        assert str(info.value) == message
+
+
 def test_lstm_weights_for_a_gru_are_rejected():
     p = params("gru", 2, 3, 4, 5)
     with pytest.raises(ValueError, match=r"lstm_forward: Wx expects shape \(4, 20\)"):

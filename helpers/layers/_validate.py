@@ -50,7 +50,7 @@ def finite(fname: str, name: str, x: np.ndarray) -> np.ndarray:
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(f"{fname}: {name} expects finite numbers, got {x[where]} at index "
-                         f"{where if len(where) != 1 else where[0]} ({name}.shape={x.shape})")
+                         f"{where} ({name}.shape={x.shape})")
     return x
 
 
@@ -160,11 +160,11 @@ def recurrent_args(fname: str, x, h, Wx, Wh, b, gates: int, sequence: bool,
     if h.shape[0] != N:
         raise ValueError(f"{fname}: {h_name} expects {N} rows (the batch size of x) but has "
                          f"{h.shape[0]} (x.shape={x.shape}, {h_name}.shape={h.shape})")
-    columns = f"{gates}·H={gates * H} columns" if gates > 1 else f"H={H} columns"
+    columns = f"{gates}·H={gates * H} columns" if gates != 1 else f"H={H} columns"
     order = f", gate order {gate_names}" if gate_names else ""
     why = f"{columns} with H={H} from {h_name}{order}"
 
-    width = f"{gates}·H" if gates > 1 else "H"
+    width = f"{gates}·H" if gates != 1 else "H"
 
     def weight(name, arr, rows, rows_why):
         arr = float_array(fname, name, arr, ndim=2, layout=f"({rows_why[0]}, {width})",

@@ -34,4 +34,4 @@ def orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
         raise TypeError(f"orthogonal: rng expects a numpy.random.Generator "
                         f"(np.random.default_rng(seed)), got {type(rng).__name__}")
     Q, R = np.linalg.qr(rng.standard_normal((n, n)))
-    return Q * np.sign(np.diag(R))
+    return Q @ np.diag(np.sign(np.diag(R)))   # G = (QΛ)(ΛR), Λ = diag(sign r_ii): ΛR has r_ii > 0
