@@ -184,13 +184,17 @@ def sample_text(params: dict, chars: str, prompt: str, length: int, temperature:
     Returns:
         the ``length`` written characters (without the prompt).
     """
-    fname = "sample_text"
-    _model(fname, params, chars)
-    ids = _ids(fname, prompt, chars)
-    length = _count(fname, "length", length, 0, 5000)
-    tau = _number(fname, "temperature", temperature, 0.0, 1e6)
-    seed = _count(fname, "seed", seed, 0, 2**32 - 1)
+    ids, length, tau, seed = _arguments("sample_text", params, chars, prompt, length,
+                                        temperature, seed)
     return _sample(_prepare(params), chars, ids, length, tau, seed)
+
+
+def _arguments(fname: str, params, chars, prompt, length, temperature, seed):
+    """The checked arguments of a sampling call: prompt ids, length, τ and seed."""
+    _model(fname, params, chars)
+    return (_ids(fname, prompt, chars), _count(fname, "length", length, 0, 5000),
+            _number(fname, "temperature", temperature, 0.0, 1e6),
+            _count(fname, "seed", seed, 0, 2**32 - 1))
 
 
 def _sample(model: dict, chars: str, ids, length: int, tau: float, seed: int) -> str:
@@ -234,12 +238,8 @@ def explore_sampling(params: dict, chars: str, prompt: str = DEFAULTS["prompt"],
                      seed: int = DEFAULTS["seed"], length: int = DEFAULTS["length"]
                      ) -> SamplingView:
     """Every number the explorer draws for a model ``(params, chars)`` (see :func:`sample_text`)."""
-    fname = "explore_sampling"
-    _model(fname, params, chars)
-    ids = _ids(fname, prompt, chars)
-    tau = _number(fname, "temperature", temperature, 0.0, 1e6)
-    length = _count(fname, "length", length, 0, 5000)
-    seed = _count(fname, "seed", seed, 0, 2**32 - 1)
+    ids, length, tau, seed = _arguments("explore_sampling", params, chars, prompt, length,
+                                        temperature, seed)
     model = _prepare(params)
     scores = _scores(model, _read_prompt(model, ids)[0])
     p_model = softmax_temperature(scores, 1.0)
