@@ -261,6 +261,18 @@ def open_pages(sizes=SIZES):
             browser.close()
 
 
+def arrow_key_walk(page, total: int) -> list[int]:
+    """Press ArrowRight from the first slide as a lecturer does; the slides never reached."""
+    page.evaluate("() => Reveal.slide(0, 0)")
+    seen = {page.evaluate("() => Reveal.getSlidePastCount() + 1")}
+    fragments = page.evaluate("() => document.querySelectorAll('.reveal .slides .fragment')"
+                              ".length")
+    for _ in range(total - 1 + fragments):   # each fragment takes one press too
+        page.keyboard.press("ArrowRight")
+        seen.add(page.evaluate("() => Reveal.getSlidePastCount() + 1"))
+    return [i for i in range(1, total + 1) if i not in seen]
+
+
 def audit_deck(pages: dict, deck: Path, timeout_ms: int = 60_000) -> DeckReport:
     deck = deck.resolve()
     report = DeckReport(deck)
@@ -285,6 +297,10 @@ def audit_deck(pages: dict, deck: Path, timeout_ms: int = 60_000) -> DeckReport:
         report.min_text[size] = min(sizes) if sizes else float("nan")
         report.counts[size] = counts
         if k == 0:
+            missed = arrow_key_walk(page, report.slides)
+            if missed:
+                report.problems.append(f"{name}: ArrowRight from the first slide does not reach "
+                                       f"slide(s) {missed}")
             report.sections = sum(r["section"] for r in records)
             report.sections_with_notes = sum(r["section"] and r["notes"] for r in records)
             report.code_slides = sum(r["codeLines"] > 0 for r in records)
