@@ -144,7 +144,7 @@ def normalization_profile(depth: int = DEFAULTS["depth"], scale: float = DEFAULT
 # ------------------------------------------------------------------------------ the figure
 
 LINES = {  # key → (label, colour, line style, marker)
-    "activation_rms": ("RMS of the layer's output h_l", FORWARD, "-", "o"),
+    "activation_rms": ("RMS of h_l (layer output)", FORWARD, "-", "o"),
     "grad_h": ("‖∂L/∂h_l‖", GRADIENT, "-", "s"),
     "grad_W": ("‖∂L/∂W_l‖", GRADIENT, "--", "^"),
 }
