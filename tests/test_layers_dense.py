@@ -68,6 +68,21 @@ def test_activations_accept_scalars():
     assert sigmoid_backward(np.float64(1.0), cache) == 0.25
 
 
+@pytest.mark.parametrize("fwd, bwd, f, df", [
+    (relu_forward, relu_backward, lambda x: max(x, 0.0), lambda x: float(x > 0)),
+    (sigmoid_forward, sigmoid_backward, lambda x: 1 / (1 + np.exp(-x)),
+     lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2),
+    (tanh_forward, tanh_backward, np.tanh, lambda x: 1 - np.tanh(x) ** 2),
+])
+@pytest.mark.parametrize("x", [0.5, -2, np.float32(1.5), np.int64(3)])
+def test_every_activation_takes_a_real_scalar(fwd, bwd, f, df, x):
+    out, cache = fwd(x)
+    assert np.shape(out) == () and out == pytest.approx(f(float(x)), rel=1e-14)
+    assert bwd(2.0, cache) == pytest.approx(2.0 * df(float(x)), rel=1e-14)
+    with pytest.raises(TypeError, match=f"{fwd.__name__}: x expects a numpy array, got bool"):
+        fwd(True)
+
+
 def test_relu_gradient_at_zero_is_zero():
     _, cache = relu_forward(np.zeros(3))
     np.testing.assert_array_equal(relu_backward(np.ones(3), cache), 0.0)

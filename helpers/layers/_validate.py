@@ -44,14 +44,13 @@ def float_array(fname: str, name: str, x, ndim: int | None = None, layout: str =
     return np.array(x, dtype=np.float64, copy=True) if copy else np.asarray(x, dtype=np.float64)
 
 
-def finite(fname: str, name: str, x: np.ndarray) -> np.ndarray:
-    """Check every entry of the float array ``x`` is finite (no NaN, no ±inf); return ``x``."""
+def finite(fname: str, name: str, x: np.ndarray) -> None:
+    """Check every entry of the float array ``x`` is finite (no NaN, no ±inf)."""
     bad = ~np.isfinite(x)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(f"{fname}: {name} expects finite numbers, got {x[where]} at index "
                          f"{where} ({name}.shape={x.shape})")
-    return x
 
 
 def read_only(a: np.ndarray) -> np.ndarray:
