@@ -132,31 +132,49 @@ def _problems(report, *kinds: str) -> str:
     return "\n".join(p for p in report.problems if any(f": {k}:" in p for k in kinds))
 
 
-@pytest.mark.parametrize("path", PATHS, ids=IDS)
-@pytest.mark.usefixtures("built")
-class TestDeck:
-    pytestmark = NEEDS_BROWSER
+def in_browser(test):
+    """Per-deck browser test (functions, not a class: pytest-xdist's --dist loadscope then keeps
+    the whole module, and its one build of the decks, on one worker)."""
+    for mark in reversed(NEEDS_BROWSER):
+        test = mark(test)
+    return pytest.mark.parametrize("path", PATHS, ids=IDS)(test)
 
-    def test_every_slide_fits_both_screens(self, pages, path):
-        problems = _problems(_report(pages, path), "overflow", "cut", "empty")
-        assert not problems, "\n" + problems
 
-    def test_no_slide_shows_more_than_12_lines_of_code(self, pages, path):
-        problems = _problems(_report(pages, path), "code wall")
-        assert not problems, "\n" + problems
+@in_browser
+def test_every_slide_fits_both_screens(pages, path):
+    problems = _problems(_report(pages, path), "overflow", "cut", "empty")
+    assert not problems, "\n" + problems
 
-    def test_body_text_is_at_least_20px_at_1280x800(self, pages, path):
-        problems = _problems(_report(pages, path), "small text")
-        assert not problems, "\n" + problems
 
-    def test_every_slide_has_a_heading_and_every_section_speaker_notes(self, pages, path):
-        problems = _problems(_report(pages, path), "no heading", "no notes")
-        assert not problems, "\n" + problems
+@in_browser
+def test_no_slide_shows_more_than_12_lines_of_code(pages, path):
+    problems = _problems(_report(pages, path), "code wall")
+    assert not problems, "\n" + problems
 
-    def test_links_resolve_font_loads_and_nothing_is_fetched_from_outside(self, pages, path):
-        deck_wide = [p for p in _report(pages, path).problems
-                     if "link does not resolve" in p or "Korean" in p or "request outside" in p]
-        assert not deck_wide, "\n" + "\n".join(deck_wide)
+
+@in_browser
+def test_body_text_is_at_least_20px_at_1280x800(pages, path):
+    problems = _problems(_report(pages, path), "small text")
+    assert not problems, "\n" + problems
+
+
+@in_browser
+def test_every_slide_has_a_heading_and_every_section_speaker_notes(pages, path):
+    problems = _problems(_report(pages, path), "no heading", "no notes")
+    assert not problems, "\n" + problems
+
+
+@in_browser
+def test_arrow_keys_reach_every_slide(pages, path):
+    missed = [p for p in _report(pages, path).problems if "ArrowRight" in p]
+    assert not missed, "\n" + "\n".join(missed)
+
+
+@in_browser
+def test_links_resolve_font_loads_and_nothing_is_fetched_from_outside(pages, path):
+    deck_wide = [p for p in _report(pages, path).problems
+                 if "link does not resolve" in p or "Korean" in p or "request outside" in p]
+    assert not deck_wide, "\n" + "\n".join(deck_wide)
 
 
 @NEEDS_BROWSER[0]
