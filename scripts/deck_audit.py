@@ -200,6 +200,11 @@ class DeckReport:
         return not self.problems
 
 
+def clean(text: str) -> str:
+    """Strings cut in JavaScript can end in half a surrogate pair: make them printable."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def slide_problems(rec: dict, first_size: bool) -> list[tuple[str, str]]:
     """(kind, message) for one measured slide."""
     out = []
@@ -285,6 +290,10 @@ def audit_deck(pages: dict, deck: Path, timeout_ms: int = 60_000) -> DeckReport:
                                timeout=timeout_ms)
         result = page.evaluate(MEASURE_JS, {"tol": TOLERANCE_PX, "font": KOREAN_FONT})
         records = result["records"]
+        for rec in records:
+            for key in ("label", "minSample", "wideWhat"):
+                rec[key] = clean(rec[key])
+            rec["cut"] = [clean(c) for c in rec["cut"]]
         report.records[size] = records
         report.slides = result["total"]
         counts = {}
