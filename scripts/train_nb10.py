@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from helpers.widgets.attention_explorer import (  # noqa: E402
     MODELS_FILE,
+    SEEDS_FILE,
     SIZES,
     TASK,
     TRAINING,
@@ -42,7 +43,6 @@ from helpers.widgets.attention_explorer import (  # noqa: E402
 SEEDS = range(10)
 LONG = 4                       # the no-attention model also gets LONG × the steps
 TEST_SEED, TEST_N, GRAD_N = 7, 1000, 200
-SEEDS_FILE = "nb10_seeds.npz"
 
 
 def test_set():

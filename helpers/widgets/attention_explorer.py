@@ -30,9 +30,8 @@ Public:
 
 The model functions (:func:`reverse_batch`, :func:`init_seq2seq`, :func:`seq2seq_forward`,
 :func:`seq2seq_backward`, :func:`encoder_state_gradients`, :func:`encoder_gradient_profile`,
-:func:`train_seq2seq`,
-:func:`position_accuracy`, :func:`load_models`) are what ``scripts/train_nb10.py`` runs; the
-notebook writes the same model out and checks that it agrees with these.
+:func:`train_seq2seq`, :func:`position_accuracy`, :func:`load_models`, :func:`load_seeds`) are
+what notebook 10 trains and measures with, and what ``scripts/train_nb10.py`` runs for ten seeds.
 """
 
 from __future__ import annotations
@@ -54,7 +53,9 @@ TASK = {"T": 16, "V": 8}            # sequence length, alphabet size
 SIZES = {"D": 16, "H": 32}          # embedding width, hidden width
 TRAINING = {"steps": 600, "batch": 32, "lr": 1e-2}
 MODELS_FILE = "nb10_models.npz"     # helpers/data/, written by scripts/train_nb10.py
+SEEDS_FILE = "nb10_seeds.npz"       # helpers/data/, likewise: ten seeds' results
 EXAMPLES = 8                        # the explorer's fixed input sequences
+DEFAULT = {"example": 0, "step": 8}  # the explorer's opening state: output 8 copies input 7
 
 
 # ------------------------------------------------------------------------------- the model
@@ -180,6 +181,13 @@ def position_accuracy(P: dict, x, y, attend: bool):
     return (scores.argmax(axis=2) == y).mean(axis=0)
 
 
+def load_seeds() -> dict:
+    """The ten-seed results of ``scripts/train_nb10.py`` ({name: array}; see that script)."""
+    with resources.files("helpers.data").joinpath(SEEDS_FILE).open("rb") as f:
+        data = np.load(f)
+        return {key: data[key].copy() for key in data.files}
+
+
 def load_models() -> dict:
     """The seed-0 models trained by ``scripts/train_nb10.py``: {"attention": P, "plain": P}."""
     with resources.files("helpers.data").joinpath(MODELS_FILE).open("rb") as f:
@@ -270,7 +278,7 @@ def encoder_gradients(example: int = 0, step: int = 0, trained: bool = True,
 
 # --------------------------------------------------------------------------- the explorer
 
-FIGSIZE = (9.0, 4.5)
+FIGSIZE = (9.0, 4.1)
 Y_RANGE = (1e-8, 3.0)       # the fixed log axis: gradient norms divided by their largest
 
 
@@ -365,8 +373,8 @@ def _dynamic(handles: dict) -> list:
             handles["legend"]]
 
 
-def attention_explorer_figure(example: int = 0, step: int = 0, trained: bool = True,
-                              models: dict | None = None):
+def attention_explorer_figure(example: int = DEFAULT["example"], step: int = DEFAULT["step"],
+                              trained: bool = True, models: dict | None = None):
     """The static figure of one state of the explorer (default: its opening state)."""
     data = encoder_gradients(example, step, trained, models)
     fig = Figure(figsize=FIGSIZE, dpi=100)
@@ -390,13 +398,15 @@ def attention_explorer(models: dict | None = None):
     :class:`~helpers.widgets._figure.FigureImage`.
     """
     models = load_models() if models is None else models
-    s_example = W.IntSlider(value=0, min=0, max=EXAMPLES - 1, description="input",
-                            continuous_update=False)
-    s_step = W.IntSlider(value=0, min=0, max=TASK["T"] - 1, description="decoder step s",
-                         style={"description_width": "initial"}, continuous_update=False)
+    s_example = W.IntSlider(value=DEFAULT["example"], min=0, max=EXAMPLES - 1,
+                            description="input", continuous_update=False)
+    s_step = W.IntSlider(value=DEFAULT["step"], min=0, max=TASK["T"] - 1,
+                         description="decoder step s", style={"description_width": "initial"},
+                         continuous_update=False)
     t_trained = W.ToggleButtons(options=[("trained", True), ("untrained", False)], value=True)
     image = FigureImage(figsize=FIGSIZE, dpi=90)
-    handles = _draw(image.fig, encoder_gradients(0, 0, True, models), 0, True)
+    handles = _draw(image.fig, encoder_gradients(s_example.value, s_step.value, True, models),
+                    s_step.value, True)
     image.dynamic = _dynamic(handles)
     image.refresh(key="axes")
 
