@@ -22,6 +22,11 @@
 #
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/09_embeddings_and_weight_tying.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/09_embeddings_and_weight_tying.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 1 min. The promise: by the end of the hour everyone can write the backward pass of an
+# embedding lookup and say what a tied language model's shared matrix receives. Two numbers to
+# remember from today: the sum of two gradients, and V·D parameters saved.
+
 # %% slideshow={"slide_type": "skip"}
 # Colab only: install the course's `helpers` package from its repository when it is missing.
 # Anywhere else (JupyterLab, Binder, CI) this cell does nothing.
@@ -95,19 +100,13 @@ from helpers.exercises.nb09 import (
     check_tied_projection_backward,
     check_token_gradient,
 )
-from helpers.gradcheck import check_layer, numerical_gradient_array, rel_error
+from helpers.gradcheck import check_layer, numerical_gradient_array, rel_error, verdict
 from helpers.widgets.embedding_explorer import (
     embedding_explorer,
     embedding_explorer_figure,
     group_similarity,
     word_map_figure,
 )
-
-
-def verdict(name, err, tol=1e-7):
-    """One stable line for a relative error: below the tolerance or not (no raw digits)."""
-    ok = err < tol
-    return f"{name}: relative error {'<' if ok else '≥'} {tol:.0e} {'✓' if ok else '✗'}"
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -127,7 +126,10 @@ def verdict(name, err, tol=1e-7):
 # the next slides show why it collapses into indexing. Show two or three sentences of the
 # corpus and point out how regular it is: that regularity is what the vectors will find.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The corpus, as ids
+
+# %% slideshow={"slide_type": "-"}
 text = read_text("nb09_corpus.txt")               # helpers/data/nb09_corpus.txt
 lines = text.splitlines()
 tokens = text.split()                             # words and the full stop, in order
@@ -203,7 +205,13 @@ print(f"multiplications: X @ W {X.shape[0] * V * D}, W[ids] 0")
 # the next cell: the one-hot product and the scatter-add give the same dW, and the reference
 # layer passes its gradient check. Keep the trap for the slide after the picture.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Check: the scatter-add is the matmul gate's $dW$
+#
+# On the sentence above, with a random upstream gradient: the one-hot product, `np.add.at`, and
+# the reference layer `helpers.layers.embedding_backward` against central differences.
+
+# %% slideshow={"slide_type": "-"}
 dE = rng.standard_normal((len(sent_ids), D))      # upstream gradient of the 6 looked-up rows
 dW_matmul = X.T @ dE                              # the matmul gate on the one-hot product
 dW_scatter = np.zeros((V, D))
@@ -219,9 +227,14 @@ _ = check_layer(layers.embedding_forward, layers.embedding_backward,
 # ![The row of "the" in W is copied to positions 1 and 4 of the sentence; on the way back the
 # two upstream gradients meet at the row and add](../figures/nb09_repeat.png)
 #
-# *the* occurs at positions 1 and 4: the lookup copies its row twice — a Repeat node (notebook
-# 01) — so its gradient is $dE_1 + dE_4$. The central difference agrees: nudging that one row
-# moves *both* looked-up copies.
+# *the* occurs at positions 1 and 4: the lookup copies its row twice — a Repeat node, as in
+# notebook 01 — so its gradient is $dE_1 + dE_4$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Checked: nudge the row of *the*
+#
+# Nudging that one row moves *both* looked-up copies, so the central difference of the loss
+# $\sum E \odot dE$ sees both upstream gradients:
 
 # %% slideshow={"slide_type": "-"}
 the = word_to_id["the"]
@@ -282,12 +295,10 @@ print(verdict("dW[ids] += dout vs Xᵀ·dout", rel_error(dW_buffered, X.T @ dout
 # PMI help, compared with raw counts?" (raw rows are dominated by *the* and *.*). Show the
 # neighbours of *cat* and *bread*, then the map.
 
-# %% slideshow={"slide_type": "subslide"}
-lines_train = lines[:-140]                        # the last 140 sentences are held out
-train_ids = ids[:len(" ".join(lines_train).split())]
-val_ids = ids[len(train_ids):]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Co-occurrence counts: another scatter-add
 
-
+# %% slideshow={"slide_type": "-"}
 def cooccurrence(ids, V, window=2):
     """C (V, V): C[w, c] = how often c occurs within `window` positions of w."""
     C = np.zeros((V, V))
@@ -297,16 +308,18 @@ def cooccurrence(ids, V, window=2):
     return C
 
 
-C = cooccurrence(train_ids, V)
+C = cooccurrence(ids, V)                          # the whole text
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The same trap, in counts
+#
 # Counting pairs is a scatter-add too, and it has the same trap: with `C[a, b] += 1`, each pair
-# that occurs many times would be counted once.
+# that occurs many times would be counted once. The neighbours at distance 1:
 
 # %% slideshow={"slide_type": "-"}
 pairs_add_at, pairs_buffered = np.zeros((V, V)), np.zeros((V, V))
-np.add.at(pairs_add_at, (train_ids[:-1], train_ids[1:]), 1.0)
-pairs_buffered[train_ids[:-1], train_ids[1:]] += 1.0
+np.add.at(pairs_add_at, (ids[:-1], ids[1:]), 1.0)
+pairs_buffered[ids[:-1], ids[1:]] += 1.0
 cat = word_to_id["cat"]
 print(f"'the cat': np.add.at {pairs_add_at[the, cat]:.0f}, C[a, b] += 1 gives "
       f"{pairs_buffered[the, cat]:.0f}; all pairs: {pairs_add_at.sum():.0f} vs "
@@ -356,13 +369,17 @@ def neighbours(vectors, word, k=4):
 for word in ("cat", "bread", "farmer"):
     print(f"{word:7s} → {neighbours(count_vectors, word)}")
 
-# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The count-based vectors in 2-D
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 word_map_figure(count_vectors, vocab, "Count-based vectors (PPMI + SVD, D = 16)")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The two principal axes of the 16-dimensional vectors already separate the groups: animals,
-# people, food and places each gather in their own region, with no model and no gradient —
-# only counts. The learned vectors below get there by backprop.
+# The two principal axes of the 16-dimensional vectors already separate the groups: people,
+# animals and places each gather in a region of their own, and food splits in two — what people
+# eat (bread, soup, cakes) and what animals eat (milk, seeds, …). No model, no gradient: only
+# counts. The learned vectors below get there by backprop.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A tiny language model, tied and untied
@@ -480,16 +497,20 @@ def numeric_grads(params, x_ids, y_ids):
 # gradient is one share, and the tied gradient is their sum. Ask: "what goes wrong in training
 # if you only apply the input share?" (you train a different model than the one you run).
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Every parameter of both models
+
+# %% slideshow={"slide_type": "-"}
 rng = np.random.default_rng(9)
 x_small, y_small = rng.integers(0, V, (2, 5)), rng.integers(0, V, (2, 5))
+errors = {}                                             # the raw numbers, shown further down
 for tied in (False, True):
     params = init_lm(rng, V, 4, tied)
     grads = lm_backward(params, lm_forward(params, x_small, y_small)[1])
     numeric = numeric_grads(params, x_small, y_small)
-    worst = max(rel_error(grads[k], numeric[k]) for k in params)
-    print(verdict(f"{'tied' if tied else 'untied'} model, all {len(params)} parameter arrays",
-                  worst))
+    name = f"{'tied' if tied else 'untied'} model, all {len(params)} parameter arrays"
+    errors[name] = max(rel_error(grads[k], numeric[k]) for k in params)
+    print(verdict(name, errors[name]))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The two shares of the tied gradient
@@ -503,7 +524,8 @@ copied = {**tied_params, "W_out": tied_params["W"].copy()}
 shares = lm_backward(copied, lm_forward(copied, x_small, y_small)[1])
 input_share, output_share = shares["W"], shares["W_out"]
 dW_numeric = numeric["W"]                               # the tied model's dW, by differences
-print(verdict("input share + output share", rel_error(input_share + output_share, dW_numeric)))
+errors["tied dW = input share + output share"] = rel_error(input_share + output_share, dW_numeric)
+print(verdict("input share + output share", errors["tied dW = input share + output share"]))
 print(f"input share alone:  relative error {rel_error(input_share, dW_numeric):.2f}")
 print(f"output share alone: relative error {rel_error(output_share, dW_numeric):.2f}")
 print(f"rows with an input share: {int(input_share.any(axis=1).sum())} of {V} "
@@ -514,6 +536,11 @@ print(f"rows with an input share: {int(input_share.any(axis=1).sum())} of {V} "
 # Only the sum passes. The last line shows where each share lands: the input share only in the
 # rows of the words the batch *reads*, the output share in *every* row — the softmax scores all
 # $V$ words at every position, so each row gets a gradient $(p - y)$ every step.
+
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
+print("the raw relative errors (they vary with the machine's floating-point libraries):")
+for name, err in errors.items():
+    print(f"   {name}: {err:.1e}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Parameters and perplexity, tied vs untied
@@ -526,24 +553,39 @@ print(f"rows with an input share: {int(input_share.any(axis=1).sum())} of {V} "
 # $L = \log V$, a perplexity of $V = 80$.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# ≈ 6 min. First the parameter count (exact), then the training (about 10 s for nine runs:
-# start it and talk over it). Ask the room to predict before the results: "same width, which
+# ≈ 6 min. First the parameter count (exact), then the training (nine runs of a few seconds
+# in all: start them and talk over them). Ask the room to predict before the results: "same width, which
 # model is better? same number of parameters?" Then read the per-seed table — three seeds
 # each, so the audience sees the spread, not one lucky run.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Parameter counts
+
+# %% slideshow={"slide_type": "-"}
 MODELS = {"untied, D = 16": (False, 16), "tied, D = 16": (True, 16), "tied, D = 24": (True, 24)}
+n_params = {name: sum(p.size for p in init_lm(np.random.default_rng(0), V, D, tied).values())
+            for name, (tied, D) in MODELS.items()}
 for name, (tied, D) in MODELS.items():
-    n_params = sum(p.size for p in init_lm(np.random.default_rng(0), V, D, tied).values())
-    tables = V * D * (1 if tied else 2)
-    print(f"{name}: {n_params:5,d} parameters, of which {tables:,d} in the embedding tables")
+    print(f"{name}: {n_params[name]:5,d} parameters, {V * D * (1 if tied else 2):,d} of them "
+          "in the embedding tables")
+saved = n_params["untied, D = 16"] - n_params["tied, D = 16"]
+print(f"tying at D = 16 saves {saved:,d} = V·D ({saved / n_params['untied, D = 16']:.0%})")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Tying removes exactly one $(V, D)$ table: $V \cdot D = 80 \cdot 16 = 1{,}280$ of the untied
-# model's 3,168 parameters (40 %). With real vocabularies ($V$ in the tens of thousands) the
+# model's 3,168 parameters (40%). With real vocabularies ($V$ in the tens of thousands) the
 # two tables are most of a small language model, and tying halves them.
 
 # %% slideshow={"slide_type": "skip"}
+n_train = len(" ".join(lines[:-140]).split())        # the words of the first 1,260 sentences
+train_ids, val_ids = ids[:n_train], ids[n_train:]    # the last 140 sentences are held out
+
+
+def tables_of(params):
+    """Copies of the embedding tables (W, and W_out when untied), for the picture at the end."""
+    return {k: params[k].copy() for k in ("W", "W_out") if k in params}
+
+
 def perplexity(params, ids, rows=8):
     """e^(mean cross-entropy) of predicting ids[1:] from ids[:-1], read as `rows` streams."""
     L = (len(ids) - 1) // rows
@@ -558,8 +600,8 @@ def adam_step(params, grads, state, step, lr, beta1=0.9, beta2=0.999, eps=1e-8):
         m = beta1 * m + (1 - beta1) * grads[k]
         s = beta2 * s + (1 - beta2) * grads[k] ** 2
         state[k] = m, s
-        params[k] = params[k] - lr * (m / (1 - beta1**step)) / (np.sqrt(s / (1 - beta2**step))
-                                                                 + eps)
+        m_hat, s_hat = m / (1 - beta1**step), s / (1 - beta2**step)    # bias-corrected
+        params[k] = params[k] - lr * m_hat / (np.sqrt(s_hat) + eps)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The training loop
@@ -569,30 +611,38 @@ def adam_step(params, grads, state, step, lr, beta1=0.9, beta2=0.999, eps=1e-8):
 
 # %% slideshow={"slide_type": "-"}
 def train_lm(tied, D, seed, steps=800, N=16, T=20, lr=1e-2, every=50):
-    """Adam on random windows of T + 1 training words; returns params and a log of
-    (step, validation perplexity, copies of the tables)."""
+    """Adam on random windows of T + 1 training words → params, [(step, perplexity, tables)]."""
     rng = np.random.default_rng(seed)
     params, state = init_lm(rng, V, D, tied), {}
-    tables = lambda: {k: params[k].copy() for k in ("W", "W_out") if k in params}  # noqa: E731
-    log = [(0, perplexity(params, val_ids), tables())]
+    log = [(0, perplexity(params, val_ids), tables_of(params))]
     for step in range(1, steps + 1):
         windows = train_ids[rng.integers(0, len(train_ids) - T, N)[:, None] + np.arange(T + 1)]
         _, cache = lm_forward(params, windows[:, :-1], windows[:, 1:])
         adam_step(params, lm_backward(params, cache), state, step, lr)
         if step % every == 0:
-            log.append((step, perplexity(params, val_ids), tables()))
+            log.append((step, perplexity(params, val_ids), tables_of(params)))
     return params, log
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Nine training runs
+#
+# Three models, three seeds each (the seed sets the initial weights and the batches).
+
+# %% slideshow={"slide_type": "-"}
 SEEDS = (0, 1, 2)
 runs = {(name, seed): train_lm(tied, D, seed) for name, (tied, D) in MODELS.items()
         for seed in SEEDS}
 final = {key: log[-1][1] for key, (_, log) in runs.items()}
+print(f"training: {len(lines) - 140:,d} sentences, {len(train_ids):,d} words; validation: "
+      f"140 sentences, {len(val_ids):,d} words")
 print(f"before training: perplexity {runs[('tied, D = 16', 0)][1][0][1]:.1f} (V = {V})")
 for name in MODELS:
     per_seed = "  ".join(f"{final[(name, s)]:.2f}" for s in SEEDS)
     print(f"{name}: validation perplexity {per_seed}   (seeds {SEEDS}; "
           f"mean {np.mean([final[(name, s)] for s in SEEDS]):.2f})")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Who wins, seed by seed
 
 # %% slideshow={"slide_type": "-"}
 def wins(a, b):
@@ -603,7 +653,10 @@ def wins(a, b):
 print(f"untied 16 beats tied 16 on {wins('untied, D = 16', 'tied, D = 16')} of 3 seeds; "
       f"tied 24 beats untied 16 on {wins('tied, D = 24', 'untied, D = 16')} of 3 seeds")
 
-# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Perplexity while training, and at the end
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.0, 4.0), width_ratios=(1.5, 1))
 colours = {"untied, D = 16": hp.NEUTRAL, "tied, D = 16": hp.GRADIENT,
            "tied, D = 24": hp.FORWARD}
@@ -617,9 +670,8 @@ ax1.set_xlabel("training step")
 ax1.set_ylabel("validation perplexity")
 ax1.set_title("Mean of three seeds, from step 100")
 ax1.legend(loc="upper right")
-n_params = [sum(p.size for p in runs[(name, 0)][0].values()) for name in colours]
-ax2.set_xticks(range(3), [f"{name.replace(', D = ', ' ')}\n{n:,d}" for name, n in
-                          zip(colours, n_params, strict=True)])
+ax2.set_xticks(range(3), [f"{name.replace(', D = ', ' ')}\n{n_params[name]:,d}"
+                          for name in colours])
 ax2.set_xlim(-0.5, 2.5)
 ax2.set_xlabel("model and its parameter count")
 ax2.set_ylabel("validation perplexity")
@@ -652,12 +704,13 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Which table organises the words?
 #
-# Press & Wolf observed that the output table of an untied model is itself a good embedding,
-# and that tying makes the input table inherit it. Measure how well each table groups words by
+# Press & Wolf found that an untied model's output table is itself a good word embedding —
+# better than its input table on word-similarity tests — and that a tied table behaves like
+# the output table. Measure how well each table groups words by
 # role (mean cosine of two words of the same group — animals, people, food, places, verbs,
 # describing words — against two words of different groups), averaged over the three seeds:
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 tables_to_compare = {
     "count-based (PPMI + SVD)": [count_vectors],
     "untied, input table W": [runs[("untied, D = 16", s)][0]["W"] for s in SEEDS],
@@ -683,7 +736,8 @@ print("'cat' in the tied table (seed 0):", neighbours(runs[("tied, D = 16", 0)][
 #
 # Choose a table and move the slider through training. The map puts every saved copy of the
 # table on one plane — the two principal axes of the *final* table — so a dot moves exactly as
-# its row moves. The box gives the same-group and different-group similarities at that step.
+# its row moves. The line under the title gives the same-group and different-group similarities
+# at that step.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # ≈ 4 min, live. Start at step 0: all dots in a heap (small random rows). Drag to 100: the
@@ -693,7 +747,10 @@ print("'cat' in the tied table (seed 0):", neighbours(runs[("tied, D = 16", 0)][
 # "why would a whole group move together at first?" (words used in the same places receive
 # similar gradients).
 
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output", "hide-input"]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The explorer
+
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output", "hide-input"]
 steps_saved = [step for step, _, _ in runs[("tied, D = 16", 0)][1]]
 snapshots = {
     "tied W (D = 16)": np.stack([t["W"] for _, _, t in runs[("tied, D = 16", 0)][1]]),
@@ -702,13 +759,17 @@ snapshots = {
 }
 embedding_explorer(snapshots, steps_saved, vocab)
 
-# %% slideshow={"slide_type": "subslide"} tags=["hide-input"]
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Its default state, for where widgets do not render
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 embedding_explorer_figure(snapshots, steps_saved, vocab)  # the widget's default state
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The explorer's default state, drawn statically for where widgets do not render: the tied
-# table after 800 steps (seed 0). Animals, people, food and places sit in separate regions, the
-# verbs in another, and the remaining words (grey dots) between them.
+# The tied table after 800 steps (seed 0), drawn statically so that it shows on GitHub too.
+# People, animals, places and verbs each sit in a region of their own; food again splits into
+# what people eat (bread) and what animals eat (milk); the remaining words (grey dots) lie
+# between the groups.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same story in numbers
@@ -717,10 +778,10 @@ embedding_explorer_figure(snapshots, steps_saved, vocab)  # the widget's default
 
 # %% slideshow={"slide_type": "-"}
 shown = [steps_saved.index(step) for step in (0, 100, 400, 800)]
-print("same / different group" + "".join(f"   step {steps_saved[i]:<6d}" for i in shown))
+print("same / different group" + "".join(f"   step {steps_saved[i]:<8d}" for i in shown))
 for name, tables in snapshots.items():
     pairs = [np.round(group_similarity(tables[i], vocab), 2) + 0.0 for i in shown]  # no −0.00
-    print(f"{name:22s}" + "".join(f"   {within:.2f} / {between:+.2f}" for within, between in pairs))
+    print(f"{name:22s}" + "".join(f"   {w:5.2f} / {b:+.2f}" for w, b in pairs))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Step 0 is random (about 0/0). By step 100 each table groups words more strongly than it
@@ -837,8 +898,8 @@ _ = check_tied_projection_backward(tied_projection_backward)
 #
 # Tying needs the hidden state and the embeddings to have the same size. When the hidden size
 # $H$ differs from $D$, insert a projection $P$ $(H, D)$: `scores = h @ P @ W.T + b`, with `h`
-# $(M, H)$ (Press & Wolf use such a projection too). The cache is `(h, P, W)`. Return `dh`
-# $(M, H)$, `dP` $(H, D)$, `dW` $(V, D)$ and `db` $(V,)$.
+# $(M, H)$ (Press & Wolf insert such a projection, as a regulariser, even when $H = D$). The
+# cache is `(h, P, W)`. Return `dh` $(M, H)$, `dP` $(H, D)$, `dW` $(V, D)$ and `db` $(V,)$.
 
 # %% slideshow={"slide_type": "-"} tags=["exercise"]
 def projected_tied_backward(dscores, cache):
@@ -883,7 +944,8 @@ _ = check_projected_tied_backward(projected_tied_backward)
 #   parameters, and the table's gradient is the sum of the lookup's scatter-add and the
 #   projection's $ds^\top h$ — every row gets a gradient every step.
 #
-# Next: [10 — Attention as a gradient shortcut](10_attention_as_a_gradient_shortcut.ipynb).
+# Next: [10 — Attention as a gradient shortcut](10_attention.ipynb), where a softmax over
+# positions gives the gradient a direct path across a sequence.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # ≈ 2 min. Ask one person to say the scatter-add rule in one sentence and another to say why

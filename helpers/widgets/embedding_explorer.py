@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import ipywidgets as W
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 
 from helpers.plotting import NEUTRAL, PALETTE
@@ -188,7 +189,8 @@ def _draw(fig: Figure, frames: dict, words: list[str], groups: dict, title: str)
                                           s=42 if name != "other" else 30, c=colour,
                                           marker=marker, label=name, zorder=3,
                                           edgecolors="white", linewidths=0.5))
-    labels = {i: ax.text(0, 0, w, fontsize=10, color=NEUTRAL, zorder=4)
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]   # legible over the dots
+    labels = {i: ax.text(0, 0, w, fontsize=10.5, color=NEUTRAL, zorder=4, path_effects=halo)
               for i, w in enumerate(words) if w in LABELLED}
     ax.set_xlabel(_xlabel(frames))
     ax.set_ylabel("principal axis 2")
@@ -226,8 +228,8 @@ def _dynamic(handles: dict) -> list:
 
 
 def _xlabel(frames: dict) -> str:
-    return (f"principal axis 1 of the final table (axes 1 and 2 show "
-            f"{frames['shown']:.0%} of its variance)")
+    table = "the final table" if len(frames["xy"]) > 1 else "the table"
+    return f"principal axis 1 of {table} (axes 1 and 2 show {frames['shown']:.0%} of its variance)"
 
 
 def _title(name: str) -> str:
