@@ -1,5 +1,4 @@
-"""Notebook 09's embedding explorer: its pure functions, its figures and its widget; and the
-corpus it is drawn from."""
+"""Notebook 09's embedding explorer: its pure functions, its figures and its widget."""
 
 from __future__ import annotations
 
@@ -8,9 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from helpers.corpora import read_text
 from helpers.widgets.embedding_explorer import (
-    GROUPS,
     embedding_explorer,
     embedding_explorer_figure,
     embedding_frames,
@@ -25,20 +22,6 @@ GROUPS_SMALL = {"animals": ["cat", "dog", "fox"], "food": ["bread", "milk"], "ve
 def _snapshots(S=5, D=4, seed=0):
     rng = np.random.default_rng(seed)
     return rng.standard_normal((S, len(WORDS), D))
-
-
-# ----------------------------------------------------------------------------- the corpus
-
-def test_corpus_and_groups():
-    text = read_text("nb09_corpus.txt")
-    lines = text.splitlines()
-    assert len(lines) == 1400 and all(line.endswith(" .") for line in lines)
-    vocab = set(text.split())
-    assert len(vocab) == 80
-    grouped = [w for members in GROUPS.values() for w in members]
-    assert len(grouped) == len(set(grouped))                   # each word in one group only
-    assert set(grouped) <= vocab                               # every grouped word occurs
-    assert text == text.lower() and "  " not in text
 
 
 # ----------------------------------------------------------------------------- group_similarity
