@@ -22,6 +22,7 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from helpers import layers as L
 from helpers.layers import norm as N
@@ -176,6 +177,7 @@ def _draw(fig: Figure, data: dict, depth, scale, norm) -> dict:
     for key, (label, colour, style, marker) in LINES.items():
         (lines[key],) = ax.semilogy(data["layer"], _positive(data[key]), style, color=colour,
                                     marker=marker, ms=4, lw=2, label=label)
+    ax.yaxis.set_minor_locator(NullLocator())  # fewer ticks: a cheaper full redraw
     ax.set_xlabel("hidden layer l (input side → output side)")
     ax.set_ylabel("norm (log scale)")
     ax.set_title("What reaches each layer, forward and backward", fontsize=13, y=1.09, pad=0)
@@ -190,11 +192,19 @@ def _draw(fig: Figure, data: dict, depth, scale, norm) -> dict:
     return handles
 
 
+def _x_end(depth: int) -> int:
+    """The x axis ends at the next multiple of 10 layers, so the axes (the cached background)
+    change only when the depth crosses 10 or 20: three backgrounds for the whole slider."""
+    return 10 * max(1, -(-int(depth) // 10))
+
+
 def _rescale(handles: dict, depth: int) -> int:
-    """x from 1 to depth, y over the fixed :data:`Y_RANGE`; returns the background key."""
-    handles["ax"].set_xlim(0.5, depth + 0.5)
+    """x from 1 to :func:`_x_end`, y over the fixed :data:`Y_RANGE`; returns the background
+    key."""
+    end = _x_end(depth)
+    handles["ax"].set_xlim(0.5, end + 0.5)
     handles["ax"].set_ylim(*Y_RANGE)
-    return int(depth)
+    return end
 
 
 def _update(handles: dict, data: dict, depth, scale, norm) -> int:
@@ -218,7 +228,7 @@ def normalization_explorer(seed: int = 0):
     """Sliders for the depth and the initial weight scale, buttons for the normalization.
 
     A move recomputes :func:`normalization_profile` and blits the three curves and the
-    subtitle over a background cached per depth (the y axis is fixed).
+    subtitle over a background cached per x range (10, 20 or 30 layers; the y axis is fixed).
 
     Returns an ``ipywidgets.VBox`` with ``.figure_image`` (the
     :class:`~helpers.widgets._figure.FigureImage`) and ``.controls`` (name → control).
@@ -242,7 +252,7 @@ def normalization_explorer(seed: int = 0):
     data = normalization_profile(*state(), seed=seed)
     handles = _draw(image.fig, data, *state())
     image.dynamic = [*handles["lines"].values(), handles["settings"]]
-    image.refresh(key=controls["depth"].value)
+    image.refresh(key=_x_end(controls["depth"].value))
 
     def on_change(_change=None):
         key = _update(handles, normalization_profile(*state(), seed=seed), *state())
