@@ -309,8 +309,8 @@ def _draw(fig: Figure, data: dict, step: int, trained: bool) -> dict:
     T = len(data["x"])
     t = np.arange(T)
     scaled = _scaled(data)
-    ax_w = fig.add_axes((0.07, 0.13, 0.31, 0.66))
-    ax_g = fig.add_axes((0.53, 0.13, 0.45, 0.66))
+    ax_w = fig.add_axes((0.07, 0.22, 0.31, 0.57))
+    ax_g = fig.add_axes((0.53, 0.22, 0.45, 0.57))
     edges = np.arange(T + 1) - 0.5
     image = ax_w.pcolormesh(edges, edges, data["weights"], cmap=SEQUENTIAL_CMAP, vmin=0.0,
                             vmax=1.0)
@@ -334,24 +334,29 @@ def _draw(fig: Figure, data: dict, step: int, trained: bool) -> dict:
                           label="with attention, one hop")
     (plain,) = ax_g.plot(t, scaled["plain"], "s-", color=FORWARD, ms=4, lw=1.5,
                          label="without attention")
-    target = ax_g.axvline(T - 1 - step, color=NEUTRAL, ls=":", lw=1.5)
+    target = ax_g.axvline(T - 1 - step, color=NEUTRAL, ls=":", lw=1.5,
+                          label="the input that output s copies")
     ax_g.set_axisbelow(True)                    # grid under the bars, also when blitted
     ax_g.set_yscale("log")
     ax_g.set_ylim(*Y_RANGE)
     ax_g.set_xlim(-0.6, T - 0.4)
     ax_g.set_xticks(range(0, T, 3))
-    ax_g.set_xlabel("encoder position t (dotted: the input output s copies)")
+    ax_g.set_xlabel("encoder position t")
     ax_g.set_ylabel("‖∂ℓ_s/∂h_enc,t‖ ÷ its largest")
-    ax_g.set_title("gradient of output s's loss at each encoder state", fontsize=12)
-    legend = ax_g.legend(loc="lower left", fontsize=9, frameon=True, framealpha=0.9)
+    ax_g.set_title("gradient of ℓ_s reaching each encoder state", fontsize=12)
+    # Below the panels, clear of everything that moves: drawn once into the background.
+    fig.legend(handles=[bars, direct, plain, target], loc="lower center", ncol=4,
+               bbox_to_anchor=(0.5, 0.0), fontsize=9, frameon=False, handlelength=1.6,
+               columnspacing=1.2)
     title = fig.text(0.5, 0.965, _title(data, trained), ha="center", va="center", fontsize=12)
     sub = fig.text(0.5, 0.895, _subtitle(data, step), ha="center", va="center", fontsize=9.5,
                    color=NEUTRAL)
     return {"image": image, "row": row, "bars": list(bars), "direct": direct, "plain": plain,
-            "target": target, "subtitle": sub, "title": title, "legend": legend}
+            "target": target, "subtitle": sub, "title": title}
 
 
 def _update(handles: dict, data: dict, step: int, trained: bool) -> None:
+    """Move the artists to a new state (then blit them over the one cached background)."""
     T = len(data["x"])
     scaled = _scaled(data)
     handles["image"].set_array(data["weights"].ravel())
@@ -366,11 +371,10 @@ def _update(handles: dict, data: dict, step: int, trained: bool) -> None:
 
 
 def _dynamic(handles: dict) -> list:
-    """The artists that move with the controls (the rest is a cached background); the legend
-    does not move but sits over the bars, so it is redrawn after them."""
+    """The artists that move with the controls; the rest (axes, ticks, labels, the legend below
+    the panels, clear of every moving artist) is one cached background, so every move blits."""
     return [handles["image"], handles["row"], *handles["bars"], handles["direct"],
-            handles["plain"], handles["target"], handles["subtitle"], handles["title"],
-            handles["legend"]]
+            handles["plain"], handles["target"], handles["subtitle"], handles["title"]]
 
 
 def attention_explorer_figure(example: int = DEFAULT["example"], step: int = DEFAULT["step"],
@@ -405,8 +409,8 @@ def attention_explorer(models: dict | None = None):
                          continuous_update=False)
     t_trained = W.ToggleButtons(options=[("trained", True), ("untrained", False)], value=True)
     image = FigureImage(figsize=FIGSIZE, dpi=90)
-    handles = _draw(image.fig, encoder_gradients(s_example.value, s_step.value, True, models),
-                    s_step.value, True)
+    data = encoder_gradients(s_example.value, s_step.value, True, models)
+    handles = _draw(image.fig, data, s_step.value, True)
     image.dynamic = _dynamic(handles)
     image.refresh(key="axes")
 
