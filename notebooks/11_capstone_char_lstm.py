@@ -22,6 +22,12 @@
 #
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/11_capstone_char_lstm.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/11_capstone_char_lstm.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 2 min. The capstone: nothing new is derived here; every layer comes from notebooks 02–07.
+# Say what the room will see at the end — a model that writes pseudo-sonnets after half a
+# minute of training — and that every gradient in it will have been checked. Start the training
+# cell early if you present live: it takes about half a minute.
+
 # %% slideshow={"slide_type": "skip"}
 # Colab only: install the course's `helpers` package from its repository when it is missing.
 # Anywhere else (JupyterLab, Binder, CI) this cell does nothing.
@@ -56,7 +62,8 @@ if "google.colab" in sys.modules:
 # - [06 — Backpropagation through time](06_backprop_through_time.ipynb): BPTT, clipping,
 #   truncated BPTT.
 # - [07 — LSTM and GRU backprop](07_lstm_and_gru.ipynb): the LSTM step backward, gate by gate.
-# - The embedding lookup and its scatter-add backward (`helpers.layers.embedding_*`).
+# - [09 — Embeddings and weight tying](09_embeddings_and_weight_tying.ipynb): the embedding
+#   lookup and its scatter-add backward.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Key terms
@@ -90,15 +97,9 @@ from helpers.corpora import read_text
 from helpers.exercises._check import progress
 from helpers.exercises.nb11 import (check_stacked_backward, check_temperature_softmax,
                                     check_top_k_probs)
-from helpers.gradcheck import numerical_gradient_array, rel_error
+from helpers.gradcheck import numerical_gradient_array, rel_error, verdict
 from helpers.widgets.sampling_explorer import (sample_text, sampling_explorer,
                                                sampling_explorer_figure, softmax_temperature)
-
-
-def verdict(name, err, tol=1e-7):
-    """One stable line for a relative error: below the tolerance or not (no raw digits)."""
-    ok = err < tol
-    return f"{name}: relative error {'<' if ok else '≥'} {tol:.0e} {'✓' if ok else '✗'}"
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -135,7 +136,7 @@ split = text.index("\nCXXXIX\n") + 1          # where sonnet CXXXIX begins
 train_ids, val_ids = ids[:split], ids[split:]
 print(f"{len(text):,} characters; vocabulary of V = {V}: {chars!r}")
 print(f"training: {len(train_ids):,} characters, validation: {len(val_ids):,}")
-print(text[text.index("XVIII"):text.index("XIX")].rstrip())
+print("\n".join(text[text.index("XVIII\n"):].split("\n")[2:6]) + "\n…")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Two baselines to beat
@@ -247,23 +248,17 @@ def model_forward(params, ids, state):
 # ## Derivation: the whole model backward
 #
 # `softmax_cross_entropy` returns $ds = (P - Y)/(NT)$ for the $NT$ rows of scores (notebook
-# 02). From there, walk the model backwards:
+# 02). From there, walk the model backwards, first through the output layer:
 #
 # $$
 # \begin{aligned}
 # dW_\text{out} &= \textstyle\sum_{n,t} h_{n,t}^\top\, ds_{n,t},\quad
-#   db_\text{out} = \textstyle\sum_{n,t} ds_{n,t},\quad
-#   dh^\text{out}_t = ds_t\, W_\text{out}^\top
+#   db_\text{out} = \textstyle\sum_{n,t} ds_{n,t}
 #   && \text{affine on the } NT \text{ rows (notebook 03)}\\
+# dh^\text{out}_t &= ds_t\, W_\text{out}^\top
+#   && \text{the same affine, input side}\\
 # dh_t &= dh^\text{out}_t + dh^\text{next}_t
-#   && \text{fork: } h_t \text{ feeds } s_t \text{ and step } t+1\\
-# (dx_t,\ dh^\text{next}_{t-1},\ dc_{t-1},\ dW_{x,t},\ dW_{h,t},\ db_t)
-#   &= \text{lstm\_step\_backward}(dh_t,\ dc_t)
-#   && \text{the LSTM step, gate by gate (notebook 07)}\\
-# dW_x &= \textstyle\sum_t dW_{x,t},\quad dW_h = \sum_t dW_{h,t},\quad db = \sum_t db_t
-#   && \text{shared weights: a Repeat node (notebook 06)}\\
-# dW_\text{embed}[k] &= \textstyle\sum_{(n,t):\ \text{id}_{n,t} = k} dx_{n,t}
-#   && \text{embedding: scatter-add}
+#   && \text{fork: } h_t \text{ feeds } s_t \text{ and step } t+1
 # \end{aligned}
 # $$
 #
@@ -273,8 +268,26 @@ def model_forward(params, ids, state):
 # %% [markdown] slideshow={"slide_type": "notes"}
 # ≈ 5 min. Each line is a rule the room already derived; ask them to name the notebook before
 # you do. The one new thing is the bookkeeping: rows n·T + t of the scores map back to (n, t).
-# The last line is why embedding_backward uses np.add.at: a character used twice in a chunk
-# gets both gradients.
+# On the next slide, the embedding line is why embedding_backward uses np.add.at: a character
+# used twice in a chunk gets both gradients.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Through the LSTM and the embedding
+#
+# $$
+# \begin{aligned}
+# dx_t,\ dh^\text{next}_{t-1},\ dc_{t-1} &= \text{lstm\_step\_backward}(dh_t,\ dc_t)
+#   && \text{gate by gate (notebook 07)}\\
+# dW_x = \textstyle\sum_t dW_{x,t},\quad dW_h &= \textstyle\sum_t dW_{h,t},\quad
+#   db = \textstyle\sum_t db_t
+#   && \text{shared weights: a Repeat node (06)}\\
+# dW_\text{embed}[k] &= \textstyle\sum_{(n,t):\ \text{id}_{n,t} = k} dx_{n,t}
+#   && \text{embedding: scatter-add}
+# \end{aligned}
+# $$
+#
+# The same `lstm_step_backward` call also returns the step's shares $dW_{x,t}$, $dW_{h,t}$,
+# $db_t$ of the weight gradients.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Truncated BPTT: carry the state, cut the gradient
@@ -549,7 +562,7 @@ print(f"perplexity: {np.exp(unigram_loss):.0f} equally likely characters → "
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
 updates_per_epoch = len(history["loss"]) // EPOCHS
-fig, ax = plt.subplots(figsize=(8, 4))
+fig, ax = plt.subplots(figsize=(8, 3.4))
 ax.plot(np.arange(1, len(history["loss"]) + 1) / updates_per_epoch, history["loss"],
         color=hp.FORWARD, lw=0.8, alpha=0.6, label="training loss (each chunk)")
 ax.plot(np.arange(1, EPOCHS + 1), history["val"], "o-", color=hp.FORWARD, lw=2,
@@ -559,16 +572,15 @@ ax.axhline(uniform_loss, color=hp.NEUTRAL, ls=":", lw=1.2, label="uniform guess,
 ax.set_xlabel("epoch")
 ax.set_ylabel("cross-entropy (nats per character)")
 ax.set_title("Training the character-level LSTM on the sonnets")
-ax.legend(loc="upper right", fontsize=10)
+ax.set_ylim(1.3, 4.9)                                    # room for the legend above log V
+ax.legend(loc="upper right", ncol=2, fontsize=10)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The training loss leaves the uniform guess at once and drops below the unigram baseline
-# within the first tenth of an epoch; the validation loss, on sonnets the model never read,
-# ends each epoch far below the baseline too. But it flattens — 1.759 after epoch 6, 1.745
-# after epoch 7 — while the training loss keeps falling: the growing gap is the model starting
-# to memorize these 138 sonnets. On a text this small, more epochs would buy little; more text
-# would.
+# The training loss drops below the unigram baseline within a tenth of an epoch, and the
+# validation loss stays far below it. But the validation loss flattens (1.759 after epoch 6,
+# 1.745 after 7) while the training loss keeps falling: the model starts to memorize these 138
+# sonnets. More epochs would buy little here; more text would.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### After training
@@ -781,7 +793,7 @@ for claim, ok in checks.items():
 # ### The two runs, update by update
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.8))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
 for (name, (record, _)), color in zip(runs.items(), (hp.GRADIENT, hp.FORWARD), strict=True):
     ax1.plot(np.arange(1, len(record) + 1), record[:, 0], color=color, label=name)
     ax2.plot(np.arange(1, len(record) + 1), record[:, 1], color=color, label=name)
@@ -798,17 +810,13 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Left: without clipping (orange) the loss even falls faster at first, while the clipped run
-# (blue) spends its first ten or so updates — each with $\lVert g \rVert$ far above $\theta$,
-# so each a step of length 1 — walking out of the exploding region. Right, the cause: the
-# unclipped first step ($\lVert dW_h \rVert \approx 4 \cdot 10^4$, times $\eta = 1$, then
-# prolonged by momentum) threw $W_h$ to entries of about $10^4$. Nearly every gate saturated,
-# where $\sigma'$ and $\tanh'$ are 0, and $\lVert dW_h \rVert$ collapsed: the recurrent layer
-# stopped learning. The loss still fell because the output layer kept learning
-# ($\lVert dW_\text{out} \rVert$ is the same in both runs) — on features frozen by one bad
-# step. Clipped, the LSTM keeps learning and passes the unclipped run after about 40 updates.
-# An explosion need not end in `nan`; here it ends in a silently dead layer that only the
-# gradient norms reveal.
+# Unclipped (orange), the first step ($\lVert dW_h \rVert \approx 4 \cdot 10^4$ times
+# $\eta = 1$, prolonged by momentum) threw $W_h$ to entries of about $10^4$: nearly every gate
+# saturated, $\lVert dW_h \rVert$ collapsed, and only the output layer still learned (the loss
+# falls fast, on frozen features). Clipped (blue), each of the first ten updates is a step of
+# length 1 out of the exploding region; then the LSTM keeps learning and passes the unclipped
+# run after about 40 updates. The explosion did not end in `nan` but in a silently dead layer
+# that only the gradient norms reveal.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Sampling with a temperature
@@ -858,15 +866,15 @@ sampling_explorer(params, chars)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The explorer's default state
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 fig = sampling_explorer_figure(params, chars)   # the default state, where widgets do not render
 fig
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The default state ($\tau = 0.7$, prompt "Shall I compare thee"), drawn statically so it also
 # shows on GitHub. At $\tau = 0.7$ the likely characters grow taller than their $\tau = 1$
-# outlines and the unlikely ones shrink: the sample stays in English words. Lower $\tau$ and
-# the text loops on the most common phrases; raise it and it dissolves into letters.
+# outlines and the unlikely ones shrink, and the sample is mostly English words. At
+# $\tau = 0.3$ (above) the text loops on "thee" and "their"; at $\tau = 1.2$ it invents words.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
@@ -1019,6 +1027,10 @@ _ = check_top_k_probs(top_k_probs)
 #
 # This is the capstone: go back to the [course map](../README.md) and pick the notebook whose
 # rule you would now like to derive again, unaided.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 2 min. Read the five bullets; ask which one surprised the room most (usually the silent
+# death of the unclipped LSTM). Close the course by pointing back to the map.
 
 # %% slideshow={"slide_type": "skip"}
 _ = progress("11")
