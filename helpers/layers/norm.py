@@ -16,8 +16,10 @@ training (:func:`batchnorm_running_update`), replace the batch's own statistics
 (:func:`batchnorm_inference_forward`), so each example's output no longer depends on the rest
 of its batch.
 
-Every cache holds its own arrays (x̂ is computed, γ is copied): nothing the caller does to its
-inputs or outputs after forward changes what backward returns.
+Every cache holds its own arrays (the centred values x − μ or x̂ are computed, γ is copied):
+nothing the caller does to its inputs or outputs after forward changes what backward returns.
+Batch norm's cache keeps x − μ rather than x̂ (x̂ = (x − μ)/σ is folded into the few passes
+that need it: one pass over an (N, D) array fewer each way).
 """
 
 from __future__ import annotations
