@@ -43,6 +43,8 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_layers.py
+	$(BIN)/python bench/bench_norm.py
+	$(BIN)/python bench/bench_attention.py
 	$(BIN)/python bench/bench_widgets.py
 
 # Notebook execution with vs without the BLAS thread variables, beside a busy process.

@@ -31,7 +31,15 @@ from .embedding import embedding_backward, embedding_forward
 from .gru import gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .loss import softmax_cross_entropy
 from .lstm import lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
-from .norm import batchnorm_backward, batchnorm_forward, layernorm_backward, layernorm_forward
+from .norm import (
+    batchnorm_backward,
+    batchnorm_forward,
+    batchnorm_inference_backward,
+    batchnorm_inference_forward,
+    batchnorm_running_update,
+    layernorm_backward,
+    layernorm_forward,
+)
 from .pool import max_pool2d_backward, max_pool2d_forward
 from .rnn import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 
@@ -50,6 +58,7 @@ __all__ = [
     "gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward",
     "embedding_forward", "embedding_backward",
     "batchnorm_forward", "batchnorm_backward",
+    "batchnorm_running_update", "batchnorm_inference_forward", "batchnorm_inference_backward",
     "layernorm_forward", "layernorm_backward",
     "softmax_forward", "softmax_backward",
     "attention_forward", "attention_backward",
