@@ -17,7 +17,8 @@ def test_every_notebook_widget_is_exported_once():
     assert len(hw.__all__) == len(set(hw.__all__)), "two widget modules export the same name"
     for name in ["gradient_flow", "activation_explorer", "training_explorer",
                  "jacobian_explorer", "receptive_field", "vanishing_explorer",
-                 "gradient_highway_explorer"]:
+                 "gradient_highway_explorer", "normalization_explorer", "embedding_explorer",
+                 "attention_explorer", "sampling_explorer"]:
         assert callable(getattr(hw, name)), name
 
 
@@ -25,5 +26,6 @@ def test_default_widgets_build_without_arguments():
     import helpers.widgets as hw
 
     for name in ["gradient_flow", "activation_explorer", "jacobian_explorer",
-                 "receptive_field", "vanishing_explorer"]:
+                 "receptive_field", "vanishing_explorer", "normalization_explorer",
+                 "attention_explorer", "sampling_explorer"]:
         assert isinstance(getattr(hw, name)(), ipywidgets.Widget), name

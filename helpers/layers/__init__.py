@@ -17,7 +17,13 @@ from .activations import (
     tanh_backward,
     tanh_forward,
 )
-from .attention import attention_backward, attention_forward, softmax_backward, softmax_forward
+from .attention import (
+    attention_backward,
+    attention_forward,
+    attention_weights,
+    softmax_backward,
+    softmax_forward,
+)
 from .conv import (
     conv1d_backward,
     conv1d_forward,
@@ -61,5 +67,5 @@ __all__ = [
     "batchnorm_running_update", "batchnorm_inference_forward", "batchnorm_inference_backward",
     "layernorm_forward", "layernorm_backward",
     "softmax_forward", "softmax_backward",
-    "attention_forward", "attention_backward",
+    "attention_forward", "attention_backward", "attention_weights",
 ]
