@@ -18,7 +18,7 @@ def test_every_notebook_widget_is_exported_once():
     for name in ["gradient_flow", "activation_explorer", "training_explorer",
                  "jacobian_explorer", "receptive_field", "vanishing_explorer",
                  "gradient_highway_explorer", "normalization_explorer", "embedding_explorer",
-                 "attention_explorer", "sampling_explorer"]:
+                 "attention_explorer"]:
         assert callable(getattr(hw, name)), name
 
 
@@ -27,5 +27,5 @@ def test_default_widgets_build_without_arguments():
 
     for name in ["gradient_flow", "activation_explorer", "jacobian_explorer",
                  "receptive_field", "vanishing_explorer", "normalization_explorer",
-                 "attention_explorer", "sampling_explorer"]:
+                 "attention_explorer"]:
         assert isinstance(getattr(hw, name)(), ipywidgets.Widget), name
