@@ -39,7 +39,8 @@ async () => {
     const height = slide.scrollHeight;
     slide.style.top = Math.max((pageHeight - height) / 2, 0) + 'px';
     const heading = slide.querySelector('h1, h2, h3, h4');
-    const label = (heading ? heading.textContent : slide.innerText).replace('¶', '').trim();
+    const label = (heading ? heading.textContent : slide.innerText).replace('¶', '')
+                  .replace(/\s+/g, ' ').trim();
     if (height > pageHeight + 2) cut.push(`page ${i + 1} "${label.slice(0, 50)}": `
                                            + `${height} px tall (page ${pageHeight})`);
     if (slide.scrollWidth > slide.clientWidth + 2) cut.push(`page ${i + 1} "${label.slice(0, 50)}"`
