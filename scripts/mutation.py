@@ -308,7 +308,7 @@ class Baseline:
     seconds: float
     lines: dict[int, list[str]]          # line → node ids of the tests that execute it
     order: list[str]                     # every selected test's node id, in run order
-    modules: list[str] = field(default_factory=list)
+    modules: dict[str, str] = field(default_factory=dict)   # every module the run imported
 
 
 class _Select:
@@ -356,7 +356,8 @@ class _LineMap:
 
 def _pytest_args(tests: list[str], exitfirst: bool = True) -> list[str]:
     args = [*tests, "-q", "-p", "no:cacheprovider", "-p", "no:nbval", "-p", "no:xdist",
-            "-p", "no:randomly", "-o", "addopts=", "--no-header"]
+            "-p", "no:randomly", "-p", "no:hypothesispytest", "-o", "addopts=", "--no-header",
+            "--assert=plain"]   # plain asserts: no rewriting on every run (0.9 → 0.35 s a run)
     return [*args, "-x"] if exitfirst else args
 
 
@@ -393,8 +394,8 @@ def run_baseline(slot: Path, module: str, tests: list[str], result_file: Path) -
             raise SystemExit(f"the tests import {imported.__file__}, not the copy {target}")
         linemap = _LineMap(imported.__file__)
         code = pytest.main(_pytest_args(tests, exitfirst=False), plugins=[linemap])
-        modules = [name for name, m in list(sys.modules.items())
-                   if not str(getattr(m, "__file__", "") or "").startswith(str(slot))]
+        modules = {name: str(getattr(m, "__file__", "") or "")
+                   for name, m in list(sys.modules.items())}
         result_file.write_text(json.dumps({
             "code": int(code), "order": linemap.order, "modules": modules,
             "lines": {str(k): sorted(v) for k, v in linemap.lines.items()}}))
@@ -403,7 +404,7 @@ def run_baseline(slot: Path, module: str, tests: list[str], result_file: Path) -
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:
-        _child(slot, work, quiet=True)
+        _child(slot, work, quiet=not os.environ.get("MUTATION_VERBOSE"))
     _, status = os.waitpid(pid, 0)
     seconds = time.perf_counter() - start
     if not result_file.exists():
@@ -418,17 +419,26 @@ def run_baseline(slot: Path, module: str, tests: list[str], result_file: Path) -
                     info["modules"])
 
 
-def preload(names: list[str]) -> int:
-    """Import in this (parent) process what the tests import, so forked children start warm."""
+def preload(modules: dict[str, str]) -> int:
+    """Import in this (parent) process the installed libraries the tests import (numpy, pytest,
+    …), so forked children start warm. Never a package of the copy (``helpers``, the tests):
+    the children must import those, mutated, from the copy."""
+    installed = tuple(str(Path(p).resolve()) for p in {sys.prefix, sys.base_prefix})
+    own = {name.split(".")[0] for name, file in modules.items()
+           if file and not str(Path(file).resolve()).startswith(installed)}
+    own -= set(sys.builtin_module_names) | {"__main__"}
     done = 0
-    for name in names:
-        if name in sys.modules or name.startswith(("__main__", "conftest", "test_")):
+    for name in modules:
+        if name in sys.modules or name.split(".")[0] in own:
             continue
         try:
             importlib.import_module(name)
             done += 1
         except BaseException:   # noqa: BLE001 - a module that cannot load twice: skip it
             pass
+    leaked = sorted(name for name in sys.modules if name.split(".")[0] in own)
+    if leaked:
+        raise SystemExit(f"mutation: preloading imported the project's own modules {leaked}")
     return done
 
 
@@ -461,6 +471,8 @@ def run_mutants(slots: list[Path], module: str, tests: list[str], baseline: Base
         outcomes.append(Outcome(m, status, time.perf_counter() - began))
         if progress:
             print(f"\r  {len(outcomes)}/{total} mutants run", end="", file=sys.stderr, flush=True)
+        elif len(outcomes) % max(1, total // 10) == 0:
+            print(f"  {len(outcomes)}/{total} mutants run", file=sys.stderr, flush=True)
 
     while queue or running:
         while queue and free:
@@ -475,6 +487,8 @@ def run_mutants(slots: list[Path], module: str, tests: list[str], baseline: Base
             select = _Select(keep)
 
             def work(select=select):
+                if _module_name(module) in sys.modules:   # preloaded: it would not be mutated
+                    return 98
                 return pytest.main(_pytest_args(tests), plugins=[select])
 
             pid = os.fork()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,14 @@ def test_add():
 
 def test_clip():
     assert clip(1, 2) == 1
+
+
+def test_a_module_from_elsewhere(tmp_path, monkeypatch):
+    import toy                       # like a checker test that writes helpers.exercises.nb94
+    (tmp_path / "extra.py").write_text("from toy.calc import add\\nVALUE = add(1, 1)\\n")
+    monkeypatch.setattr(toy, "__path__", [*toy.__path__, str(tmp_path)])
+    import toy.extra
+    assert toy.extra.VALUE == 2
 '''
 
 
@@ -128,8 +137,11 @@ def test_a_run_on_the_toy_reports_its_survivors_and_never_touches_the_repository
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "mutation.py"), "toy/calc.py",
                           "--repo", str(toy_repo), "--tests", "tests/test_calc.py",
                           "--jobs", "2", "--json", str(toy_repo.parent / "toy.json")],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
+                         capture_output=True, text=True, timeout=300,
+                         # the repository importable as it is (like the editable install of
+                         # helpers): the copy's modules must still be the ones tested
+                         env={**os.environ, "PYTHONPATH": str(toy_repo)})
+    assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == ("toy/calc.py: 8 mutants, 5 killed, 3 survived, 0 timeouts, 0 errors — "
                         "score 62.5 %")
