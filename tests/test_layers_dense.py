@@ -197,6 +197,22 @@ def test_bad_input_messages(call, exc, words):
         assert word in str(info.value), (word, str(info.value))
 
 
+@pytest.mark.parametrize("call, message", [
+    (lambda: affine_forward(np.ones(3), np.ones((3, 2)), np.ones(2)),
+     "affine_forward: x expects a 2-D array (N, D), got shape (3,)"),
+    (lambda: affine_forward(np.ones((2, 3)), np.ones(3), np.ones(2)),
+     "affine_forward: w expects a 2-D array (D, M), got shape (3,)"),
+    (lambda: affine_forward(np.ones((2, 3)), np.ones((3, 2)), np.ones(3)),
+     "affine_forward: b expects shape (2,) (one per column of w), got shape (3,)"),
+    (lambda: tanh_backward(np.ones(2), tanh_forward(np.ones(3))[1]),
+     "tanh_backward: dout expects the forward output's shape (3,), got shape (2,)"),
+])
+def test_messages_in_full(call, message):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert str(info.value) == message
+
+
 # ---------------------------------------------------------------- edge inputs (issue 10 §2)
 
 def test_perfect_prediction_loss_is_plus_zero():

@@ -212,9 +212,10 @@ def conv2d_backward(dout, cache):
     dw = (dout_row @ col.T).reshape(w.shape)
     dcol = (w_row.T @ dout_row).reshape(C, HH, WW, N, H_out, W_out)
     # col2im: the column entry for kernel offset (p, q) came from x_pad[:, :, p::stride, q::stride]
-    dx_pad = np.zeros((C, N, H + 2 * pad, W + 2 * pad))   # channel-major, like dcol[:, p, q]
+    H_pad, W_pad = H + 2 * pad, W + 2 * pad
+    dx_pad = np.zeros((C, N, H_pad, W_pad))               # channel-major, like dcol[:, p, q]
     for p in range(HH):
         for q in range(WW):
             dx_pad[:, :, p:p + stride * H_out:stride, q:q + stride * W_out:stride] += dcol[:, p, q]
-    dx = dx_pad[:, :, pad:pad + H, pad:pad + W].transpose(1, 0, 2, 3)
+    dx = dx_pad[:, :, pad:H_pad - pad, pad:W_pad - pad].transpose(1, 0, 2, 3)
     return np.ascontiguousarray(dx), dw, db
