@@ -27,7 +27,14 @@ Problems (each makes the exit code 1):
 - no notes   a section slide (slide_type "slide") without a speaker-notes cell
 - empty      a slide with nothing on it
 - deck-wide: a relative link that does not resolve inside build/slides/, a request outside the
-             deck's folder, the bundled Korean font not loaded on a deck that shows Hangul.
+             deck's folder, the bundled Korean font not loaded on a deck that shows Hangul,
+             a slide that ArrowRight (pressed from the first slide) never reaches.
+
+What to do about each (the writers' rules, WRITER.md): tag plotting and checking code cells
+`hide-input` (the deck shows their output only); split a long cell or a figure-plus-text slide
+into two sub-slides; break a wide equation over `\begin{aligned}` lines; give every `slide` and
+`subslide` a heading and every `slide` a `notes` cell. --screenshots DIR shows each slide with
+a problem as the room would see it.
 
 Then a summary table per deck: slides, problem counts per size, smallest body text in px.
 Uses Debian's Chromium at /usr/bin/chromium and the `playwright` package (never
