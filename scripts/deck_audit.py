@@ -32,7 +32,7 @@ Problems (each makes the exit code 1):
 
 What to do about each (the writers' rules, WRITER.md): tag plotting and checking code cells
 `hide-input` (the deck shows their output only); split a long cell or a figure-plus-text slide
-into two sub-slides; break a wide equation over `\begin{aligned}` lines; give every `slide` and
+into two sub-slides; break a wide equation over `\\begin{aligned}` lines; give every `slide` and
 `subslide` a heading and every `slide` a `notes` cell. --screenshots DIR shows each slide with
 a problem as the room would see it.
 
