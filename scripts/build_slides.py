@@ -1,7 +1,7 @@
 """Build the offline reveal.js decks, the course map and the glossary into build/slides/.
 
     python scripts/build_slides.py                          # every notebook (or: make slides)
-    python scripts/build_slides.py notebooks/06_backprop_through_time.ipynb   # one deck, ~2 s
+    python scripts/build_slides.py notebooks/06_backprop_through_time.ipynb   # one deck, ~3 s
 
 Writes build/slides/NN_slug.slides.html per notebook, index.html (the course map: every
 deck), glossary.html (GLOSSARY.md), and the shared folders vendor/ (reveal.js, require.js,
