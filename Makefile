@@ -13,7 +13,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: lab test test-quick notebooks bench bench-threads figures slides lint clean-venv install
+.PHONY: lab test test-quick notebooks bench bench-threads figures slides pdf lint clean-venv install
 
 install: $(STAMP)
 
@@ -21,9 +21,15 @@ $(BIN)/python:
 	@$(PYTHON) scripts/check_python.py
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# labextensions/backprop-rise-widgets lets ipywidgets 8 render in jupyterlab-rise's live
+# slideshow (a prebuilt federated module, no build step); pip -e does not install data files.
+RISE_FIX := labextensions/backprop-rise-widgets
+
+$(STAMP): pyproject.toml $(RISE_FIX)/static/remoteEntry.js $(RISE_FIX)/package.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,author]'
+	mkdir -p $(VENV)/share/jupyter/labextensions
+	cp -R $(RISE_FIX) $(VENV)/share/jupyter/labextensions/
 	@touch $(STAMP)
 
 lab: $(STAMP)
@@ -54,6 +60,10 @@ bench-threads: $(STAMP)
 
 slides: $(STAMP)
 	$(BIN)/python scripts/build_slides.py
+
+# One PDF per deck (reveal.js print mode in Chromium), one slide per page, into build/pdf/.
+pdf: slides
+	$(BIN)/python scripts/make_pdf.py
 
 figures: $(STAMP)
 	$(BIN)/python scripts/make_figures.py
