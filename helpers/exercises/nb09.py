@@ -142,22 +142,22 @@ def check_embedding_backward(embedding_backward) -> bool:
 
 # ----------------------------------------------------------------------------- exercise 3
 
-def _projection_cases(seed: int):
-    """(label, dscores (M, V), h (M, D), W (V, D))."""
+def _gaussian_cases(seed: int, specs) -> list[tuple]:
+    """For each (label, shapes): (label, one standard-normal array per shape, in order)."""
     rng = np.random.default_rng(seed)
-    out = []
-    for label, M, V, D in (("M = 1 row, V = 7 words, D = 3", 1, 7, 3),
-                           ("M = 5 rows, V = 6 words, D = 4", 5, 6, 4)):
-        out.append((label, rng.standard_normal((M, V)), rng.standard_normal((M, D)),
-                    rng.standard_normal((V, D))))
-    return out
+    return [(label, *(rng.standard_normal(shape) for shape in shapes)) for label, shapes in specs]
+
+
+# (label, shapes of dscores (M, V), h (M, D), W (V, D)): one row, and a non-square case
+PROJECTION_CASES = [("M = 1 row, V = 7 words, D = 3", [(1, 7), (1, 3), (7, 3)]),
+                    ("M = 5 rows, V = 6 words, D = 4", [(5, 6), (5, 4), (6, 4)])]
 
 
 @exercise("09", 3, "the tied output projection, backward")
 def check_tied_projection_backward(tied_projection_backward) -> bool:
     """``tied_projection_backward(dscores, cache)`` with cache = (h, W) should return
     (dh, dW, db) for scores = h @ W.T + b: dh (M, D), dW (V, D), db (V,)."""
-    for label, dscores, h, W in _projection_cases(93):
+    for label, dscores, h, W in _gaussian_cases(93, PROJECTION_CASES):
         ok, answer = call_learner(tied_projection_backward, dscores, (h, W),
                                   forbid=(layers.affine_backward,))
         if not ok:
@@ -181,22 +181,16 @@ def check_tied_projection_backward(tied_projection_backward) -> bool:
 
 # ----------------------------------------------------------------------------- exercise 4
 
-def _projected_cases(seed: int):
-    """(label, dscores (M, V), h (M, H), P (H, D), W (V, D))."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for label, M, V, H, D in (("M = 1, V = 7, H = 5, D = 3", 1, 7, 5, 3),
-                              ("M = 4, V = 6, H = 2, D = 4", 4, 6, 2, 4)):
-        out.append((label, rng.standard_normal((M, V)), rng.standard_normal((M, H)),
-                    rng.standard_normal((H, D)), rng.standard_normal((V, D))))
-    return out
+# (label, shapes of dscores (M, V), h (M, H), P (H, D), W (V, D))
+PROJECTED_CASES = [("M = 1, V = 7, H = 5, D = 3", [(1, 7), (1, 5), (5, 3), (7, 3)]),
+                   ("M = 4, V = 6, H = 2, D = 4", [(4, 6), (4, 2), (2, 4), (6, 4)])]
 
 
 @exercise("09", 4, "tying through a projection")
 def check_projected_tied_backward(projected_tied_backward) -> bool:
     """``projected_tied_backward(dscores, cache)`` with cache = (h, P, W) should return
     (dh, dP, dW, db) for scores = h @ P @ W.T + b: dh (M, H), dP (H, D), dW (V, D), db (V,)."""
-    for label, dscores, h, P, W in _projected_cases(94):
+    for label, dscores, h, P, W in _gaussian_cases(94, PROJECTED_CASES):
         ok, answer = call_learner(projected_tied_backward, dscores, (h, P, W),
                                   forbid=(layers.affine_backward,))
         if not ok:
