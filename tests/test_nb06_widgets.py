@@ -129,3 +129,38 @@ def test_static_figure_has_title_and_labels():
     ax = fig.axes[0]
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     assert ax.get_yscale() == "log"
+
+
+def test_the_slider_reaches_the_exploding_regime_of_tanh():
+    """σ_max up to 3: tanh's gradient explodes there (the numbers notebook 06 prints)."""
+    box = vanishing_explorer()
+    assert box.controls["sigma"].max >= 3.0
+    box.controls["sigma"].value = 3.0
+    assert box.state["profile"].sigma == pytest.approx(3.0)
+    assert vanishing_profile(2.0, 60, "tanh").grad_norm[0] == pytest.approx(273, rel=0.01)
+    assert vanishing_profile(3.0, 60, "tanh").grad_norm[0] == pytest.approx(1.64e5, rel=0.01)
+    assert vanishing_profile(1.2, 60, "tanh").grad_norm[0] < 1e-4      # σ > 1, yet it vanishes
+
+
+def test_mean_slope_is_the_average_derivative():
+    assert vanishing_profile(1.5, 30, "linear").mean_slope == 1.0
+    relu = vanishing_profile(0.9, 40, "relu")
+    assert 0.2 < relu.mean_slope < 0.8                     # the share of active units
+    tanh_low, tanh_high = vanishing_profile(1.2, 60, "tanh"), vanishing_profile(3.0, 60, "tanh")
+    assert 0 < tanh_high.mean_slope < tanh_low.mean_slope < 1
+    assert tanh_high.grad_norm[0] > 1 > tanh_low.grad_norm[0]   # the average does not decide
+
+
+def test_log_ticks_are_powers_of_ten_and_no_timing_is_shown():
+    from matplotlib.ticker import LogFormatterSciNotation
+
+    ax = vanishing_explorer_figure().axes[0]
+    assert isinstance(ax.yaxis.get_major_formatter(), LogFormatterSciNotation)
+    box = vanishing_explorer()
+    box.controls["T"].value = 100
+
+    def texts(widget):
+        found = [getattr(widget, "value", "")] if hasattr(widget, "value") else []
+        return found + [t for child in getattr(widget, "children", ()) for t in texts(child)]
+    shown = " ".join(str(t) for t in texts(box) if isinstance(t, str))
+    assert " ms" not in shown and "redraw" not in shown

@@ -13,6 +13,10 @@ drive (it plays the role of ``x_t·Wx + b``). The backward pass is the BPTT recu
     dh_T = g,   da_t = dh_t ⊙ f′(a_t),   dh_{t-1} = da_t·Whᵀ,   dWh = Σ_t h_{t-1}ᵀ·da_t
 
 and ‖dh_t‖ ≤ (γσ)^(T−t) with γ = max|f′| = 1 for tanh, linear and ReLU: the bound drawn.
+Below σ = 1 the gradient must vanish; above it, it *can* explode (Pascanu, Mikolov & Bengio
+2013): with tanh it does here for σ = 2 or 3 (‖∂L/∂h₀‖ ≈ 273 and 1.6·10⁵ at T = 60) but not
+for σ = 1.2. The average slope f′ (``mean_slope``) does not decide which: it is lower at σ = 3
+than at σ = 1.2.
 
 Gradient-norm clipping rescales the *whole* parameter gradient by c = min(1, θ/‖dWh‖). That
 is the gradient of the loss c·L, so the clipped curve is c·‖dh_t‖: the same slope, shifted.
@@ -30,7 +34,7 @@ from dataclasses import dataclass
 import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullLocator
 
 from helpers.layers.init import orthogonal  # an initializer; still importable from here
 from helpers.plotting import FORWARD, GRADIENT, HIGHLIGHT, NEUTRAL
@@ -61,6 +65,8 @@ class VanishingProfile:
         clipped_norm: (T+1,) c·‖∂L/∂h_t‖ after gradient-norm clipping (= grad_norm if off).
         dWh_norm: ‖∂L/∂Wh‖ (Frobenius) before clipping.
         clip_scale: c = min(1, θ/‖∂L/∂Wh‖); 1.0 when clipping is off.
+        mean_slope: the mean of f′(a_t) over every step and unit (1 for linear; tanh′ shrinks
+            towards 0 as units saturate).
         sigma, T, activation, clip: the inputs.
     """
 
@@ -70,6 +76,7 @@ class VanishingProfile:
     clipped_norm: np.ndarray
     dWh_norm: float
     clip_scale: float
+    mean_slope: float
     sigma: float
     T: int
     activation: str
@@ -131,8 +138,9 @@ def vanishing_profile(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     dh = np.zeros((T + 1, H))
     dh[T] = g
     dWh = np.zeros((H, H))
+    slope = _df(activation, a[1:], h[1:])                     # (T, H): f′(a_t), t = 1 … T
     for t in range(T, 0, -1):
-        da = dh[t] * _df(activation, a[t], h[t])
+        da = dh[t] * slope[t - 1]
         dWh += np.outer(h[t - 1], da)
         dh[t - 1] = da @ Wh.T
 
@@ -143,7 +151,8 @@ def vanishing_profile(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     scale = 1.0 if clip is None or dWh_norm <= clip else float(clip) / dWh_norm
     return VanishingProfile(t=steps, grad_norm=grad_norm, bound=bound,
                             clipped_norm=scale * grad_norm, dWh_norm=dWh_norm,
-                            clip_scale=scale, sigma=float(sigma), T=int(T),
+                            clip_scale=scale, mean_slope=float(slope.mean()),
+                            sigma=float(sigma), T=int(T),
                             activation=activation, clip=clip)
 
 
@@ -228,9 +237,10 @@ def _draw(ax, p: VanishingProfile, live: bool = False) -> dict:
 
 
 def _log_ticks(ax) -> None:
-    """At most ~7 plain-text decade labels (mathtext labels are slow to lay out)."""
+    """At most ~7 decade labels in the course's log style (10ⁿ), no minor ticks: few labels to
+    lay out when the axis changes."""
     ax.yaxis.set_major_locator(LogLocator(base=10, numticks=7))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"1e{np.log10(y):.0f}"))
+    ax.yaxis.set_major_formatter(LogFormatterSciNotation(base=10))
     ax.yaxis.set_minor_locator(NullLocator())
 
 
@@ -292,7 +302,7 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     """
     style = {"description_width": "150px"}
     wide = W.Layout(width="420px")
-    s_sigma = W.FloatSlider(value=sigma, min=0.5, max=1.6, step=0.01, readout_format=".2f",
+    s_sigma = W.FloatSlider(value=sigma, min=0.5, max=3.0, step=0.01, readout_format=".2f",
                             description="σ_max(Wh)", style=style, layout=wide,
                             continuous_update=True)
     s_T = W.IntSlider(value=T, min=5, max=200, step=5, description="sequence length T",
@@ -304,7 +314,6 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     s_clip = W.FloatLogSlider(value=clip if clip is not None else 1.0, base=10, min=-2, max=3,
                               step=0.1, description="threshold θ", style=style, layout=wide,
                               readout_format=".2g")
-    timing = W.HTML()
     readout = W.HTML()
 
     view = FigureImage(figsize=(7.5, 4.5), dpi=90)
@@ -320,7 +329,7 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     view.refresh(key="background", full=True)
     axis = {"limits": (ax.get_xlim(), ax.get_ylim())}
     readout.value = _readout(p)
-    box = W.VBox([W.HBox([W.VBox([s_sigma, s_T, d_act]), W.VBox([c_clip, s_clip, timing])]),
+    box = W.VBox([W.HBox([W.VBox([s_sigma, s_T, d_act]), W.VBox([c_clip, s_clip])]),
                   readout, view.image])
     box.state = {"profile": p, "compute_ms": compute_ms, "render_ms": view.last_render_ms}
 
@@ -337,8 +346,6 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
         s_clip.disabled = not c_clip.value
         readout.value = _readout(p)
         box.state.update(profile=p, compute_ms=compute_ms, render_ms=view.last_render_ms)
-        timing.value = (f"<small>recompute {compute_ms:.1f} ms, "
-                        f"redraw {view.last_render_ms:.0f} ms</small>")
 
     for control in (s_sigma, s_T, d_act, c_clip, s_clip):
         control.observe(on_change, names="value")
