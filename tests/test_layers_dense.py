@@ -206,9 +206,20 @@ def test_bad_input_messages(call, exc, words):
      "affine_forward: b expects shape (2,) (one per column of w), got shape (3,)"),
     (lambda: tanh_backward(np.ones(2), tanh_forward(np.ones(3))[1]),
      "tanh_backward: dout expects the forward output's shape (3,), got shape (2,)"),
+    (lambda: softmax_cross_entropy(np.ones((2, 3)), np.array([[0, 1]])),
+     "softmax_cross_entropy: y expects a 1-D array (N,), got shape (1, 2)"),
+    (lambda: softmax_cross_entropy(np.ones((2, 3)), np.array([0.0, 1.0])),
+     "softmax_cross_entropy: y expects integers (an integer dtype), got dtype float64"),
+    (lambda: softmax_cross_entropy(np.ones((2, 3)), np.array([0, 1, 2])),
+     "softmax_cross_entropy: y expects one label per row of scores, shape (2,), got shape (3,) "
+     "(scores.shape=(2, 3))"),
+    (lambda: softmax_cross_entropy(np.ones((2, 3)), [0, 1]),
+     "softmax_cross_entropy: y expects a numpy array of integers, got list"),
+    (lambda: softmax_cross_entropy(np.ones(3), np.array([0])),
+     "softmax_cross_entropy: scores expects a 2-D array (N, C), got shape (3,)"),
 ])
 def test_messages_in_full(call, message):
-    with pytest.raises(ValueError) as info:
+    with pytest.raises((ValueError, TypeError)) as info:
         call()
     assert str(info.value) == message
 
