@@ -22,6 +22,11 @@
 #
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/07_lstm_and_gru.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/07_lstm_and_gru.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 1 min. Two lectures: the LSTM (forward, backward, checks, the highway) in the first; the
+# GRU, the gradient-through-time picture and the adding problem in the second. Everything runs
+# live in well under half a minute.
+
 # %% slideshow={"slide_type": "skip"}
 # Colab only: install the course's `helpers` package from its repository when it is missing.
 # Anywhere else (JupyterLab, Binder, CI) this cell does nothing.
@@ -39,267 +44,337 @@ if "google.colab" in sys.modules:
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Learning goals
 #
-# - Write the LSTM step (gates i, f, o, g and the cell state) and derive its backward pass gate by
-#   gate: dc, do, dg, di, df, through σ and tanh to the pre-activations, then to the weights.
-# - Show numerically that ∂c_t/∂c_{t−1} = f_t: an additive path with no weight matrix on it, the
-#   *gradient highway*.
-# - Write the GRU as a weighted average of h_{t−1} and a candidate n, derive and check its backward
-#   pass, and count why it is 25 % lighter than the LSTM.
-# - Compare ‖∂L/∂h_t‖ through time in an RNN, an LSTM and a GRU, and train all three on a task that
-#   needs a 30-step memory.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# - Write the LSTM step (gates $i, f, o$, candidate $g$, cell state $c_t$) and derive its
+#   backward pass gate by gate, down to $dW_x$, $dW_h$ and $db$.
+# - Show numerically that $\partial c_t/\partial c_{t-1} = \operatorname{diag}(f_t)$: an
+#   additive path with no weight matrix on it, the *gradient highway*.
+# - Write the GRU as a weighted average of $h_{t-1}$ and a candidate $n$; derive and check its
+#   backward pass; know the two conventions for $z$ in the literature.
+# - Measure $\|\partial L/\partial h_t\|$ through time in an RNN, an LSTM and a GRU, and train
+#   all three on a task that needs a 30-step memory.
+#
 # ## Prerequisites
 #
-# - [06 — Backpropagation through time](06_backprop_through_time.ipynb): the RNN step, BPTT, and
-#   why repeated multiplication by `diag(1 − h²)·Whᵀ` makes gradients vanish or explode.
-# - [04 — Jacobians vs the shape convention](04_jacobians_and_shape_convention.ipynb) and
-#   [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): `dW = xᵀ·da`, `dx = da·Wᵀ`.
-# - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb): σ′ = σ(1 − σ),
-#   tanh′ = 1 − tanh², and the product rule at a multiply gate.
+# - [06 — Backpropagation through time](06_backprop_through_time.ipynb): BPTT, and why a product
+#   of Jacobians $\operatorname{diag}(1 - h^2)\,W_h^\top$ vanishes or explodes.
+# - [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): $dW = X^\top dA$,
+#   $dX = dA\,W^\top$, a broadcast bias sums over the batch.
+# - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb):
+#   $\sigma' = \sigma(1 - \sigma)$, $\tanh' = 1 - \tanh^2$, the multiply gate.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Key terms
 #
-# - *gate (게이트)*: a vector of numbers in (0, 1), made by a sigmoid (시그모이드), that multiplies
-#   another vector elementwise and so decides how much of it passes.
-# - *cell state (셀 상태)* c_t: the LSTM's second memory vector, updated by adding, not by a matrix.
-# - *hidden state (은닉 상태)* h_t: what a recurrent cell outputs and feeds to its next step.
-# - *forget gate (망각 게이트)* f, *input gate (입력 게이트)* i, *output gate (출력 게이트)* o,
-#   and the *candidate (후보)* g of the LSTM.
-# - *update gate (업데이트 게이트)* z and *reset gate (리셋 게이트)* r of the GRU.
-# - *LSTM (장단기 메모리, long short-term memory)*, *GRU (게이트 순환 유닛, gated recurrent unit)*,
-#   *RNN (순환 신경망)*.
-# - *vanishing gradient (기울기 소실)* and *exploding gradient (기울기 폭주)*; *backpropagation
-#   (역전파)*; *relative error (상대 오차)*.
+# - **gate (게이트)**: a vector of numbers in (0, 1), made by a **sigmoid (시그모이드)**, that
+#   multiplies another vector elementwise and so decides how much of it passes.
+# - **cell state (셀 상태)** $c_t$: the LSTM's second memory vector, updated by adding, not by a
+#   matrix; **hidden state (은닉 상태)** $h_t$: what a recurrent cell outputs and feeds forward.
+# - **forget gate (망각 게이트)** $f$, **input gate (입력 게이트)** $i$, **output gate (출력
+#   게이트)** $o$, and the **candidate (후보)** $g$ of the LSTM.
+# - **update gate (업데이트 게이트)** $z$ and **reset gate (리셋 게이트)** $r$ of the GRU.
+# - **LSTM (장단기 메모리, long short-term memory)**, **GRU (게이트 순환 유닛, gated recurrent
+#   unit)**, **RNN (순환 신경망)**.
+# - **vanishing gradient (기울기 소실)** and **exploding gradient (기울기 폭주)**; **gradient
+#   highway (기울기 고속도로)**: a path along which the gradient is not multiplied by a matrix.
 
 # %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
-
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 
 import helpers.layers as layers
-from helpers.gradcheck import check_layer, numerical_gradient, rel_error
-from helpers.plotting import FORWARD, GRADIENT, NEUTRAL
+import helpers.plotting as hp
+from helpers.exercises._check import progress
+from helpers.exercises.nb07 import (
+    check_gru_step_backward,
+    check_gru_torch_step_backward,
+    check_lstm_step_backward,
+    check_steps_to_half,
+)
+from helpers.gradcheck import check_layer, numerical_gradient, rel_error, verdict
+from helpers.widgets.gradient_highway import (
+    gradient_highway_explorer,
+    gradient_highway_figure,
+    gradient_norms_through_time,
+)
 
-np.set_printoptions(precision=4, suppress=True)
+np.set_printoptions(precision=3, suppress=True)
+ERRORS = {}   # every relative error this notebook measures (listed after the GRU check)
 
 
-ERRORS = {}   # every relative error this notebook measures, listed after the GRU check
-
-
-def verdict(label, err, tol=1e-7):
-    """One stable line per check (the raw numbers are machine-dependent: see ERRORS)."""
-    ERRORS[label] = err
-    mark = "✓" if err < tol else "✗"
-    sign = "<" if err < tol else "≥"
-    print(f"{label:38s} relative error {sign} {tol:.0e} {mark}")
+def report(name, err, tol=1e-7):
+    """Record a relative error and print its stable verdict line (no raw digits)."""
+    ERRORS[name] = err
+    print(verdict(name, err, tol))
 
 
 def check(forward, backward, inputs, name):
     """check_layer (Richardson-refined central differences, notebook 01); records the error."""
-    result = check_layer(forward, backward, inputs, name=name)
-    ERRORS[name] = result.max_error
+    ERRORS[name] = check_layer(forward, backward, inputs, name=name).max_error
 
 
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Intuition: a memory you add to instead of multiply
-#
-# In notebook 06 the RNN rewrote its whole memory every step, `h_t = tanh(x_t·Wx + h_{t−1}·Wh + b)`,
-# so the gradient going back one step is multiplied by the Jacobian `diag(1 − h_t²)·Whᵀ`, and
-# going back 50 steps by 50 such matrices: it shrinks or grows geometrically.
-#
-# The LSTM keeps a second vector, the cell state, and updates it by *addition*:
-#
-# $$c_t = f_t \odot c_{t-1} + i_t \odot g_t .$$
-#
-# The old memory is scaled by the forget gate f_t (a number in (0, 1) per unit) and new content
-# i_t ⊙ g_t is added. Going back one step along this line multiplies the gradient by f_t and by
-# nothing else: no weight matrix, no tanh′. If the network learns f_t ≈ 1, the gradient rides
-# this line across many steps almost untouched. The GRU gets the same effect with one vector:
-# h_t is a weighted average of the old h_{t−1} and a new candidate.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ![The LSTM cell line and the RNN hidden line over three steps, with what one step back
-# multiplies the gradient by](../figures/nb07_highway.png)
-#
-# Notice what each dashed arrow carries: on the cell line a single gate value per unit, on the
-# RNN line a full H × H matrix times the tanh slope. The rest of the notebook derives, checks
-# and measures that difference.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## The LSTM step, forward
-#
-# One pre-activation matrix, cut into four blocks of H columns in the order **i, f, o, g**
-# (the order `helpers.layers` uses):
-#
-# $$a = x_t W_x + h_{t-1} W_h + b \in \mathbb{R}^{N\times 4H},\qquad a = [\,a_i \mid a_f \mid a_o \mid a_g\,]$$
-#
-# $$i = \sigma(a_i),\quad f = \sigma(a_f),\quad o = \sigma(a_o),\quad g = \tanh(a_g)$$
-#
-# $$c_t = f \odot c_{t-1} + i \odot g,\qquad h_t = o \odot \tanh(c_t)$$
-#
-# The three sigmoids are gates (how much to add, keep, show); g is the content proposed for the
-# memory. The cache keeps every intermediate the backward pass will need.
-#
-# As everywhere in this course (and in `helpers.layers`), vectors are *rows*: x_t is (N, D), one
-# sequence per row, and the weights multiply from the right. Many papers and lecture notes write
-# columns, a = W_x x_t + W_h h_{t−1} + b; their weight matrices are the transposes of ours. Where
-# the difference shows (a Jacobian), we say so.
-
-# %% slideshow={"slide_type": "subslide"}
 def sigmoid(a):
     """σ(a) = 1 / (1 + e^−a), written through tanh so that no exp overflows."""
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
-def lstm_gates(a, c_prev):
-    """From the pre-activations a (N, 4H) and c_prev (N, H) to h, c and the gate values."""
-    a_i, a_f, a_o, a_g = np.split(a, 4, axis=1)
-    i, f, o, g = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o), np.tanh(a_g)
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Intuition: a memory you add to instead of multiply
+#
+# The RNN of notebook 06 rewrites its whole memory at every step,
+# $h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$, so one step back multiplies the gradient by the
+# Jacobian $\operatorname{diag}(1 - h_t^2)\,W_h^\top$, and fifty steps back by fifty of them. If
+# the largest singular value $\sigma_{\max}(W_h)$ is below 1 the product shrinks geometrically:
+# the gradient vanishes. Above 1 it *can* grow, and explode — possible, not guaranteed, since
+# every $\tanh' \le 1$ pulls it back down (Pascanu, Mikolov & Bengio, 2013).
+#
+# The LSTM keeps a second vector, the cell state, and updates it by *addition*:
+# $c_t = f_t \odot c_{t-1} + i_t \odot g_t$. One step back along this line multiplies the
+# gradient by the forget gate $f_t$ and by nothing else: no weight matrix, no $\tanh'$. With
+# $f_t \approx 1$ the gradient rides this line across many steps. The GRU does the same with one
+# vector: $h_t$ is a weighted average of $h_{t-1}$ and a new candidate.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 3 min. Recall 06's picture: the gradient curve on a log axis, a straight line down for
+# σ < 1. Ask the room: "what would the Jacobian of one step have to be for the gradient to
+# survive 50 steps unchanged?" (the identity). The LSTM's answer: make one path whose Jacobian
+# is diagonal and close to the identity. Then show the figure.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One step back, on each line
+#
+# ![The LSTM cell line and the RNN hidden line over three steps, with what one step back
+# multiplies the gradient by](../figures/nb07_highway.png)
+#
+# Notice what each dashed arrow carries: on the cell line one gate value per unit, on the RNN
+# line a full $H \times H$ matrix times the tanh slope. The rest of the notebook derives,
+# checks and measures that difference.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The LSTM step, forward
+#
+# One pre-activation matrix, cut into four blocks of $H$ columns in the order **i, f, o, g**
+# (the order `helpers.layers` uses):
+#
+# $$
+# \begin{aligned}
+# a &= x_t W_x + h_{t-1} W_h + b \in \mathbb{R}^{N\times 4H},
+#   \qquad a = [\,a_i \mid a_f \mid a_o \mid a_g\,]\\
+# i &= \sigma(a_i),\quad f = \sigma(a_f),\quad o = \sigma(a_o),\quad g = \tanh(a_g)\\
+# c_t &= f \odot c_{t-1} + i \odot g,\qquad h_t = o \odot \tanh(c_t)
+# \end{aligned}
+# $$
+#
+# The three sigmoids are gates (how much to add, keep, show); $g$ is the content proposed for
+# the memory.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 4 min. Walk through the three lines; for each gate ask "what happens when it is 0? when 1?"
+# (f = 0 forgets, i = 0 ignores the input, o = 0 hides the memory). Stress the cache: the
+# backward pass (and the build-it exercise) reads exactly these seven arrays.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Rows, and what the cache keeps
+#
+# As everywhere in this course, vectors are *rows*: $x_t$ is $(N, D)$, one sequence per row,
+# and the weights multiply from the right (papers that write columns,
+# $a = W_x x_t + W_h h_{t-1} + b$, use the transposes of our matrices). The forward pass keeps
+# what the backward pass needs, in the layout of `helpers.layers`:
+#
+# | cache entry | shape | what it is |
+# |---|---|---|
+# | x, h_prev, c_prev | (N, D), (N, H), (N, H) | the step's inputs |
+# | Wx, Wh | (D, 4H), (H, 4H) | the weights |
+# | ifog | (N, 4H) | the gate values [ i \| f \| o \| g ], after σ and tanh |
+# | tanh_c | (N, H) | tanh(c_t) |
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The forward pass in code: the cell…
+
+# %% slideshow={"slide_type": "-"}
+def lstm_cell(a, c_prev):
+    """Pre-activations a (N, 4H), c_prev (N, H) → h, c (N, H), ifog (N, 4H), tanh_c (N, H)."""
+    H = c_prev.shape[1]
+    ifog = np.concatenate([sigmoid(a[:, :3 * H]), np.tanh(a[:, 3 * H:])], axis=1)
+    i, f, o, g = np.split(ifog, 4, axis=1)
     c = f * c_prev + i * g
     tanh_c = np.tanh(c)
-    h = o * tanh_c
-    return h, c, (i, f, o, g, tanh_c)
+    return o * tanh_c, c, ifog, tanh_c
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### …and the step, with its cache
+
+# %% slideshow={"slide_type": "-"}
 def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
-    """x (N, D), h_prev and c_prev (N, H), Wx (D, 4H), Wh (H, 4H), b (4H,) → h, c (N, H), cache."""
-    a = x @ Wx + h_prev @ Wh + b
-    h, c, gates = lstm_gates(a, c_prev)
-    cache = (x, h_prev, c_prev, Wx, Wh, gates)
-    return h, c, cache
+    """x (N, D), h_prev, c_prev (N, H), Wx (D, 4H), Wh (H, 4H), b (4H,) → h, c (N, H), cache."""
+    h, c, ifog, tanh_c = lstm_cell(x @ Wx + h_prev @ Wh + b, c_prev)
+    return h, c, (x, h_prev, c_prev, Wx, Wh, ifog, tanh_c)
 
 
+# %% slideshow={"slide_type": "skip"}
 rng = np.random.default_rng(2)
-N, D, H = 3, 5, 4
+N, D, H = 3, 5, 4                                     # D ≠ H: a swapped matmul cannot hide
 x = rng.standard_normal((N, D))
 h_prev, c_prev = rng.standard_normal((N, H)), rng.standard_normal((N, H))
 Wx = rng.standard_normal((D, 4 * H)) / np.sqrt(D)
 Wh = rng.standard_normal((H, 4 * H)) / np.sqrt(H)
 b = rng.standard_normal(4 * H) * 0.1
 h, c, cache = lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
-print("h shape", h.shape, " c shape", c.shape)
-print("h[0] =", h[0])
+print("h", h.shape, " c", c.shape, " ifog", cache[5].shape)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Derivation: the LSTM backward pass, gate by gate
 #
-# Two gradients arrive at step t: `dh` = ∂L/∂h_t (from the output and from step t+1) and
-# `dc_next` = ∂L/∂c_t carried back along the cell line from step t+1. We walk the forward pass
-# backwards, one line per rule.
+# Two gradients arrive at step $t$: `dh` $= \partial L/\partial h_t$ (from the output and from
+# step $t+1$) and `dc_next` $= \partial L/\partial c_t$, carried back along the cell line from
+# step $t+1$. We walk the forward pass backwards, one rule per line.
 #
-# **1. Through h_t = o ⊙ tanh(c_t).** Multiply gate (each factor gets the upstream times the
-# other factor), then tanh′ = 1 − tanh²:
+# **1. Through $h_t = o \odot \tanh(c_t)$**: a multiply gate, then $\tanh' = 1 - \tanh^2$.
+# $c_t$ feeds two places ($h_t$ and $c_{t+1}$), so by the fork rule their gradients add:
 #
-# $$\mathrm{d}o = \mathrm{d}h \odot \tanh(c_t)$$
+# $$
+# \mathrm{d}o = \mathrm{d}h \odot \tanh(c_t),\qquad
+# \mathrm{d}c = \mathrm{d}c_{\text{next}} + \mathrm{d}h \odot o \odot \bigl(1 - \tanh^2(c_t)\bigr)
+# $$
 #
-# $$\mathrm{d}c = \mathrm{d}c_{\text{next}} + \mathrm{d}h \odot o \odot \bigl(1 - \tanh^2(c_t)\bigr)$$
+# **2. Through $c_t = f \odot c_{t-1} + i \odot g$**: the add gate passes $\mathrm{d}c$ to
+# both terms; each multiply gate swaps its factors:
 #
-# The sum is the fork rule: c_t feeds two places (h_t and c_{t+1}), so their gradients add.
-#
-# **2. Through c_t = f ⊙ c_{t−1} + i ⊙ g.** An add gate passes dc to both terms unchanged;
-# each multiply gate swaps its factors:
-#
-# $$\mathrm{d}f = \mathrm{d}c \odot c_{t-1},\quad \mathrm{d}i = \mathrm{d}c \odot g,\quad \mathrm{d}g = \mathrm{d}c \odot i,\quad \mathrm{d}c_{t-1} = \mathrm{d}c \odot f$$
+# $$
+# \mathrm{d}f = \mathrm{d}c \odot c_{t-1},\quad \mathrm{d}i = \mathrm{d}c \odot g,\quad
+# \mathrm{d}g = \mathrm{d}c \odot i,\quad \mathrm{d}c_{t-1} = \mathrm{d}c \odot f
+# $$
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 6 min. Derive on the board before revealing. Steps 1–2 use only the gates of notebook 01
+# (multiply swaps, add copies, a fork sums). Point at $\mathrm{d}c_{t-1} = \mathrm{d}c \odot f$:
+# that is the whole highway, one line. Ask: "which of the four gradients would be wrong if we
+# forgot the fork?" (all of them except do).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **3. Through the activations.** σ′ = σ(1 − σ) and tanh′ = 1 − tanh², written with the cached
-# outputs:
+# ### Through the activations and the matmul
 #
-# $$\mathrm{d}a_i = \mathrm{d}i \odot i(1-i),\quad \mathrm{d}a_f = \mathrm{d}f \odot f(1-f),\quad \mathrm{d}a_o = \mathrm{d}o \odot o(1-o),\quad \mathrm{d}a_g = \mathrm{d}g \odot (1-g^2)$$
+# **3. Through the activations**, with $\sigma' = \sigma(1 - \sigma)$ and
+# $\tanh' = 1 - \tanh^2$ written with the cached outputs:
 #
-# **4. Through a = x W_x + h_{t−1} W_h + b**, with da = [da_i | da_f | da_o | da_g] (N, 4H):
-# the matmul gate of notebook 03, and the bias gradient sums the N rows of da (b was broadcast
-# to every row of the batch):
+# $$
+# \begin{aligned}
+# \mathrm{d}a_i &= \mathrm{d}i \odot i(1-i), & \mathrm{d}a_f &= \mathrm{d}f \odot f(1-f),\\
+# \mathrm{d}a_o &= \mathrm{d}o \odot o(1-o), & \mathrm{d}a_g &= \mathrm{d}g \odot (1-g^2)
+# \end{aligned}
+# $$
 #
-# $$\mathrm{d}W_x = x^\top \mathrm{d}a,\quad \mathrm{d}W_h = h_{t-1}^\top \mathrm{d}a,\quad \mathrm{d}b = \textstyle\sum_{k=1}^{N} \mathrm{d}a_{k,:},\quad \mathrm{d}x = \mathrm{d}a\, W_x^\top,\quad \mathrm{d}h_{t-1} = \mathrm{d}a\, W_h^\top$$
+# **4. Through $a = x W_x + h_{t-1} W_h + b$**, with
+# $\mathrm{d}a = [\,\mathrm{d}a_i \mid \mathrm{d}a_f \mid \mathrm{d}a_o \mid \mathrm{d}a_g\,]$
+# $(N, 4H)$: the matmul gate of notebook 03; $b$ was broadcast to every row, so $\mathrm{d}b$
+# sums the rows.
+#
+# $$
+# \begin{aligned}
+# \mathrm{d}W_x &= x^\top \mathrm{d}a, & \mathrm{d}W_h &= h_{t-1}^\top \mathrm{d}a,
+#   & \mathrm{d}b &= \textstyle\sum_{k=1}^{N} \mathrm{d}a_{k,:},\\
+# \mathrm{d}x &= \mathrm{d}a\, W_x^\top, & \mathrm{d}h_{t-1} &= \mathrm{d}a\, W_h^\top
+# \end{aligned}
+# $$
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Implementation: the backward pass as written
+#
+# Steps 1–3 take the two upstream gradients to $\mathrm{d}a$ and $\mathrm{d}c_{t-1}$; each
+# line carries the number of its rule.
 
-# %% slideshow={"slide_type": "subslide"}
-def lstm_gates_backward(dh, dc_next, c_prev, gates):
-    """Steps 1–3: from dh, dc_next (N, H) to da (N, 4H) and dc_prev (N, H)."""
-    i, f, o, g, tanh_c = gates
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 3 min. Read the code against the derivation, line by line: the numbers in the comments are
+# the steps. Do not dwell: the build-it exercise asks for this function from an empty body.
+
+# %% slideshow={"slide_type": "-"}
+def lstm_gates_backward(dh, dc_next, c_prev, ifog, tanh_c):
+    """Steps 1–3: dh, dc_next (N, H) → da (N, 4H), dc_prev (N, H)."""
+    i, f, o, g = np.split(ifog, 4, axis=1)
     do = dh * tanh_c                                    # 1. multiply gate
     dc = dc_next + dh * o * (1 - tanh_c**2)             # 1. fork: two paths into c_t add
-    df, di, dg = dc * c_prev, dc * g, dc * i            # 2. multiply gates after the add gate
+    di, df, dg = dc * g, dc * c_prev, dc * i            # 2. multiply gates after the add gate
     dc_prev = dc * f                                    # 2. the highway: only f, no matrix
-    da = np.concatenate([di * i * (1 - i),              # 3. σ′ = σ(1 − σ)
-                         df * f * (1 - f),
-                         do * o * (1 - o),
-                         dg * (1 - g**2)], axis=1)      # 3. tanh′ = 1 − tanh²
+    da = np.concatenate([di * i * (1 - i), df * f * (1 - f),      # 3. σ′ = σ(1 − σ)
+                         do * o * (1 - o), dg * (1 - g**2)], axis=1)   # 3. tanh′
     return da, dc_prev
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Step 4: the matmul gate
+
+# %% slideshow={"slide_type": "-"}
 def lstm_step_backward(dh, dc_next, cache):
     """dh, dc_next (N, H) → dx (N, D), dh_prev, dc_prev (N, H), dWx, dWh, db."""
-    x, h_prev, c_prev, Wx, Wh, gates = cache
-    da, dc_prev = lstm_gates_backward(dh, dc_next, c_prev, gates)
-    dWx = x.T @ da                                      # 4. matmul gate
-    dWh = h_prev.T @ da
+    x, h_prev, c_prev, Wx, Wh, ifog, tanh_c = cache
+    da, dc_prev = lstm_gates_backward(dh, dc_next, c_prev, ifog, tanh_c)
+    dx, dh_prev = da @ Wx.T, da @ Wh.T                  # 4. matmul gate
+    dWx, dWh = x.T @ da, h_prev.T @ da
     db = da.sum(axis=0)                                 # 4. b was broadcast over the batch
-    dx = da @ Wx.T
-    dh_prev = da @ Wh.T
     return dx, dh_prev, dc_prev, dWx, dWh, db
 
 
-dh = rng.standard_normal((N, H))
-dc_next = rng.standard_normal((N, H))
+# %% slideshow={"slide_type": "skip"}
+dh, dc_next = rng.standard_normal((N, H)), rng.standard_normal((N, H))
 grads = lstm_step_backward(dh, dc_next, cache)
-print({name: g.shape for name, g in zip(["dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"], grads)})
+names = ["dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"]
+print({name: g.shape for name, g in zip(names, grads, strict=True)})
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Check: each gate on its own
+# ## Check: each gate on its own, then the whole step
 #
 # A bug in one gate hides easily in a check of the whole layer, so we check the gates one at a
-# time. Take the scalar L = Σ(h_t ⊙ dh) + Σ(c_t ⊙ dc_next), whose gradient with respect to h_t
-# and c_t is exactly the upstream pair. First treat the four gate *values* i, f, o, g as free
-# inputs (step 2), then the four *pre-activation* blocks a_i, a_f, a_o, a_g (step 3), and compare
-# each analytic block with a central-difference gradient.
+# time. Take the scalar $L = \sum h_t \odot \mathrm{d}h + \sum c_t \odot \mathrm{d}c_{\text{next}}$,
+# whose gradient with respect to $h_t$ and $c_t$ is exactly the upstream pair. First the four
+# gate *values* $i, f, o, g$ as free inputs (step 2), then the four *pre-activation* blocks
+# (step 3), each against central differences.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 3 min. Why check gate by gate? Ask the room what a wrong σ′ in one of four blocks does to
+# the whole-layer error (it may hide under a max over all entries). Show the eight verdicts, then
+# the whole step with both outputs.
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 a = x @ Wx + h_prev @ Wh + b
-_, _, gates = lstm_gates(a, c_prev)
-i, f, o, g, tanh_c = gates
+_, _, ifog, tanh_c = lstm_cell(a, c_prev)
+i, f, o, g = np.split(ifog, 4, axis=1)
+values = {"i": i, "f": f, "o": o, "g": g}
 
-# Step 2 checked alone: the gate values as independent inputs.
-def loss_from_gate_values(i, f, o, g):
+
+def loss_from_gate_values(i, f, o, g):                 # step 2 alone: the gates as inputs
     c_t = f * c_prev + i * g
     return np.sum(o * np.tanh(c_t) * dh) + np.sum(c_t * dc_next)
 
-do = dh * tanh_c
-dc = dc_next + dh * o * (1 - tanh_c**2)
-analytic = {"i": dc * g, "f": dc * c_prev, "o": do, "g": dc * i}
-values = {"i": i, "f": f, "o": o, "g": g}
-for name in "ifog":
-    def loss_of(v, name=name):
-        return loss_from_gate_values(**{**values, name: v})
-    numeric = numerical_gradient(loss_of, values[name].copy())
-    verdict(f"gate value d{name}", rel_error(analytic[name], numeric))
 
-# Step 3 checked alone: each block of pre-activations a_i, a_f, a_o, a_g.
-da, _ = lstm_gates_backward(dh, dc_next, c_prev, gates)
-for k, name in enumerate("ifog"):
+dc = dc_next + dh * o * (1 - tanh_c**2)
+analytic = {"i": dc * g, "f": dc * c_prev, "o": dh * tanh_c, "g": dc * i}
+for name in "ifog":
+    numeric = numerical_gradient(lambda v, n=name: loss_from_gate_values(**{**values, n: v}),
+                                 values[name].copy())
+    report(f"gate value d{name}", rel_error(analytic[name], numeric))
+
+da, _ = lstm_gates_backward(dh, dc_next, c_prev, ifog, tanh_c)
+for k, name in enumerate("ifog"):                    # step 3 alone: one block of a at a time
     cols = slice(k * H, (k + 1) * H)
+
     def loss_of_block(block, cols=cols):
         a_new = a.copy()
         a_new[:, cols] = block
-        h_t, c_t, _ = lstm_gates(a_new, c_prev)
+        h_t, c_t, _, _ = lstm_cell(a_new, c_prev)
         return np.sum(h_t * dh) + np.sum(c_t * dc_next)
     numeric = numerical_gradient(loss_of_block, a[:, cols].copy())
-    verdict(f"pre-activation da_{name}", rel_error(da[:, cols], numeric))
+    report(f"pre-activation da_{name}", rel_error(da[:, cols], numeric))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Now the whole step, both outputs at once: `check_layer` perturbs every input and compares with
-# the analytic gradients. To test the c_t path as well as h_t, the forward returns [h | c] side by
-# side and the backward splits the upstream gradient into dh and dc_next.
+# ### The whole step, both outputs
+#
+# `check_layer` perturbs every input and compares with the analytic gradients. To test the
+# $c_t$ path as well as $h_t$, the forward returns $[\,h \mid c\,]$ side by side and the
+# backward splits the upstream gradient into `dh` and `dc_next`. Then the same against the
+# reference layer in `helpers.layers`.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 def lstm_step_hc_forward(x, h_prev, c_prev, Wx, Wh, b, step=lstm_step_forward):
     h, c, cache = step(x, h_prev, c_prev, Wx, Wh, b)
     return np.concatenate([h, c], axis=1), cache
@@ -312,94 +387,103 @@ def lstm_step_hc_backward(dout, cache, step_backward=lstm_step_backward):
 
 inputs = {"x": x, "h_prev": h_prev, "c_prev": c_prev, "Wx": Wx, "Wh": Wh, "b": b}
 check(lstm_step_hc_forward, lstm_step_hc_backward, inputs, "my lstm_step (h and c)")
-
-# The reference layer in helpers.layers: same check, then the same numbers as ours?
-check(lambda **kw: lstm_step_hc_forward(**kw, step=layers.lstm_step_forward),
-      lambda dout, cache: lstm_step_hc_backward(dout, cache, layers.lstm_step_backward),
-      inputs, "helpers.layers lstm_step (h and c)")
-h_ref, c_ref, cache_ref = layers.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
+h_ref, c_ref, cache_ref = layers.lstm_step_forward(**inputs)
 grads_ref = layers.lstm_step_backward(dh, dc_next, cache_ref)
-agree = max(rel_error(m, r) for m, r in zip((h, c) + grads, (h_ref, c_ref) + grads_ref))
-verdict("mine vs helpers.layers (h, c, 6 grads)", agree, tol=1e-12)
+agree = max(rel_error(m, r)
+            for m, r in zip((h, c) + grads, (h_ref, c_ref) + grads_ref, strict=True))
+report("mine vs helpers.layers (h, c, 6 grads)", agree, tol=1e-12)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The relative error here is the *largest* over all entries of |analytic − numeric| /
-# (|analytic| + |numeric|), so one entry that happens to be close to zero dominates it.
-# `check_layer` refines its central differences with one Richardson step (notebook 01), so at its
-# step h = 10⁻³ the numerical gradient is far more accurate than the 10⁻⁷ pass mark: an error
-# above 10⁻⁷ would be the backward pass's fault, not the check's. The gate checks above use plain
-# central differences at h = 10⁻⁵. Every raw error, around 10⁻⁹ or smaller, is listed after the
-# GRU check.
+# The relative error is the *largest* over all entries of
+# $|\text{analytic} - \text{numeric}| / (|\text{analytic}| + |\text{numeric}|)$. `check_layer`
+# refines its differences with one Richardson step (notebook 01), far more accurate than the
+# $10^{-7}$ pass mark; the gate checks use plain central differences. The raw errors are listed
+# after the GRU check.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The LSTM over a sequence
+# ## The LSTM over a sequence: two gradients carried back
 #
-# Over T steps the backward loop carries *two* gradients from step t+1 to step t: dh_next through
-# the weights and dc_next along the cell line. The loss may read every h_t, so `dh[:, t]` is added
-# to what comes back from the future, as in BPTT.
+# Over $T$ steps the backward loop carries *two* gradients from step $t+1$ to step $t$:
+# `dh_next` through the weights and `dc_next` along the cell line. The loss may read every
+# $h_t$, so `dh[:, t]` is added to what comes back from the future, as in BPTT; the shared
+# weights collect a sum over the steps.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 2 min. The only new thing compared with 06's BPTT loop is the second carried gradient.
+# Ask: "what is dc_next at the last step?" (zero: nothing after step T reads c_T).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Forward over the sequence
+
+# %% slideshow={"slide_type": "-"}
 def lstm_forward(x, h0, Wx, Wh, b):
-    """x (N, T, D), h0 (N, H), c0 = 0 → h (N, T, H), caches (one per step)."""
-    N, T, _ = x.shape
-    h_t, c_t = h0, np.zeros_like(h0)
-    hs, caches = [], []
-    for t in range(T):
+    """x (N, T, D), h0 (N, H), c0 = 0 → hs (N, T, H), one cache per step."""
+    h_t, c_t, hs, caches = h0, np.zeros_like(h0), [], []
+    for t in range(x.shape[1]):
         h_t, c_t, step_cache = lstm_step_forward(x[:, t], h_t, c_t, Wx, Wh, b)
         hs.append(h_t)
         caches.append(step_cache)
     return np.stack(hs, axis=1), caches
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Backward over the sequence, checked
+
+# %% slideshow={"slide_type": "-"}
 def lstm_backward(dh, caches):
-    """dh (N, T, H): upstream gradient of every h_t → dx, dh0, dWx, dWh, db."""
-    N, T, H = dh.shape
-    dh_next, dc_next = np.zeros((N, H)), np.zeros((N, H))
+    """dh (N, T, H): the upstream gradient of every h_t → dx, dh0, dWx, dWh, db."""
+    dh_next, dc_next = np.zeros_like(dh[:, 0]), np.zeros_like(dh[:, 0])
     dxs, dWx, dWh, db = [], 0.0, 0.0, 0.0
-    for t in reversed(range(T)):
+    for t in reversed(range(dh.shape[1])):
         dx_t, dh_next, dc_next, dWx_t, dWh_t, db_t = lstm_step_backward(
-            dh[:, t] + dh_next, dc_next, caches[t])
+            dh[:, t] + dh_next, dc_next, caches[t])             # two gradients carried back
         dxs.append(dx_t)
-        dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t   # shared weights: sum over t
+        dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t      # shared weights: a sum over t
     return np.stack(dxs[::-1], axis=1), dh_next, dWx, dWh, db
 
 
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 T = 6
-xs = rng.standard_normal((N, T, D))
-h0 = rng.standard_normal((N, H))
-seq_inputs = {"x": xs, "h0": h0, "Wx": Wx, "Wh": Wh, "b": b}
+seq_inputs = {"x": rng.standard_normal((N, T, D)), "h0": rng.standard_normal((N, H)),
+              "Wx": Wx, "Wh": Wh, "b": b}
 check(lstm_forward, lstm_backward, seq_inputs, "my lstm (T = 6)")
-check(layers.lstm_forward, layers.lstm_backward, seq_inputs, "helpers.layers lstm (T = 6)")
 dhs = rng.standard_normal((N, T, H))
 hs_mine, caches_mine = lstm_forward(**seq_inputs)
 hs_ref, caches_ref = layers.lstm_forward(**seq_inputs)
 pairs = zip((hs_mine,) + lstm_backward(dhs, caches_mine),
-            (hs_ref,) + layers.lstm_backward(dhs, caches_ref))
-verdict("mine vs helpers.layers (h, 5 grads)", max(rel_error(m, r) for m, r in pairs), tol=1e-12)
+            (hs_ref,) + layers.lstm_backward(dhs, caches_ref), strict=True)
+report("mine vs helpers.layers (h, 5 grads)", max(rel_error(m, r) for m, r in pairs), tol=1e-12)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## The gradient highway: ∂c_t/∂c_{t−1} = f_t
+# ## The gradient highway: $\partial c_t/\partial c_{t-1} = \operatorname{diag}(f_t)$
 #
-# Step 2 said dc_{t−1} = dc ⊙ f. As a Jacobian, with h_{t−1} and x_t held fixed (the direct path
-# along the cell line):
+# Step 2 said $\mathrm{d}c_{t-1} = \mathrm{d}c \odot f$. As a Jacobian, with $h_{t-1}$ and
+# $x_t$ held fixed (the direct path along the cell line), and next to the RNN's step Jacobian
+# from notebook 06:
 #
-# $$\frac{\partial c_t}{\partial c_{t-1}} = \operatorname{diag}(f_t)$$
+# $$
+# \frac{\partial c_t}{\partial c_{t-1}} = \operatorname{diag}(f_t),
+# \qquad
+# \frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1 - h_t^2)\, W_h^\top
+# $$
 #
-# No weight matrix, no tanh′: a diagonal of numbers in (0, 1). Compare the RNN's step Jacobian
-# from notebook 06, a full matrix that mixes every unit:
-#
-# $$\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(1 - h_t^2)\, W_h^\top$$
-#
-# The transpose is the row convention at work: row j of the Jacobian is ∂h_{t,j}/∂h_{t−1}, and
-# h_{t,j} reads h_{t−1} through column j of W_h. In the column convention of many lecture notes,
-# h_t = tanh(W_hh h_{t−1} + …), the same Jacobian reads diag(1 − h_t²) W_hh, with their W_hh our
-# W_hᵀ. The LSTM's diag(f_t) looks the same in both: a diagonal matrix is its own transpose.
+# The first is a diagonal of numbers in (0, 1): no weight matrix, no $\tanh'$. The second is a
+# full matrix that mixes every unit. (The transpose is the row convention: row $j$ is
+# $\partial h_{t,j}/\partial h_{t-1}$, and $h_{t,j}$ reads $h_{t-1}$ through column $j$ of
+# $W_h$. A diagonal matrix is its own transpose.)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 4 min. The key slide of the first lecture. Ask: "what does the product of fifty diagonal
+# matrices with entries 0.98 do to a vector?" (0.98⁵⁰ ≈ 0.36 per entry). Then show the two
+# measured Jacobians: exact zeros off the diagonal for the LSTM.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Below, both Jacobians are measured by central differences, one row per output unit, for one
-# sequence (N = 1). For the RNN we borrow the first H columns of the LSTM's weights.
+# ### Both Jacobians, measured
+#
+# Central differences, one row per output unit, for one sequence ($N = 1$). For the RNN we
+# borrow the first $H$ columns of the LSTM's weights.
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 def numerical_jacobian(fn, v):
     """J[j, k] = ∂fn(v)[0, j] / ∂v[0, k] by central differences; v has shape (1, H)."""
     rows = [numerical_gradient(lambda u, j=j: fn(u)[0, j], v.copy()) for j in range(v.shape[1])]
@@ -408,127 +492,251 @@ def numerical_jacobian(fn, v):
 
 x1, h1, c1 = x[:1], h_prev[:1], c_prev[:1]
 J_cell = numerical_jacobian(lambda cp: lstm_step_forward(x1, h1, cp, Wx, Wh, b)[1], c1)
-f1 = lstm_gates(x1 @ Wx + h1 @ Wh + b, c1)[2][1]
-print("LSTM ∂c_t/∂c_{t−1}, measured:\n", J_cell)
-print("f_t                        :", f1[0])
-verdict("diag(f_t) vs measured Jacobian", rel_error(np.diag(f1[0]), J_cell))
+f1 = np.split(lstm_step_forward(x1, h1, c1, Wx, Wh, b)[2][5], 4, axis=1)[1]
+print("LSTM ∂c_t/∂c_(t−1), measured:\n", J_cell, "\nf_t:", f1[0])
+report("diag(f_t) vs measured Jacobian", rel_error(np.diag(f1[0]), J_cell))
 
-Wh_rnn = Wh[:, :H]                                        # an H × H recurrent matrix
-h_rnn = np.tanh(x1 @ Wx[:, :H] + h1 @ Wh_rnn)
-J_rnn = numerical_jacobian(lambda hp: np.tanh(x1 @ Wx[:, :H] + hp @ Wh_rnn), h1)
-print("RNN ∂h_t/∂h_{t−1}, measured:\n", J_rnn)
-J_rnn_formula = (1 - h_rnn[0]**2)[:, None] * Wh_rnn.T
-verdict("diag(1 − h²)·Whᵀ vs measured Jacobian", rel_error(J_rnn_formula, J_rnn))
+Wx_rnn, Wh_rnn = Wx[:, :H], Wh[:, :H]                    # an H × H recurrent matrix
+h_rnn = np.tanh(x1 @ Wx_rnn + h1 @ Wh_rnn)
+J_rnn = numerical_jacobian(lambda hp: np.tanh(x1 @ Wx_rnn + hp @ Wh_rnn), h1)
+print("RNN ∂h_t/∂h_(t−1), measured:\n", J_rnn, "\n1 − h_t²:", 1 - h_rnn[0]**2)
+report("diag(1 − h²)·Whᵀ vs measured Jacobian",
+       rel_error((1 - h_rnn[0]**2)[:, None] * Wh_rnn.T, J_rnn))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Off the diagonal the LSTM's cell Jacobian is exactly zero, and the diagonal is the forget gate.
-# Back k steps along the cell line the gradient is multiplied by f_t ⊙ f_{t−1} ⊙ ⋯, one number per
-# unit: with f ≈ 0.98 that is 0.98⁵⁰ ≈ 0.36 after 50 steps. The RNN multiplies 50 full matrices
-# instead, each with the shrinking tanh′ on it. (The total derivative of c_t with respect to
-# c_{t−1} also has a path through h_{t−1} = o ⊙ tanh(c_{t−1}) and the gates; that path goes
-# through W_h like the RNN's, and is the one that still vanishes.)
+# Off its diagonal the cell Jacobian is exactly zero. The RNN's third row is almost zero: that
+# unit is saturated ($1 - h_t^2 \approx 0.002$), so it passes almost nothing back.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Many steps back
+#
+# Back $k$ steps along the cell line the gradient is multiplied by
+# $f_t \odot f_{t-1} \odot \cdots$, one number per unit; the RNN multiplies $k$ full matrices,
+# each with the shrinking $\tanh'$ on it. (The total derivative of $c_t$ with respect to
+# $c_{t-1}$ also has a path through $h_{t-1} = o \odot \tanh(c_{t-1})$ and the gates; that path
+# goes through $W_h$ like the RNN's.)
 
 # %% slideshow={"slide_type": "fragment"}
 for f_value in (0.9, 0.98, 0.999):
-    print(f"f = {f_value}:  f^50 = {f_value**50:.3g}   f^200 = {f_value**200:.3g}")
+    print(f"f = {f_value}:  f^50 = {f_value**50:.3f}   f^200 = {f_value**200:.3g}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With $f = 0.98$ about a third of the gradient survives 50 steps ($0.98^{50} \approx 0.364$);
+# with $f = 0.9$ half a percent does. A forget gate close to 1 *is* the long memory.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The GRU: one state, a weighted average
 #
-# The GRU drops the separate cell state. Three blocks of H columns in the order **z, r, n**:
+# The GRU drops the separate cell state. Three blocks of $H$ columns in the order **z, r, n**:
 #
-# $$z = \sigma(x_t W_{x,z} + h_{t-1} W_{h,z} + b_z),\qquad r = \sigma(x_t W_{x,r} + h_{t-1} W_{h,r} + b_r)$$
+# $$
+# \begin{aligned}
+# z &= \sigma(x_t W_{x,z} + h_{t-1} W_{h,z} + b_z), \qquad
+#   r = \sigma(x_t W_{x,r} + h_{t-1} W_{h,r} + b_r)\\
+# n &= \tanh\bigl(x_t W_{x,n} + (r \odot h_{t-1})\, W_{h,n} + b_n\bigr)\\
+# h_t &= (1 - z) \odot h_{t-1} + z \odot n
+# \end{aligned}
+# $$
 #
-# $$n = \tanh\bigl(x_t W_{x,n} + (r \odot h_{t-1}) W_{h,n} + b_n\bigr)$$
-#
-# $$h_t = (1 - z) \odot h_{t-1} + z \odot n$$
-#
-# Each unit of h_t sits on the segment between the old value h_{t−1} and the candidate n, at the
-# fraction z. With z ≈ 0 the unit keeps its past (∂h_t/∂h_{t−1} ≈ I along that direct path,
-# the GRU's highway); the reset gate r decides how much of the past the candidate may look at.
+# Each unit of $h_t$ sits between the old value $h_{t-1}$ and the candidate $n$, at the fraction
+# $z$. With $z \approx 0$ the unit keeps its past ($\partial h_t/\partial h_{t-1} \approx I$
+# along that direct path: the GRU's highway); the reset gate $r$ decides how much of the past
+# the candidate may look at.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 4 min. Start the second lecture here. Compare with the LSTM: one state instead of two, z
+# plays both f (keep 1 − z) and i (take z). Then the convention slide: warn that half of the
+# literature and PyTorch write z the other way round; students who read both get confused.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The GRU step in code
+
+# %% slideshow={"slide_type": "-"}
 def gru_step_forward(x, h_prev, Wx, Wh, b):
     """x (N, D), h_prev (N, H), Wx (D, 3H), Wh (H, 3H), b (3H,) → h (N, H), cache."""
-    Hn = h_prev.shape[1]
-    a_x = x @ Wx + b                                      # input part of all three blocks
-    a_zr = a_x[:, :2 * Hn] + h_prev @ Wh[:, :2 * Hn]
-    z, r = sigmoid(a_zr[:, :Hn]), sigmoid(a_zr[:, Hn:])
-    n = np.tanh(a_x[:, 2 * Hn:] + (r * h_prev) @ Wh[:, 2 * Hn:])
+    H = h_prev.shape[1]
+    a_x = x @ Wx + b                                      # the input part of all three blocks
+    zr = sigmoid(a_x[:, :2 * H] + h_prev @ Wh[:, :2 * H])
+    z, r = zr[:, :H], zr[:, H:]
+    n = np.tanh(a_x[:, 2 * H:] + (r * h_prev) @ Wh[:, 2 * H:])
     h = (1 - z) * h_prev + z * n
-    return h, (x, h_prev, Wx, Wh, z, r, n)
+    return h, (x, h_prev, Wx, Wh, np.concatenate([z, r, n], axis=1))
 
 
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 Wx_gru = rng.standard_normal((D, 3 * H)) / np.sqrt(D)
 Wh_gru = rng.standard_normal((H, 3 * H)) / np.sqrt(H)
 b_gru = rng.standard_normal(3 * H) * 0.1
 h_gru, cache_gru = gru_step_forward(x, h_prev, Wx_gru, Wh_gru, b_gru)
-z_gru, n_gru = cache_gru[4], cache_gru[6]
-between = np.all((np.minimum(h_prev, n_gru) <= h_gru) & (h_gru <= np.maximum(h_prev, n_gru)))
-print("every h_t lies between h_{t−1} and n:", bool(between))
+z, r, n = np.split(cache_gru[4], 3, axis=1)
+between = np.all((np.minimum(h_prev, n) <= h_gru) & (h_gru <= np.maximum(h_prev, n)))
+print("every h_t lies between h_(t−1) and n:", bool(between))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Two conventions for $z$
+#
+# This course, `helpers.layers` and Chung et al. (2014) write
+# $h_t = (1 - z) \odot h_{t-1} + z \odot n$: $z$ is how much is *updated*. Cho et al. (2014), who
+# introduced the GRU, PyTorch's `nn.GRU` and d2l write $h_t = z \odot h_{t-1} + (1 - z) \odot n$:
+# $z$ is how much is *kept*. The two are the same model with $z \leftrightarrow 1 - z$, that is,
+# with the $z$ block of $W_x$, $W_h$ and $b$ negated, since $\sigma(-a) = 1 - \sigma(a)$. What
+# changes in the backward pass (step 1 below):
+#
+# $$
+# \begin{aligned}
+# &\text{this course:} && \mathrm{d}z = \mathrm{d}h \odot (n - h_{t-1}), &&
+#   \mathrm{d}n = \mathrm{d}h \odot z, && \mathrm{d}h_{t-1} \mathrel{+}= \mathrm{d}h \odot (1 - z)\\
+# &\text{the other:} && \mathrm{d}z = \mathrm{d}h \odot (h_{t-1} - n), &&
+#   \mathrm{d}n = \mathrm{d}h \odot (1 - z), && \mathrm{d}h_{t-1} \mathrel{+}= \mathrm{d}h \odot z
+# \end{aligned}
+# $$
+#
+# (PyTorch differs once more: its reset gate multiplies $h_{t-1} W_{h,n} + b_{h,n}$ *after* the
+# product, so its numbers differ from both — Exercise 4.)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The two conventions, computed
+
+# %% slideshow={"slide_type": "-"}
+def gru_other_step_forward(x, h_prev, Wx, Wh, b):
+    """The same gates, the other mix: h = z ⊙ h_prev + (1 − z) ⊙ n."""
+    _, (x, h_prev, Wx, Wh, zrn) = gru_step_forward(x, h_prev, Wx, Wh, b)
+    z, r, n = np.split(zrn, 3, axis=1)
+    return z * h_prev + (1 - z) * n
+
+
+def flip_z(W):
+    """The other convention's parameters: the z block (first H columns) negated."""
+    W = W.copy()
+    W[..., :H] *= -1
+    return W
+
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+flipped = (flip_z(Wx_gru), flip_z(Wh_gru), flip_z(b_gru))
+h_other = gru_other_step_forward(x, h_prev, *flipped)
+report("same h_t with the z block negated", rel_error(h_other, h_gru), tol=1e-12)
+
+z_other = 1 - z                                        # what the other convention calls z
+dz_ours = dh * (n - h_prev)
+dz_other = numerical_gradient(lambda v: np.sum((v * h_prev + (1 - v) * n) * dh), z_other.copy())
+report("their dz (numerical) = −(our dz)", rel_error(dz_other, -dz_ours))
+
+
+def other_loss(Wx_):
+    return np.sum(gru_other_step_forward(x, h_prev, Wx_, flipped[1], flipped[2]) * dh)
+
+
+dWx_other = numerical_gradient(other_loss, flipped[0].copy())
+dWx_ours = layers.gru_step_backward(dh, layers.gru_step_forward(x, h_prev, Wx_gru, Wh_gru,
+                                                                b_gru)[1])[2]
+report("their dWx = ours with the z block negated", rel_error(dWx_other, flip_z(dWx_ours)))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The same function, computed both ways: every gradient of the $z$ block changes sign, the $r$
+# and $n$ blocks do not move. Before you compare with another implementation, find out which
+# $z$ it uses.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Derivation: the GRU backward pass
 #
-# One gradient arrives, dh = ∂L/∂h_t. Note that h_{t−1} is used in four places (the average, z,
-# r and inside the candidate), so by the fork rule dh_{t−1} is a sum of four terms.
+# One gradient arrives, $\mathrm{d}h = \partial L/\partial h_t$. $h_{t-1}$ is used in four
+# places (the average, $z$, $r$, and inside the candidate), so by the fork rule
+# $\mathrm{d}h_{t-1}$ is a sum of four terms.
 #
-# **1. Through h_t = (1 − z) ⊙ h_{t−1} + z ⊙ n.** Product rule; z appears twice:
+# **1. Through $h_t = (1 - z) \odot h_{t-1} + z \odot n$** ($z$ appears twice):
 #
-# $$\mathrm{d}z = \mathrm{d}h \odot (n - h_{t-1}),\qquad \mathrm{d}n = \mathrm{d}h \odot z,\qquad \mathrm{d}h_{t-1} \mathrel{+}= \mathrm{d}h \odot (1 - z)$$
+# $$
+# \mathrm{d}z = \mathrm{d}h \odot (n - h_{t-1}),\qquad \mathrm{d}n = \mathrm{d}h \odot z,\qquad
+# \mathrm{d}h_{t-1} \mathrel{+}= \mathrm{d}h \odot (1 - z)
+# $$
 #
-# **2. Through the candidate**, tanh′ then the matmul gate with input s = r ⊙ h_{t−1}:
+# **2. Through the candidate**: $\tanh'$, then the matmul gate with input
+# $s = r \odot h_{t-1}$:
 #
-# $$\mathrm{d}a_n = \mathrm{d}n \odot (1 - n^2),\qquad \mathrm{d}W_{h,n} = (r \odot h_{t-1})^\top \mathrm{d}a_n,\qquad \mathrm{d}s = \mathrm{d}a_n W_{h,n}^\top$$
+# $$
+# \mathrm{d}a_n = \mathrm{d}n \odot (1 - n^2),\qquad
+# \mathrm{d}W_{h,n} = s^\top \mathrm{d}a_n,\qquad
+# \mathrm{d}s = \mathrm{d}a_n W_{h,n}^\top
+# $$
 #
-# **3. Through s = r ⊙ h_{t−1}** (multiply gate):
-#
-# $$\mathrm{d}r = \mathrm{d}s \odot h_{t-1},\qquad \mathrm{d}h_{t-1} \mathrel{+}= \mathrm{d}s \odot r$$
+# **3. Through $s = r \odot h_{t-1}$** (a multiply gate):
+# $\ \mathrm{d}r = \mathrm{d}s \odot h_{t-1}$,
+# $\ \mathrm{d}h_{t-1} \mathrel{+}= \mathrm{d}s \odot r$.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 5 min. Count the uses of h_{t−1} with the room before deriving: four, hence four terms in
+# dh_prev. The classic slips: forgetting the direct (1 − z) branch, and applying the reset gate
+# after W_h,n (that is PyTorch's GRU, not this one).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **4. Through the gates' sigmoids and their matmuls**, with da_zr = [da_z | da_r]:
+# ### Through the gates, and the input side
 #
-# $$\mathrm{d}a_z = \mathrm{d}z \odot z(1-z),\quad \mathrm{d}a_r = \mathrm{d}r \odot r(1-r),\quad \mathrm{d}W_{h,zr} = h_{t-1}^\top \mathrm{d}a_{zr},\quad \mathrm{d}h_{t-1} \mathrel{+}= \mathrm{d}a_{zr} W_{h,zr}^\top$$
+# **4. Through the gates' sigmoids and their matmuls**, with
+# $\mathrm{d}a_{zr} = [\,\mathrm{d}a_z \mid \mathrm{d}a_r\,]$:
 #
-# **5. The input side** sees all three blocks, da = [da_z | da_r | da_n] (N, 3H):
+# $$
+# \begin{aligned}
+# \mathrm{d}a_z &= \mathrm{d}z \odot z(1-z), & \mathrm{d}a_r &= \mathrm{d}r \odot r(1-r),\\
+# \mathrm{d}W_{h,zr} &= h_{t-1}^\top \mathrm{d}a_{zr}, &
+#   \mathrm{d}h_{t-1} &\mathrel{+}= \mathrm{d}a_{zr} W_{h,zr}^\top
+# \end{aligned}
+# $$
 #
-# $$\mathrm{d}W_x = x^\top \mathrm{d}a,\qquad \mathrm{d}b = \textstyle\sum_{k=1}^{N} \mathrm{d}a_{k,:},\qquad \mathrm{d}x = \mathrm{d}a\, W_x^\top$$
+# **5. The input side** sees all three blocks,
+# $\mathrm{d}a = [\,\mathrm{d}a_z \mid \mathrm{d}a_r \mid \mathrm{d}a_n\,]$ $(N, 3H)$:
 #
-# and the recurrent gradient is the two pieces side by side, dW_h = [dW_{h,zr} | dW_{h,n}]. (Here
-# k counts the rows of the batch; the subscript n in da_n names the candidate block.)
+# $$
+# \mathrm{d}W_x = x^\top \mathrm{d}a,\qquad
+# \mathrm{d}b = \textstyle\sum_{k=1}^{N} \mathrm{d}a_{k,:},\qquad
+# \mathrm{d}x = \mathrm{d}a\, W_x^\top
+# $$
+#
+# and $\mathrm{d}W_h = [\,\mathrm{d}W_{h,zr} \mid \mathrm{d}W_{h,n}\,]$. ($k$ counts the rows
+# of the batch; the subscript $n$ names the candidate block.)
 
-# %% slideshow={"slide_type": "subslide"}
-def gru_step_backward(dh, cache):
-    """dh (N, H) → dx (N, D), dh_prev (N, H), dWx (D, 3H), dWh (H, 3H), db (3H,)."""
-    x, h_prev, Wx, Wh, z, r, n = cache
-    Hn = h_prev.shape[1]
-    dz = dh * (n - h_prev)                                # 1. z appears twice
-    dn = dh * z
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Implementation and check: the GRU backward pass
+#
+# Steps 1–4 give $\mathrm{d}a$ and the four terms of $\mathrm{d}h_{t-1}$:
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 4 min. Point at the dh_prev lines: the direct branch in step 1, then steps 3 and 4: four
+# uses, four terms. Show the verdicts; the GRU's build-it exercise comes at the end.
+
+# %% slideshow={"slide_type": "-"}
+def gru_gates_backward(dh, h_prev, zrn, Wh):
+    """Steps 1–4: dh (N, H) → da = [da_z | da_r | da_n] (N, 3H), dh_prev (N, H)."""
+    z, r, n = np.split(zrn, 3, axis=1)
+    Wh_zr, Wh_n = np.split(Wh, [2 * h_prev.shape[1]], axis=1)
+    dz, dn = dh * (n - h_prev), dh * z                    # 1. z appears twice
     dh_prev = dh * (1 - z)                                # 1. the direct (highway) path
     da_n = dn * (1 - n**2)                                # 2. tanh′
-    dWh_n = (r * h_prev).T @ da_n                         # 2. matmul gate, input r ⊙ h_prev
-    ds = da_n @ Wh[:, 2 * Hn:].T
-    dr = ds * h_prev                                      # 3. multiply gate
-    dh_prev = dh_prev + ds * r
+    ds = da_n @ Wh_n.T                                    # 2. matmul gate, s = r ⊙ h_prev
+    dr, dh_prev = ds * h_prev, dh_prev + ds * r           # 3. multiply gate
     da_zr = np.concatenate([dz * z * (1 - z), dr * r * (1 - r)], axis=1)   # 4. σ′
-    dWh_zr = h_prev.T @ da_zr
-    dh_prev = dh_prev + da_zr @ Wh[:, :2 * Hn].T          # 4. the fourth use of h_prev
-    da = np.concatenate([da_zr, da_n], axis=1)            # 5. input side, all three blocks
-    dWx = x.T @ da
-    db = da.sum(axis=0)
-    dx = da @ Wx.T
-    return dx, dh_prev, dWx, np.concatenate([dWh_zr, dWh_n], axis=1), db
+    dh_prev = dh_prev + da_zr @ Wh_zr.T                   # 4. the fourth use of h_prev
+    return np.concatenate([da_zr, da_n], axis=1), dh_prev
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Check: the GRU gates one by one, then the whole step
-#
-# As for the LSTM, first the gate values on their own (z and n as free inputs of the average,
-# r through the candidate it feeds), then `check_layer` on the whole step and the sequence, and
-# the comparison with `helpers.layers`.
+# ### Step 5: the weights and the input side
 
-# %% slideshow={"slide_type": "subslide"}
-z, r, n = cache_gru[4], cache_gru[5], cache_gru[6]
+# %% slideshow={"slide_type": "-"}
+def gru_step_backward(dh, cache):
+    """dh (N, H) → dx (N, D), dh_prev (N, H), dWx (D, 3H), dWh (H, 3H), db (3H,)."""
+    x, h_prev, Wx, Wh, zrn = cache
+    da, dh_prev = gru_gates_backward(dh, h_prev, zrn, Wh)
+    H = h_prev.shape[1]
+    s = zrn[:, H:2 * H] * h_prev                          # the candidate's input r ⊙ h_prev
+    dWh = np.concatenate([h_prev.T @ da[:, :2 * H], s.T @ da[:, 2 * H:]], axis=1)
+    return da @ Wx.T, dh_prev, x.T @ da, dWh, da.sum(axis=0)   # 5. the input side
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Checked: the gates, the step, the sequence
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 a_n_input = x @ Wx_gru[:, 2 * H:] + b_gru[2 * H:]         # the candidate's input part
 
 
@@ -539,49 +747,53 @@ def loss_from_gru_gates(z, r, n=None):
 
 
 ds = (dh * z * (1 - n**2)) @ Wh_gru[:, 2 * H:].T
-gate_checks = {
-    "dz": (dh * (n - h_prev), lambda v: loss_from_gru_gates(v, r, n), z),
-    "dn": (dh * z, lambda v: loss_from_gru_gates(z, r, v), n),
-    "dr": (ds * h_prev, lambda v: loss_from_gru_gates(z, v), r),
-}
+gate_checks = {"dz": (dh * (n - h_prev), lambda v: loss_from_gru_gates(v, r, n), z),
+               "dn": (dh * z, lambda v: loss_from_gru_gates(z, r, v), n),
+               "dr": (ds * h_prev, lambda v: loss_from_gru_gates(z, v), r)}
 for name, (analytic_grad, loss_fn, value) in gate_checks.items():
-    numeric = numerical_gradient(loss_fn, value.copy())
-    verdict(f"GRU gate value {name}", rel_error(analytic_grad, numeric))
-
+    report(f"GRU gate value {name}",
+           rel_error(analytic_grad, numerical_gradient(loss_fn, value.copy())))
 gru_inputs = {"x": x, "h_prev": h_prev, "Wx": Wx_gru, "Wh": Wh_gru, "b": b_gru}
 check(gru_step_forward, gru_step_backward, gru_inputs, "my gru_step")
-check(layers.gru_step_forward, layers.gru_step_backward, gru_inputs, "helpers.layers gru_step")
 h_ref, cache_ref = layers.gru_step_forward(**gru_inputs)
 pairs = zip((h_gru,) + gru_step_backward(dh, cache_gru),
-            (h_ref,) + layers.gru_step_backward(dh, cache_ref))
-verdict("mine vs helpers.layers (h, 5 grads)", max(rel_error(m, r) for m, r in pairs), tol=1e-12)
-seq_gru = {"x": xs, "h0": h0, "Wx": Wx_gru, "Wh": Wh_gru, "b": b_gru}
-check(layers.gru_forward, layers.gru_backward, seq_gru, "helpers.layers gru (T = 6)")
+            (h_ref,) + layers.gru_step_backward(dh, cache_ref), strict=True)
+report("mine vs helpers.layers (h, 5 grads)", max(rel_error(m, r) for m, r in pairs), tol=1e-12)
+check(layers.gru_forward, layers.gru_backward, {**seq_inputs, "Wx": Wx_gru, "Wh": Wh_gru,
+                                                "b": b_gru}, "helpers.layers gru (T = 6)")
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# The term dz = dh ⊙ (n − h_{t−1}) is worth a second look: the update gate only gets a gradient
-# where the candidate *differs* from the old state. If n equals h_{t−1}, averaging them at any
-# fraction gives the same h_t, so z cannot matter.
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# $\mathrm{d}z = \mathrm{d}h \odot (n - h_{t-1})$ is worth a second look: the update gate only
+# gets a gradient where the candidate *differs* from the old state. If $n = h_{t-1}$, averaging
+# them at any fraction gives the same $h_t$, so $z$ cannot matter.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
 # Every relative error measured so far, the numbers behind the ✓ marks (they vary in the last
 # digits from machine to machine, so nbval does not compare this cell):
 
-# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
 for label, err in ERRORS.items():
-    print(f"{label:40s} {err:.1e}")
+    print(f"{label:42s} {err:.1e}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why the GRU is lighter: counting parameters
 #
-# Each block (a gate or a candidate) owns a D×H input matrix, an H×H recurrent matrix and H
-# biases. The RNN has one block, the GRU three, the LSTM four:
+# Each block (a gate or a candidate) owns a $D \times H$ input matrix, an $H \times H$ recurrent
+# matrix and $H$ biases. The RNN has one block, the GRU three, the LSTM four:
 #
-# $$P_{\text{RNN}} = DH + H^2 + H,\qquad P_{\text{GRU}} = 3\,(DH + H^2 + H),\qquad P_{\text{LSTM}} = 4\,(DH + H^2 + H)$$
+# $$
+# P_{\text{RNN}} = DH + H^2 + H,\qquad P_{\text{GRU}} = 3\,(DH + H^2 + H),\qquad
+# P_{\text{LSTM}} = 4\,(DH + H^2 + H)
+# $$
 #
-# so a GRU has 3/4 of an LSTM's parameters (and does 3/4 of its matmul work) for the same D, H.
+# so a GRU has 3/4 of an LSTM's parameters, and does 3/4 of its matmul work, for the same
+# $D$ and $H$.
 
-# %% slideshow={"slide_type": "-"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 1 min. A quick count; ask which is lighter before showing. Lighter is not always better:
+# the adding problem below needs both about equally long to train.
+
+# %% slideshow={"slide_type": "fragment"}
 def count(*arrays):
     return sum(a.size for a in arrays)
 
@@ -589,102 +801,111 @@ def count(*arrays):
 print(f"D = {D}, H = {H}:  LSTM {count(Wx, Wh, b)}, GRU {count(Wx_gru, Wh_gru, b_gru)}"
       f"  (formula: {4 * (D * H + H * H + H)} and {3 * (D * H + H * H + H)})")
 for D_, H_ in [(2, 16), (128, 256), (300, 1024)]:
-    p_lstm, p_gru = 4 * (D_ * H_ + H_**2 + H_), 3 * (D_ * H_ + H_**2 + H_)
-    print(f"D = {D_:4d}, H = {H_:5d}:  RNN {p_lstm // 4:>9,d}  GRU {p_gru:>10,d}  "
-          f"LSTM {p_lstm:>10,d}  GRU/LSTM = {p_gru / p_lstm:.2f}")
+    block = D_ * H_ + H_**2 + H_
+    print(f"D = {D_:3d}, H = {H_:4d}:  RNN {block:>9,d}  GRU {3 * block:>10,d}  "
+          f"LSTM {4 * block:>10,d}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Picture: the gradient through time in all three cells
 #
-# Put a loss on the last hidden state only, L = v · h_T (v a fixed unit vector, so
-# ‖∂L/∂h_T‖ = 1), and run each cell's backward step by step, recording ‖∂L/∂h_t‖ at every t.
-# The widget uses the step layers of `helpers.layers`, random weights and one shared input
-# sequence. The *keep bias* β is the LSTM's forget-gate bias b_f = β and the GRU's update-gate
-# bias b_z = −β: large β means "keep the past" in both gated cells. Move β below 0 to see the
-# highway close; raise the weight scale to see the RNN stop vanishing (the tanh saturates
-# before it can explode). The y axis stays fixed from 10⁻¹⁶ to 10, so the curves move against
-# one scale: a curve that leaves the bottom has fallen below float64's relative precision, and
-# added to a gradient of size 1 it would not change a single bit.
+# Put a loss on the last hidden state only, $L = v \cdot h_T$ ($v$ a fixed unit vector, so
+# $\|\partial L/\partial h_T\| = 1$), run each cell's backward step by step with the layers of
+# `helpers.layers`, and record $\|\partial L/\partial h_t\|$ at every $t$. Two knobs:
+#
+# - the **keep bias** $\beta$: the LSTM's forget-gate bias $b_f = \beta$ and the GRU's
+#   update-gate bias $b_z = -\beta$; large $\beta$ means "keep the past" in both;
+# - $\sigma$: every $H \times H$ block of $W_h$ is $\sigma Q$ with $Q$ orthogonal, so every
+#   singular value is $\sigma$ — notebook 06's knob.
 
-# %% slideshow={"slide_type": "subslide"} tags=["nbval-ignore-output"]
-from helpers.widgets import (gradient_highway_explorer, gradient_highway_figure,
-                             gradient_norms_through_time)
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 6 min. Demo live: start at the default, ask the room to predict the RNN curve at σ = 2 (most
+# say "explodes": it does not, quite) and at σ = 3 (it does). Then β = −2: the gated cells lose
+# it faster than the RNN. The y axis never moves: curves that leave the bottom fell below
+# float64's precision.
 
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 gradient_highway_explorer()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The same plot as a static figure (the widget's opening state: T = 60, β = 2, weight scale 1),
-# for readers where widgets do not run:
+# ### The opening state: $T = 60$, $\beta = 2$, $\sigma = 1$
 
-# %% slideshow={"slide_type": "-"}
-fig = gradient_highway_figure()
-fig
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+gradient_highway_figure()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Read the plot from right to left. The RNN's gradient falls by roughly a constant factor per
-# step, a straight line on the log axis, and is about 10⁻¹⁰ at t = 0. The LSTM's cell-state
-# gradient (dashed) stays between 0.09 and 0.5 across all 60 steps (printed below), and its
-# ‖∂L/∂h_t‖ follows it: the gradient rides the cell line and steps off into h where it is
-# needed. The GRU decays, but far more slowly than the RNN.
+# From the loss (left) back 60 steps: the RNN's gradient falls by a constant factor per step,
+# to about $10^{-12}$. The LSTM's cell-state gradient (dashed) stays between 0.03 and 0.28, and
+# $\|\partial L/\partial h_t\|$ rides along with it. The GRU decays, far more slowly than the RNN.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "skip"}
+opening = gradient_norms_through_time()
+cell_norms = opening["lstm_c"][:-1]                     # t = 0 … T − 1 (0 at t = T)
+print(f"LSTM ‖∂L/∂c_t‖ between {cell_norms.min():.2f} and {cell_norms.max():.2f} for every t < T;"
+      f" RNN ‖∂L/∂h_0‖ = {opening['rnn'][0]:.0e}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the keep bias does
+#
+# $\|\partial L/\partial h_0\|$ 60 steps back, with $\sigma = 1$, and the average gate each
+# cell keeps its past with (the LSTM's $f$, the GRU's $1 - z$):
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 for beta in (-2.0, 0.0, 2.0, 4.0):
-    norms = gradient_norms_through_time(T=60, keep_bias=beta)
-    print(f"β = {beta:+.0f}:  ‖∂L/∂h_0‖  RNN {norms['rnn'][0]:.0e}   LSTM {norms['lstm_h'][0]:.0e}"
-          f"   GRU {norms['gru'][0]:.0e}")
-cell_norms = gradient_norms_through_time()["lstm_c"][:-1]     # t = 0 … T − 1 (0 at t = T)
-print(f"default state (β = 2): LSTM ‖∂L/∂c_t‖ between {cell_norms.min():.2f} and "
-      f"{cell_norms.max():.2f} for every t < T")
+    out = gradient_norms_through_time(keep_bias=beta)
+    print(f"β = {beta:+.0f}:  ‖∂L/∂h_0‖  RNN {out['rnn'][0]:.0e}   LSTM {out['lstm_h'][0]:.0e}"
+          f"   GRU {out['gru'][0]:.0e}    mean f {out['lstm_keep']:.2f}"
+          f"   mean 1 − z {out['gru_keep']:.2f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The RNN does not have β, so its column never moves. The gated cells only keep a gradient alive
-# when their gates are biased to keep; at β ≤ 0 they lose it even faster than the RNN, because
-# every step multiplies by a gate near or below 1/2 *and* by the weights. The highway is a road the
-# network must learn to open, or that we open for it at initialisation: the common trick of
-# starting b_f at 1 or more.
+# The RNN has no $\beta$, so its column never moves. The gated cells keep a gradient alive only
+# when their gates are biased to keep: at $\beta = -2$ they keep about 15 % of their past per
+# step and lose the gradient far faster than the RNN; at $\beta = 0$ (gates near 1/2) about as
+# fast. The highway is a road the network must learn to open, or that we open for it at
+# initialisation: the common trick of starting $b_f$ at 1 or more.
 
-# %% [markdown] slideshow={"slide_type": "notes"}
-# How fast the widget is: the pure function (rerun on every slider move), a whole slider move
-# including the redraw of its one figure (the curves and numbers are blitted over a cached
-# background of axes and labels), and the full redraw paid the first time T takes a new value
-# (the x axis changes). Wall-clock
-# time and the CPU time this process used (on a busy shared machine the wall clock also counts
-# waiting for a core). Timings depend on the machine, so nbval does not compare them.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What $\sigma$ does: vanishing below 1, exploding possible above
+#
+# With $W_h = \sigma Q$, one step back multiplies the RNN's $\|\partial L/\partial h\|$ by
+# exactly $\sigma \cdot \|\mathrm{d}h \odot \tanh'\| / \|\mathrm{d}h\|$, and the second factor
+# (call it the tanh slope the gradient sees) is at most 1. Over 60 steps, the per-step factor
+# is $\|\partial L/\partial h_0\|^{1/60}$:
 
-# %% slideshow={"slide_type": "notes"} tags=["nbval-ignore-output"]
-def timed_ms(fn, repeats=5):
-    """Median wall and CPU milliseconds of fn()."""
-    wall, cpu = [], []
-    for _ in range(repeats):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(1e3 * (time.perf_counter() - t0))
-        cpu.append(1e3 * (time.process_time() - c0))
-    return np.median(wall), np.median(cpu)
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+for sigma in (0.5, 1.0, 2.0, 2.5, 3.0):
+    out = gradient_norms_through_time(sigma=sigma)
+    per_step = out["rnn"][0] ** (1 / 60)
+    print(f"σ = {sigma:.1f}:  RNN ‖∂L/∂h_0‖ = {out['rnn'][0]:7.1e}   per step × {per_step:.3f}"
+          f" = σ × slope {per_step / sigma:.3f}    LSTM {out['lstm_h'][0]:.0e}"
+          f"   GRU {out['gru'][0]:.0e}")
 
-
-timing_widget = gradient_highway_explorer()
-keep_bias_slider = timing_widget.children[0].children[1]
-betas = iter([1.0, 3.0, 2.0, 1.0, 3.0])
-pure_wall, pure_cpu = timed_ms(gradient_norms_through_time)
-move_wall, move_cpu = timed_ms(lambda: setattr(keep_bias_slider, "value", next(betas)))
-full_wall, full_cpu = timed_ms(lambda: timing_widget.figure_image.refresh(key="t", full=True))
-print(f"pure function (T = 60): {pure_wall:.1f} ms wall, {pure_cpu:.1f} ms CPU per call")
-print(f"slider move with redraw: {move_wall:.0f} ms wall, {move_cpu:.0f} ms CPU")
-print(f"full redraw (a new T): {full_wall:.0f} ms wall, {full_cpu:.0f} ms CPU")
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Below $\sigma = 1$ the gradient can only vanish. Above, it *may* explode: the larger $\sigma$,
+# the more the units saturate and the smaller the slope the gradient sees (0.50 at
+# $\sigma = 2$, 0.38 at $\sigma = 3$). At $\sigma = 2$ the two nearly cancel (× 0.992 per
+# step); at $\sigma = 2.5$ it grows by about 11 % per step, to $5.6 \cdot 10^{2}$ after 60.
+# The gated cells stay far calmer here: their cell line carries no $W_h$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A long-range task: the adding problem
 #
-# Each input step carries two numbers: a value drawn uniformly from [0, 1] and a marker that is 1
-# at exactly two steps (one in the first half of the sequence, one in the second) and 0
-# elsewhere. The target, read from h_T through a small affine head, is the sum of the two marked
-# values. Always guessing the mean, 1, gives a mean squared error of
-# Var(u₁ + u₂) = 2 · 1/12 ≈ 0.167: that is the line to beat. With T = 30 the first marker falls
-# in one of steps 1–15 and the loss reads h_30, so the model must carry that value through 15 to
-# 29 further steps.
+# Each input step carries two numbers: a value drawn uniformly from [0, 1] and a marker that is
+# 1 at exactly two steps (one in the first half of the sequence, one in the second) and 0
+# elsewhere. The target, read from $h_T$ through a small affine head, is the sum of the two
+# marked values. Always guessing the mean, 1, gives a mean squared error of
+# $\operatorname{Var}(u_1 + u_2) = 2 \cdot 1/12 \approx 0.167$: the line to beat. With $T = 30$
+# the first marker falls in one of steps 1–15 and the loss reads $h_{30}$, so the model must
+# carry that value through 15 to 29 further steps.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 8 min. Show one sequence, then the training curves; before the evidence slide, ask "why does
+# the RNN fail: too small? bad optimiser? exploding gradients?" and let the three measurements
+# answer: distance is the cause.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The data
+
+# %% slideshow={"slide_type": "-"}
 def adding_problem(rng, N, T):
     """x (N, T, 2): [value, marker]; y (N,): the sum of the two marked values."""
     values = rng.uniform(0.0, 1.0, (N, T))
@@ -695,29 +916,33 @@ def adding_problem(rng, N, T):
     return np.stack([values, marks], axis=2), np.sum(values * marks, axis=1)
 
 
+# %% slideshow={"slide_type": "fragment"}
 x_demo, y_demo = adding_problem(np.random.default_rng(1), 1, 10)
-print("values :", x_demo[0, :, 0].round(2))
-print("markers:", x_demo[0, :, 1].astype(int))
+print("values :", x_demo[0, :, 0].round(2), "\nmarkers:", x_demo[0, :, 1].astype(int))
 print("target :", y_demo.round(2))
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 BASELINE = 2 / 12
 _, y_many = adding_problem(np.random.default_rng(3), 100_000, 30)
 print(f"baseline MSE (always guess 1): {BASELINE:.3f} by the formula, "
       f"{np.mean((y_many - 1.0)**2):.3f} measured on 100,000 sequences")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Each model is one recurrent layer from `helpers.layers` (hidden size 16) plus the affine head,
-# trained with Adam (written out below) on fresh batches of 32 sequences. Only dh[:, T−1] is
-# non-zero: the loss reads the last hidden state. Gradients are clipped elementwise to [−1, 1], a
-# guard against the occasional exploding step (unlike notebook 06's norm clipping, this clips each
-# entry on its own and can change the gradient's direction; with Adam that hardly matters). The LSTM starts with b_f = 1 (the trick from the
-# plot above); everything else starts at small random weights and zero biases.
+# ### The models
+#
+# One recurrent layer from `helpers.layers` (hidden size 16) and an affine head on $h_T$,
+# trained with Adam (written out below) on fresh batches of 32 sequences. Only
+# `dh[:, T−1]` is non-zero: the loss reads the last hidden state. The LSTM starts with
+# $b_f = 1$ (the trick above); everything else starts at small random weights and zero biases.
+# No gradient clipping: nothing here explodes (the largest gradient norms are printed below).
 
-# %% slideshow={"slide_type": "subslide"}
-CELLS = {"RNN": ("rnn", 1), "LSTM": ("lstm", 4), "GRU": ("gru", 3)}   # layer name, blocks
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Parameters: one recurrent layer and a head
 
-
+# %% slideshow={"slide_type": "-"}
 def init_params(rng, cell, D_in, H):
-    name, blocks = CELLS[cell]
+    """cell "RNN", "LSTM" or "GRU": 1, 4 or 3 blocks of H columns in Wx, Wh and b."""
+    blocks = {"RNN": 1, "LSTM": 4, "GRU": 3}[cell]
     params = {"Wx": rng.standard_normal((D_in, blocks * H)) / np.sqrt(D_in),
               "Wh": rng.standard_normal((H, blocks * H)) / np.sqrt(H),
               "b": np.zeros(blocks * H),
@@ -728,217 +953,339 @@ def init_params(rng, cell, D_in, H):
     return params
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Loss and gradients: the layers of `helpers.layers`
+
+# %% slideshow={"slide_type": "-"}
 def loss_and_grads(cell, params, x, y):
-    name, _ = CELLS[cell]
-    N, T, _ = x.shape
-    H = params["Wh"].shape[0]
-    hs, cache = getattr(layers, f"{name}_forward")(x, np.zeros((N, H)), params["Wx"],
+    """MSE of the head on h_T, its gradient for every parameter, and dx (N, T, 2)."""
+    name, H = cell.lower(), params["Wh"].shape[0]
+    hs, cache = getattr(layers, f"{name}_forward")(x, np.zeros((len(x), H)), params["Wx"],
                                                    params["Wh"], params["b"])
     pred, head_cache = layers.affine_forward(hs[:, -1], params["w_out"], params["b_out"])
     err = pred[:, 0] - y
-    loss = np.mean(err**2)
-    dpred = (2 * err / N)[:, None]                          # ∂ mean(err²) / ∂pred
-    dh_last, dw_out, db_out = layers.affine_backward(dpred, head_cache)
+    dh_last, dw_out, db_out = layers.affine_backward((2 * err / len(x))[:, None], head_cache)
     dh = np.zeros_like(hs)
     dh[:, -1] = dh_last                                     # the loss reads h_T only
-    _, _, dWx, dWh, db = getattr(layers, f"{name}_backward")(dh, cache)
-    return loss, {"Wx": dWx, "Wh": dWh, "b": db, "w_out": dw_out, "b_out": db_out}
+    dx, _, dWx, dWh, db = getattr(layers, f"{name}_backward")(dh, cache)
+    return np.mean(err**2), {"Wx": dWx, "Wh": dWh, "b": db, "w_out": dw_out, "b_out": db_out}, dx
 
-
-# %% slideshow={"slide_type": "subslide"}
-def train(cell, T=30, H=16, steps=250, batch=32, lr=1.2e-2, seed=0):
-    """Adam on fresh batches; returns the loss of every step (steps,)."""
-    rng = np.random.default_rng(seed)
-    data_rng = np.random.default_rng(seed + 1)             # the same batches for every cell
-    params = init_params(rng, cell, 2, H)
-    m = {k: np.zeros_like(v) for k, v in params.items()}
-    s = {k: np.zeros_like(v) for k, v in params.items()}
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    losses = np.empty(steps)
-    for step in range(1, steps + 1):
-        x_batch, y_batch = adding_problem(data_rng, batch, T)
-        losses[step - 1], grads = loss_and_grads(cell, params, x_batch, y_batch)
-        for k in params:
-            g = np.clip(grads[k], -1.0, 1.0)
-            m[k] = beta1 * m[k] + (1 - beta1) * g           # running mean of the gradient
-            s[k] = beta2 * s[k] + (1 - beta2) * g**2        # running mean of its square
-            m_hat, s_hat = m[k] / (1 - beta1**step), s[k] / (1 - beta2**step)
-            params[k] = params[k] - lr * m_hat / (np.sqrt(s_hat) + eps)
-    return losses
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Before training, one more check: the whole model's gradient (recurrent layer, head and squared
-# error together) against central differences, on a short sequence.
+# ### Adam, written out
 
 # %% slideshow={"slide_type": "-"}
+def adam_step(params, grads, m, s, step, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam update of every array in params (in place), with running moments m and s."""
+    for k in params:
+        m[k] = beta1 * m[k] + (1 - beta1) * grads[k]          # running mean of the gradient
+        s[k] = beta2 * s[k] + (1 - beta2) * grads[k]**2       # running mean of its square
+        m_hat, s_hat = m[k] / (1 - beta1**step), s[k] / (1 - beta2**step)   # bias correction
+        params[k] -= lr * m_hat / (np.sqrt(s_hat) + eps)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The training loop
+
+# %% slideshow={"slide_type": "-"}
+def train(cell, T=30, H=16, steps=250, batch=32, lr=1.2e-2, seed=0):
+    """Adam on fresh batches → losses (steps,), the trained params, the largest ‖grad‖ of each."""
+    rng, data_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
+    params = init_params(rng, cell, 2, H)
+    m, s = ({k: np.zeros_like(v) for k, v in params.items()} for _ in range(2))
+    losses, largest = np.empty(steps), dict.fromkeys(params, 0.0)
+    for step in range(1, steps + 1):
+        losses[step - 1], grads, _ = loss_and_grads(cell, params, *adding_problem(data_rng,
+                                                                                 batch, T))
+        largest = {k: max(largest[k], np.linalg.norm(grads[k])) for k in params}
+        adam_step(params, grads, m, s, step, lr)
+    return losses, params, largest
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The whole model's gradient, checked
+#
+# Before training, the gradient of the recurrent layer, the head and the squared error
+# together, against central differences, on a short sequence:
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+CELLS = ("RNN", "LSTM", "GRU")
 check_rng = np.random.default_rng(6)
 x_small, y_small = adding_problem(check_rng, 4, 6)
 for cell in CELLS:
     params = init_params(check_rng, cell, 2, 3)
-    _, grads = loss_and_grads(cell, params, x_small, y_small)
+    _, grads, _ = loss_and_grads(cell, params, x_small, y_small)
     worst = 0.0
     for k in params:
-        def loss_of(p, k=k):
+        def loss_of(p, k=k, cell=cell, params=params):
             return loss_and_grads(cell, {**params, k: p}, x_small, y_small)[0]
         worst = max(worst, rel_error(grads[k], numerical_gradient(loss_of, params[k].copy())))
-    verdict(f"{cell} + head + MSE, all parameters", worst)
+    report(f"{cell} + head + MSE, all parameters", worst)
 
-# %% slideshow={"slide_type": "subslide"}
-start = time.perf_counter()
-histories = {cell: train(cell) for cell in CELLS}
-train_seconds = time.perf_counter() - start
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Training: 250 Adam steps each
 
-for cell, losses in histories.items():
+# %% slideshow={"slide_type": "fragment"}
+def outcome(losses):
+    """The mean loss of the last 50 steps, in words (stable from machine to machine)."""
     final = losses[-50:].mean()
-    if final < 0.1 * BASELINE:
-        outcome = "learned: below 10 % of the baseline"
-    elif final > 0.5 * BASELINE:
-        outcome = "no better than guessing"
-    else:
-        outcome = "partly learned"
-    print(f"{cell:4s} → {outcome}")
+    return ("learned: below 10 % of the baseline" if final < 0.1 * BASELINE else
+            "no better than guessing" if final > 0.5 * BASELINE else "partly learned")
 
-# %% [markdown] slideshow={"slide_type": "-"}
-# The exact numbers (they depend slightly on the machine's floating-point libraries, so nbval does
-# not compare them):
 
-# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
-for cell, losses in histories.items():
-    print(f"{cell:4s}: mean MSE over the last 50 steps {losses[-50:].mean():.4f}"
-          f"  = {losses[-50:].mean() / BASELINE:.1%} of the baseline {BASELINE:.3f}")
-print(f"training all three models took {train_seconds:.1f} s on this machine")
+results = {cell: train(cell) for cell in CELLS}
+for cell, (losses, _, _) in results.items():
+    print(f"{cell:4s} → {outcome(losses)}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "skip"}
+# The exact numbers (they depend slightly on the machine's floating-point libraries, so nbval
+# does not compare them):
+
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
+for cell, (losses, _, largest) in results.items():
+    print(f"{cell:4s}: mean MSE over the last 50 steps {losses[-50:].mean():.4f} = "
+          f"{losses[-50:].mean() / BASELINE:.1%} of the baseline; largest ‖grad‖: "
+          + ", ".join(f"{k} {v:.2f}" for k, v in largest.items()))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Loss curves
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 def smooth(v, k=20):
     return np.convolve(v, np.ones(k) / k, mode="valid")
 
 
-fig, ax = plt.subplots(figsize=(7.5, 4.2))
-colours = {"RNN": NEUTRAL, "LSTM": FORWARD, "GRU": GRADIENT}
-for cell, losses in histories.items():
+fig, ax = plt.subplots(figsize=(8.5, 4.2))
+colours = {"RNN": hp.NEUTRAL, "LSTM": hp.FORWARD, "GRU": hp.GRADIENT}
+for cell, (losses, _, _) in results.items():
     ax.plot(losses, color=colours[cell], alpha=0.25, lw=1)
     ax.plot(np.arange(19, len(losses)), smooth(losses), color=colours[cell], lw=2,
             label=f"{cell} (20-step average)")
-ax.axhline(BASELINE, color="black", ls="--", lw=1.2, label="guess 1 every time (MSE ≈ 0.167)")
+ax.axhline(BASELINE, color="black", ls="--", lw=1.2, label="guess 1 every time")
 ax.set_yscale("log")
 ax.set_xlabel("training step (one batch of 32 sequences, T = 30)")
-ax.set_ylabel("mean squared error (log scale)")
-ax.set_title("The adding problem: only the gated cells learn to remember 30 steps")
-ax.legend(loc="lower left", fontsize=9)
+ax.set_ylabel("mean squared error")
+ax.set_title("The adding problem: only the gated cells learn to remember")
+ax.legend(loc="lower left", fontsize=11)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The RNN's curve never leaves the dashed baseline: it learns to guess the mean and nothing
-# else, because the gradient from the loss does not reach the first marker. The GRU and the LSTM
-# sit on the same plateau for a while, then drop an order of magnitude and more below it once
-# they discover which steps to store; the LSTM needs a little longer to open its gates.
+# else. The GRU and the LSTM sit on the same plateau for a while, then drop an order of
+# magnitude and more below it once they find which steps to store.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why the RNN fails: three measurements
+#
+# Too small a model? A bad optimiser? Exploding gradients? Each trained model, on 256 fresh
+# sequences: the gradient that reaches each input step, $\|\partial L/\partial x_t\|$, and, from
+# training, the largest gradient norm any parameter ever had.
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input", "nbval-ignore-output"]
+x_eval, y_eval = adding_problem(np.random.default_rng(7), 256, 30)
+for cell, (_, params, largest) in results.items():
+    _, _, dx = loss_and_grads(cell, params, x_eval, y_eval)
+    reach = np.linalg.norm(dx, axis=(0, 2))                 # ‖∂L/∂x_t‖ for t = 0 … 29
+    print(f"{cell:4s} ‖∂L/∂x_t‖ at t = 29, 15, 0: {reach[29]:.0e}, {reach[15]:.0e}, "
+          f"{reach[0]:.0e}   largest ‖grad‖ in training {max(largest.values()):.1f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# In the trained LSTM and GRU the gradient reaches step 0 as strongly as step 29. In the RNN it
+# shrinks about 10⁵-fold over the 29 steps back: the first marked value sends almost no signal
+# to the weights. No parameter's gradient norm ever exceeded 5, so nothing exploded.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The same RNN, closer markers
+#
+# The third measurement: the very same RNN and training, with shorter sequences, so the first
+# marker is at most $T - 1$ steps from the loss.
+
+# %% slideshow={"slide_type": "fragment"}
+shorter = {T_short: train("RNN", T=T_short)[0] for T_short in (5, 10, 20, 30)}
+for T_short, losses in shorter.items():
+    print(f"T = {T_short:2d}: RNN → {outcome(losses)}")
+
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
+print(", ".join(f"T = {T_short}: {losses[-50:].mean() / BASELINE:.0%} of the baseline"
+                for T_short, losses in shorter.items()))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# At $T = 5$ the RNN solves the task (5 % of the baseline), at $T = 10$ partly (21 %); at
+# $T = 20$ and 30 not at all. Its size and its optimiser are fine: the distance is what defeats
+# it — the vanishing gradient of notebook 06, measured on a task.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
 #
-# Four short exercises. Each cell holds a stub and a checker; edit the stub and run the cell
-# until the checker prints ✓. Solutions are folded below each exercise.
+# Four exercises: a warm-up, the two build-it exercises of this notebook, and a stretch. Edit
+# the stub, run the cell; the checker prints ✓ or a hint naming what is off.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 50 min in class (5 + 20 + 25), the stretch at home. Ask students to close the
+# implementation slides and work from the derivation. Common slips the checker names: dc_prev
+# without f, dh_prev without the recurrent matmul, tanh′ of c instead of tanh c, the GRU's
+# (1 − z) branch, and the other z convention.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1 — dc_prev from both paths
+# ### Exercise 1 — warm-up: how long does the highway hold? (≈ 5 min)
 #
-# At one LSTM step, `dh` and `dc_next` arrive from above. Return ∂L/∂c_{t−1}. Remember that c_t
-# feeds both h_t and c_{t+1}. All arguments have shape (N, H).
+# A forget-gate unit sits at $f = 0.99$ at every step. Along the cell line alone, after how many
+# steps back has the gradient first fallen below half its value at the loss? Give an integer.
 
-# %% slideshow={"slide_type": "-"}
-from helpers.exercises import nb07
-
-
-def lstm_dc_prev(dh, dc_next, o, tanh_c, f):
-    # TODO: return dL/dc_{t-1}
-    return None
-
-
-done = nb07.check_dc_prev(lstm_dc_prev)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# ```python
-# def lstm_dc_prev(dh, dc_next, o, tanh_c, f):
-#     dc = dc_next + dh * o * (1 - tanh_c**2)   # fork: two paths into c_t
-#     return dc * f                             # the highway: times f, nothing else
-# ```
-#
-# </details>
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2 — the GRU's update gate
-#
-# For h_t = (1 − z) ⊙ h_{t−1} + z ⊙ n, return ∂L/∂z given `dh` = ∂L/∂h_t. This is the gradient
-# with respect to the gate *value* z itself (step 1 of the GRU derivation); the sigmoid's
-# z(1 − z) would come after it. All arguments have shape (N, H).
-
-# %% slideshow={"slide_type": "-"}
-def gru_dz(dh, h_prev, n):
-    # TODO: return dL/dz
-    return None
-
-
-done = nb07.check_gru_dz(gru_dz)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# ```python
-# def gru_dz(dh, h_prev, n):
-#     return dh * (n - h_prev)    # z multiplies n and, with a minus sign, h_prev
-# ```
-#
-# </details>
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 3 — parameter counts
-#
-# Return the number of trainable numbers (Wx, Wh and b) of one layer of `cell` ("rnn", "lstm" or
-# "gru") with input size D and hidden size H, as used by `helpers.layers`.
-
-# %% slideshow={"slide_type": "-"}
-def param_count(cell, D, H):
-    # TODO: return an int
-    return None
-
-
-done = nb07.check_param_count(param_count)
-
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
-#
-# ```python
-# def param_count(cell, D, H):
-#     blocks = {"rnn": 1, "gru": 3, "lstm": 4}[cell]
-#     return blocks * (D * H + H * H + H)
-# ```
-#
-# </details>
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 4 — how long does the highway hold?
-#
-# Suppose a forget-gate unit sits at f = 0.99 at every step. Along the cell line alone, after
-# how many steps back has the gradient first fallen below half its value at the loss? Give an
-# integer.
-
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
 steps_to_half = None   # TODO: an integer
 
-done = nb07.check_steps_to_half(steps_to_half)
+_ = check_steps_to_half(steps_to_half)
 
-# %% [markdown] slideshow={"slide_type": "-"}
-# <details><summary>Solution</summary>
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
 #
-# The gradient after k steps is 0.99ᵏ times the original. 0.99ᵏ < 1/2 first when
-# k > ln 2 / −ln 0.99 ≈ 68.97, so after **69** steps. With f = 0.9 it would be 7 steps: a
-# forget gate close to 1 is what makes the memory long.
+# <details><summary>Solution</summary>
 #
 # ```python
 # import math
-# steps_to_half = math.ceil(math.log(0.5) / math.log(0.99))
+#
+# steps_to_half = math.ceil(math.log(0.5) / math.log(0.99))   # k > ln 2 / −ln 0.99 ≈ 68.97
+# ```
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 2 — build it: `lstm_step_backward` (≈ 20 min)
+#
+# From an empty body, write one LSTM step backward: given `dh`, `dc_next` $(N, H)$ and the
+# cache of `lstm_step_forward`, `(x, h_prev, c_prev, Wx, Wh, ifog, tanh_c)` (the table in
+# "Rows, and what the cache keeps"), return `dx, dh_prev, dc_prev, dWx, dWh, db`. No
+# `helpers.layers`; the checker tries one sequence and a batch with $D \ne H$.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def lstm_step_backward(dh, dc_next, cache):
+    """dh, dc_next (N, H); cache (x, h_prev, c_prev, Wx, Wh, ifog, tanh_c)
+    → dx (N, D), dh_prev (N, H), dc_prev (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,)."""
+    # TODO 1: through h = o ⊙ tanh(c): do, and dc (c_t feeds two places)
+    # TODO 2: through c = f ⊙ c_prev + i ⊙ g: di, df, dg and dc_prev
+    # TODO 3: through the sigmoids and the tanh: da (N, 4H), blocks in the order i, f, o, g
+    # TODO 4: through a = x·Wx + h_prev·Wh + b: dx, dh_prev, dWx, dWh, db
+    raise NotImplementedError
+
+
+_ = check_lstm_step_backward(lstm_step_backward)
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def lstm_step_backward(dh, dc_next, cache):
+#     """dh, dc_next (N, H); cache (x, h_prev, c_prev, Wx, Wh, ifog, tanh_c)
+#     → dx (N, D), dh_prev (N, H), dc_prev (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,)."""
+#     x, h_prev, c_prev, Wx, Wh, ifog, tanh_c = cache
+#     i, f, o, g = np.split(ifog, 4, axis=1)
+#     do = dh * tanh_c                                   # 1. multiply gate
+#     dc = dc_next + dh * o * (1 - tanh_c**2)            # 1. fork: both paths into c_t
+#     di, df, dg = dc * g, dc * c_prev, dc * i           # 2. multiply gates after the add
+#     dc_prev = dc * f                                   # 2. the highway
+#     da = np.concatenate([di * i * (1 - i), df * f * (1 - f),       # 3. σ′
+#                          do * o * (1 - o), dg * (1 - g**2)], axis=1)  # 3. tanh′
+#     dx, dh_prev = da @ Wx.T, da @ Wh.T                 # 4. matmul gate
+#     dWx, dWh, db = x.T @ da, h_prev.T @ da, da.sum(axis=0)
+#     return dx, dh_prev, dc_prev, dWx, dWh, db
+# ```
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3 — build it: `gru_step_backward` (≈ 25 min)
+#
+# From an empty body, write one GRU step backward in this course's convention,
+# $h_t = (1 - z) \odot h_{t-1} + z \odot n$: given `dh` $(N, H)$ and the cache of
+# `gru_step_forward`, `(x, h_prev, Wx, Wh, zrn)` with `zrn` $= [\,z \mid r \mid n\,]$
+# $(N, 3H)$, return `dx, dh_prev, dWx, dWh, db`. Count the uses of `h_prev` first.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def gru_step_backward(dh, cache):
+    """dh (N, H); cache (x, h_prev, Wx, Wh, zrn)
+    → dx (N, D), dh_prev (N, H), dWx (D, 3H), dWh (H, 3H), db (3H,)."""
+    # TODO 1: through h = (1 − z) ⊙ h_prev + z ⊙ n: dz, dn, and the direct part of dh_prev
+    # TODO 2: through n = tanh(x·Wx_n + (r ⊙ h_prev)·Wh_n + b_n): da_n, dWh_n, and d(r ⊙ h_prev)
+    # TODO 3: through r ⊙ h_prev: dr, and a second part of dh_prev
+    # TODO 4: through the sigmoids of z and r and their matmuls: the last part of dh_prev
+    # TODO 5: the input side, all three blocks: dx, dWx, db; dWh = [dWh_zr | dWh_n]
+    raise NotImplementedError
+
+
+_ = check_gru_step_backward(gru_step_backward)
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def gru_step_backward(dh, cache):
+#     """dh (N, H); cache (x, h_prev, Wx, Wh, zrn)
+#     → dx (N, D), dh_prev (N, H), dWx (D, 3H), dWh (H, 3H), db (3H,)."""
+#     x, h_prev, Wx, Wh, zrn = cache
+#     H = h_prev.shape[1]
+#     z, r, n = np.split(zrn, 3, axis=1)
+#     dz, dn = dh * (n - h_prev), dh * z                 # 1. z appears twice
+#     dh_prev = dh * (1 - z)                             # 1. the direct path
+#     da_n = dn * (1 - n**2)                             # 2. tanh′
+#     dWh_n = (r * h_prev).T @ da_n
+#     ds = da_n @ Wh[:, 2 * H:].T                        # 2. d(r ⊙ h_prev)
+#     dr = ds * h_prev                                   # 3. multiply gate
+#     dh_prev = dh_prev + ds * r
+#     da_zr = np.concatenate([dz * z * (1 - z), dr * r * (1 - r)], axis=1)   # 4. σ′
+#     dh_prev = dh_prev + da_zr @ Wh[:, :2 * H].T
+#     da = np.concatenate([da_zr, da_n], axis=1)        # 5. the input side
+#     dWh = np.concatenate([h_prev.T @ da_zr, dWh_n], axis=1)
+#     return da @ Wx.T, dh_prev, x.T @ da, dWh, da.sum(axis=0)
+# ```
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 4 — stretch: the GRU as PyTorch computes it (≈ 30 min)
+#
+# `gru_torch_step_forward(x, h_prev, Wx, Wh, bx, bh)` (in `helpers.exercises.nb07`) is one step
+# of PyTorch's `nn.GRU`, blocks kept in our order z, r, n:
+# $n = \tanh\bigl(x W_{x,n} + b_{x,n} + r \odot (h_{t-1} W_{h,n} + b_{h,n})\bigr)$,
+# $h_t = z \odot h_{t-1} + (1 - z) \odot n$, and $z$, $r$ each with both biases. Its cache is
+# `(x, h_prev, Wx, Wh, zrn, hn)` with `hn` $= h_{t-1} W_{h,n} + b_{h,n}$. Write its backward:
+# return `dx, dh_prev, dWx, dWh, dbx, dbh`.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def gru_torch_step_backward(dh, cache):
+    """dh (N, H); cache (x, h_prev, Wx, Wh, zrn, hn) → dx (N, D), dh_prev (N, H),
+    dWx (D, 3H), dWh (H, 3H), dbx (3H,), dbh (3H,)."""
+    # TODO: start from your gru_step_backward; what changes with z ↔ 1 − z?
+    # TODO: the reset gate now multiplies hn, after the product: dr, dWh_n, dbh_n, dh_prev
+    raise NotImplementedError
+
+
+_ = check_gru_torch_step_backward(gru_torch_step_backward)
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def gru_torch_step_backward(dh, cache):
+#     """dh (N, H); cache (x, h_prev, Wx, Wh, zrn, hn) → dx (N, D), dh_prev (N, H),
+#     dWx (D, 3H), dWh (H, 3H), dbx (3H,), dbh (3H,)."""
+#     x, h_prev, Wx, Wh, zrn, hn = cache
+#     H = h_prev.shape[1]
+#     z, r, n = np.split(zrn, 3, axis=1)
+#     dz, dn = dh * (h_prev - n), dh * (1 - z)           # h = z ⊙ h_prev + (1 − z) ⊙ n
+#     dh_prev = dh * z
+#     da_n = dn * (1 - n**2)                             # tanh′
+#     dhn = da_n * r                                     # hn = h_prev·Wh_n + bh_n, scaled by r
+#     dr = da_n * hn
+#     dh_prev = dh_prev + dhn @ Wh[:, 2 * H:].T
+#     da_zr = np.concatenate([dz * z * (1 - z), dr * r * (1 - r)], axis=1)
+#     dh_prev = dh_prev + da_zr @ Wh[:, :2 * H].T
+#     da = np.concatenate([da_zr, da_n], axis=1)        # the x side: all three blocks
+#     dWh = np.concatenate([h_prev.T @ da_zr, h_prev.T @ dhn], axis=1)
+#     dbh = np.concatenate([da_zr.sum(axis=0), dhn.sum(axis=0)])
+#     return da @ Wx.T, dh_prev, x.T @ da, dWh, da.sum(axis=0), dbh
 # ```
 #
 # </details>
@@ -947,15 +1294,24 @@ done = nb07.check_steps_to_half(steps_to_half)
 # ## What to remember
 #
 # - The LSTM backward pass is four small rules in a row: multiply gates swap their factors, the
-#   add gate copies, σ′ = σ(1 − σ) and tanh′ = 1 − tanh², then the matmul gate for the weights.
-# - c_t feeds h_t and c_{t+1}, so dc = dc_next + dh ⊙ o ⊙ (1 − tanh² c_t): the fork rule.
-# - ∂c_t/∂c_{t−1} = diag(f_t): no weight matrix on the cell line. With f ≈ 1 the gradient
-#   survives tens of steps; that is the gradient highway, and why b_f is often started at 1.
-# - The GRU's h_t = (1 − z) ⊙ h_{t−1} + z ⊙ n gives h_{t−1} a direct path scaled by 1 − z, and
-#   dz = dh ⊙ (n − h_{t−1}); three blocks instead of four make it 3/4 the LSTM's size.
-# - On a 30-step memory task the plain RNN stays at the guessing baseline while LSTM and GRU
-#   learn, in 250 Adam steps.
+#   add gate copies, $\sigma' = \sigma(1 - \sigma)$ and $\tanh' = 1 - \tanh^2$, then the matmul
+#   gate for the weights. $c_t$ feeds $h_t$ and $c_{t+1}$, so
+#   $\mathrm{d}c = \mathrm{d}c_{\text{next}} + \mathrm{d}h \odot o \odot (1 - \tanh^2 c_t)$.
+# - $\partial c_t/\partial c_{t-1} = \operatorname{diag}(f_t)$: no weight matrix on the cell
+#   line. With $f \approx 1$ the gradient survives tens of steps: the gradient highway, and why
+#   $b_f$ is often started at 1.
+# - The GRU's $h_t = (1 - z) \odot h_{t-1} + z \odot n$ gives $h_{t-1}$ a direct path scaled by
+#   $1 - z$ and four terms in $\mathrm{d}h_{t-1}$; PyTorch, d2l and Cho et al. swap $z$ and
+#   $1 - z$. Three blocks instead of four: 3/4 of the LSTM's size.
+# - A plain RNN's gradient vanishes for $\sigma_{\max}(W_h) < 1$ and *can* explode above; on a
+#   30-step memory task it stays at the guessing baseline while LSTM and GRU learn.
 #
-# This is the last notebook of the core course. Go back to the
-# [course map](../README.md), or revisit
-# [06 — Backpropagation through time](06_backprop_through_time.ipynb) with the cell state in mind.
+# Next: [08 — Normalization layers: batch norm and layer norm](08_normalization.ipynb).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 2 min. Ask each person which gate they would set to 1 to remember forever (f in the LSTM,
+# z = 0 in our GRU, z = 1 in PyTorch's). Point ahead: notebook 08 normalizes activations, a
+# different way to keep gradients at a usable size.
+
+# %% slideshow={"slide_type": "skip"}
+_ = progress("07")

@@ -37,7 +37,7 @@ def _box(ax, xy, text):
     x, y = xy
     ax.add_patch(FancyBboxPatch((x - 0.75, y - 0.32), 1.5, 0.64, boxstyle="round,pad=0.05",
                                 facecolor="white", edgecolor=NEUTRAL, lw=1.5, zorder=3))
-    ax.text(x, y, text, ha="center", va="center", fontsize=10, zorder=4)
+    ax.text(x, y, text, ha="center", va="center", fontsize=12, zorder=4)
 
 
 def highway_figure():
@@ -45,22 +45,22 @@ def highway_figure():
     y_cell, y_rnn = 3.0, 0.6
     # LSTM cell line: c_{t-1} → (× f_t) → (+ i_t ⊙ g_t) → c_t
     ax.text(0.1, y_cell + 0.95, r"LSTM cell state   $c_t = f_t \odot c_{t-1} + i_t \odot g_t$",
-            fontsize=11, color=FORWARD, weight="bold")
+            fontsize=12.5, color=FORWARD, weight="bold")
     _arrow(ax, (0.3, y_cell), (9.7, y_cell), FORWARD)
     for k, x in enumerate(STEP_X):
         _node(ax, (x - 0.5, y_cell), "×")
         _node(ax, (x + 0.5, y_cell), "+")
-        ax.text(x - 0.5, y_cell + 0.45, f"$f_{k + 1}$", ha="center", fontsize=10)
-        ax.text(x + 0.5, y_cell + 0.45, f"$i_{k + 1} \\odot g_{k + 1}$", ha="center", fontsize=10)
+        ax.text(x - 0.5, y_cell + 0.45, f"$f_{k + 1}$", ha="center", fontsize=12)
+        ax.text(x + 0.5, y_cell + 0.45, f"$i_{k + 1} \\odot g_{k + 1}$", ha="center", fontsize=12)
         if k < 2:
             _arrow(ax, (STEP_X[k + 1] - 0.5, y_cell - 0.55), (x + 0.5, y_cell - 0.55), GRADIENT,
                    linestyle="--")
             label = f"$\\times\\, f_{k + 2}$   (no matrix)"
-            ax.text((x + STEP_X[k + 1]) / 2, y_cell - 0.95, label, ha="center", fontsize=10,
+            ax.text((x + STEP_X[k + 1]) / 2, y_cell - 0.95, label, ha="center", fontsize=12,
                     color=GRADIENT)
     # RNN hidden line: h_{t-1} → [tanh(· W_h + x_t W_x + b)] → h_t
     ax.text(0.1, y_rnn + 0.95, r"RNN hidden state   $h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$",
-            fontsize=11, color=FORWARD, weight="bold")
+            fontsize=12.5, color=FORWARD, weight="bold")
     _arrow(ax, (0.3, y_rnn), (9.7, y_rnn), FORWARD)
     for k, x in enumerate(STEP_X):
         _box(ax, (x, y_rnn), r"$\tanh(\cdot\, W_h + \ldots)$")
@@ -68,15 +68,15 @@ def highway_figure():
             _arrow(ax, (STEP_X[k + 1] - 0.8, y_rnn - 0.55), (x + 0.8, y_rnn - 0.55), GRADIENT,
                    linestyle="--")
             label = f"$\\times\\, \\mathrm{{diag}}(1 - h_{k + 2}^2)\\, W_h^\\top$"
-            ax.text((x + STEP_X[k + 1]) / 2, y_rnn - 0.95, label, ha="center", fontsize=10,
+            ax.text((x + STEP_X[k + 1]) / 2, y_rnn - 0.95, label, ha="center", fontsize=12,
                     color=GRADIENT)
     ax.text(9.9, -1.05, "blue: forward values    dashed orange: gradient, one step back",
-            ha="right", fontsize=9, color=NEUTRAL)
+            ha="right", fontsize=11, color=NEUTRAL)
     ax.set_xlim(0, 10)
     ax.set_ylim(-1.2, 4.3)
     ax.axis("off")
     ax.set_title(r"One step back: the cell line multiplies the gradient by $f_t$, "
-                 "the RNN by a full matrix", fontsize=12)
+                 "the RNN by a full matrix", fontsize=13.5)
     fig.tight_layout()
     return fig
 

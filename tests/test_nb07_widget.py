@@ -19,7 +19,9 @@ KEYS = ("rnn", "lstm_h", "lstm_c", "gru")
 @pytest.mark.parametrize("T", [1, 7, 60])
 def test_shapes_and_boundary_values(T):
     out = gradient_norms_through_time(T=T)
-    assert set(out) == {"t", *KEYS}
+    assert set(out) == {"t", *KEYS, "lstm_keep", "gru_keep"}
+    for key in ("lstm_keep", "gru_keep"):
+        assert isinstance(out[key], float) and 0 < out[key] < 1
     assert np.array_equal(out["t"], np.arange(T + 1))
     for key in KEYS:
         assert out[key].shape == (T + 1,)
@@ -55,16 +57,38 @@ def test_default_state_shows_the_highway():
 
 def test_one_step_matches_the_rnn_formula():
     """T = 1: ‖∂L/∂h_0‖ = ‖(v ⊙ (1 − h_1²))·Whᵀ‖ for the same draws the function makes."""
+    from helpers.layers.init import orthogonal
+
     rng = np.random.default_rng(0)
     x = rng.standard_normal((1, 1, 4))
     v = rng.standard_normal((1, 16))
     v /= np.linalg.norm(v)
     Wx = rng.standard_normal((4, 16)) / 2.0
-    Wh = rng.standard_normal((16, 16)) * 1.5 / 4.0
+    Wh = 1.5 * orthogonal(16, rng)
     h1 = np.tanh(x[:, 0] @ Wx)                           # h_0 = 0, b = 0
     expected = np.linalg.norm((v * (1 - h1**2)) @ Wh.T)
-    out = gradient_norms_through_time(T=1, weight_scale=1.5, seed=0)
+    out = gradient_norms_through_time(T=1, sigma=1.5, seed=0)
     assert out["rnn"][0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_every_block_of_wh_has_all_singular_values_sigma():
+    from helpers.widgets.gradient_highway import _weights
+
+    for gates in (1, 3, 4):
+        _, Wh = _weights(np.random.default_rng(gates), gates, 4, 16, 2.5)
+        assert Wh.shape == (16, gates * 16)
+        for k in range(gates):
+            s = np.linalg.svd(Wh[:, 16 * k:16 * (k + 1)], compute_uv=False)
+            np.testing.assert_allclose(s, 2.5, rtol=1e-12)
+
+
+def test_below_one_the_rnn_can_only_vanish_above_one_it_can_explode():
+    """One step back multiplies ‖∂L/∂h‖ by σ·‖dh ⊙ tanh′‖/‖dh‖ ≤ σ: with σ < 1 every step
+    shrinks it; with σ = 3 (this seed) it grows; with σ = 1 it still vanishes (tanh′ < 1)."""
+    low = gradient_norms_through_time(T=40, sigma=0.75)["rnn"]
+    assert np.all(low[:-1] <= 0.75 * low[1:] * (1 + 1e-12))
+    assert gradient_norms_through_time(T=60, sigma=3.0)["rnn"][0] > 1e2
+    assert gradient_norms_through_time(T=60, sigma=1.0)["rnn"][0] < 1e-8
 
 
 @pytest.mark.parametrize("kwargs, error", [
@@ -73,7 +97,8 @@ def test_one_step_matches_the_rnn_formula():
     ({"T": True}, TypeError),
     ({"keep_bias": float("nan")}, ValueError),
     ({"keep_bias": "1"}, TypeError),
-    ({"weight_scale": 0.0}, ValueError),
+    ({"sigma": 0.0}, ValueError),
+    ({"sigma": float("inf")}, ValueError),
     ({"seed": 1.0}, TypeError),
 ])
 def test_bad_input_names_function_and_argument(kwargs, error):
@@ -96,7 +121,7 @@ def test_static_figure_is_titled_and_labelled():
     assert ax.get_xlabel() and ax.get_ylabel()
     assert ax.get_yscale() == "log"
     assert len(ax.get_lines()) == 4
-    for name in ("RNN", "LSTM ‖∂L/∂c_t‖", "GRU", "at t = 0"):
+    for name in ("RNN", "LSTM ‖∂L/∂cₜ‖", "GRU", "at t = 0"):
         assert name in _texts(fig)
 
 
@@ -111,12 +136,14 @@ def test_widget_updates_its_figure_in_place():
     assert "T = 20" in _texts(image.fig)
     assert list(ax.get_lines()) == lines_before            # same artists, new data
     assert len(lines_before[0].get_xdata()) == 21
-    assert ax.get_xlim() == (0, 20)
+    assert lines_before[0].get_xdata()[0] == 20           # t = 0 sits T steps back from the loss
+    assert ax.get_xlim() == (0, 60)                        # one fixed frame for every T
     assert image.image.value != png_before
     ylim = ax.get_ylim()
     sliders[1].value = -1.0                                # keep bias
     assert "β = -1.0" in _texts(image.fig)
-    sliders[2].value = 2.5                                 # weight scale
+    sliders[2].value = 2.5                                 # σ of Wh
+    assert "σ of Wₕ = 2.50" in _texts(image.fig)
     assert ax.get_ylim() == ylim                           # one fixed scale to compare against
 
 
@@ -133,9 +160,9 @@ def test_blitted_move_draws_the_same_image_as_a_full_redraw():
     image = box.figure_image
     assert image.dynamic                                   # blitting is on
     s_T, s_bias, _ = box.children[0].children
-    s_bias.value = 2.5                                     # same axis range: a cached background
+    s_bias.value = 2.5                                     # one fixed frame: a cached background
     s_T.value = 40
-    s_T.value = 60
+    s_T.value = 45
     blitted = _pixels(image.image.value)
     image.refresh(key="fresh", full=True)                  # background redrawn from scratch
     assert np.array_equal(blitted, _pixels(image.image.value))
@@ -146,16 +173,17 @@ def test_norms_match_numerical_gradients():
     forward pass alone, with the same seeded draws the pure function makes."""
     from helpers import layers
     from helpers.gradcheck import numerical_gradient
+    from helpers.layers.init import orthogonal
 
-    T, beta, scale, D, H = 3, 1.5, 1.25, 4, 16
+    T, beta, sigma, D, H = 3, 1.5, 1.25, 4, 16
     rng = np.random.default_rng(7)
     x = rng.standard_normal((1, T, D))
     v = rng.standard_normal((1, H))
     v /= np.linalg.norm(v)
 
     def weights(blocks):
-        return (rng.standard_normal((D, blocks * H)) / np.sqrt(D),
-                rng.standard_normal((H, blocks * H)) * scale / np.sqrt(H))
+        Wx = rng.standard_normal((D, blocks * H)) / np.sqrt(D)
+        return Wx, np.hstack([sigma * orthogonal(H, rng) for _ in range(blocks)])
 
     Wx, Wh = weights(1)
     def rnn_loss(h):
@@ -184,6 +212,19 @@ def test_norms_match_numerical_gradients():
         return float(np.sum(v * h))
     expected["gru"] = numerical_gradient(gru_loss, np.zeros((1, H)))
 
-    out = gradient_norms_through_time(T=T, keep_bias=beta, weight_scale=scale, seed=7)
+    out = gradient_norms_through_time(T=T, keep_bias=beta, sigma=sigma, seed=7)
     for key, grad in expected.items():
         assert out[key][0] == pytest.approx(np.linalg.norm(grad), rel=1e-7), key
+
+
+def test_keep_fractions_follow_the_keep_bias():
+    """β = 0: the gates sit near 1/2 on average; β = 4: near σ(4) ≈ 0.98; the mean forget gate
+    and the GRU's mean 1 − z are what the cells read them as."""
+    mid = gradient_norms_through_time(T=30, keep_bias=0.0)
+    high = gradient_norms_through_time(T=30, keep_bias=4.0)
+    low = gradient_norms_through_time(T=30, keep_bias=-2.0)
+    for key in ("lstm_keep", "gru_keep"):
+        assert 0.35 < mid[key] < 0.65
+        assert 0.9 < high[key] < 1.0
+        assert 0.0 < low[key] < 0.25
+        assert low[key] < mid[key] < high[key]

@@ -5,9 +5,15 @@ with the reference step layers of :mod:`helpers.layers`, puts a loss ``L = v · 
 last hidden state (``v`` a fixed unit vector, so ``‖∂L/∂h_T‖ = 1``) and walks the step
 backwards, recording ``‖∂L/∂h_t‖`` for every ``t = T, …, 0`` (and ``‖∂L/∂c_t‖`` for the LSTM).
 
-One slider, the *keep bias* β, sets how much each gated cell keeps of its past: the LSTM's
-forget-gate bias is ``b_f = β`` (``f = σ(β + …)``, near 1 for large β) and the GRU's update-gate
-bias is ``b_z = −β`` (``1 − z = σ(β + …)``, near 1 for large β). The plain RNN has no gate.
+The *keep bias* β sets how much each gated cell keeps of its past: the LSTM's forget-gate bias
+is ``b_f = β`` (``f = σ(β + …)``, near 1 for large β) and the GRU's update-gate bias is
+``b_z = −β`` (``1 − z = σ(β + …)``, near 1 for large β). The plain RNN has no gate.
+
+The recurrent weights are scaled as in notebook 06's explorer: every H × H block of ``Wh``
+(the RNN's one, the LSTM's four, the GRU's three) is ``σ·Q`` with its own random orthogonal
+``Q``, so every singular value of each block is σ. For the RNN, one step back then multiplies
+‖∂L/∂h‖ by exactly ``σ · ‖dh ⊙ tanh′‖ / ‖dh‖``: it can grow only if σ > 1, and grows when σ
+outweighs the tanh slopes along the way.
 
 :func:`gradient_highway_explorer` is the interactive widget; :func:`gradient_highway_figure`
 returns the static figure of its default state.
@@ -18,26 +24,28 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.ticker import LogLocator, NullLocator
 
 from helpers import layers as L
+from helpers.layers.init import orthogonal
 from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, PALETTE
 from helpers.widgets._figure import FigureImage
 
 __all__ = ["gradient_norms_through_time", "gradient_highway_explorer", "gradient_highway_figure"]
 
-DEFAULTS = {"T": 60, "keep_bias": 2.0, "weight_scale": 1.0}
-SLIDER_LIMITS = {"T": (5, 80), "keep_bias": (-3.0, 6.0), "weight_scale": (0.25, 3.0)}
+DEFAULTS = {"T": 60, "keep_bias": 2.0, "sigma": 1.0}
+SLIDER_LIMITS = {"T": (5, 60), "keep_bias": (-3.0, 6.0), "sigma": (0.25, 4.0)}
 SIZES = {"N": 1, "D": 4, "H": 16}
 # Fixed log axis. Below 10⁻¹⁶ (float64's relative precision) a gradient has vanished for good:
-# added to one of size 1 it would not change a single bit, so its curve may leave the plot.
-Y_RANGE = (1e-16, 1e1)
+# added to one of size 1 it would not change a single bit, so its curve may leave the plot;
+# above 10⁸ it has exploded far past anything a training step could use.
+Y_RANGE = (1e-16, 1e8)
 
 LINES = {  # key → (label, colour, line style)
-    "rnn": ("RNN  ‖∂L/∂h_t‖", NEUTRAL, "-"),
-    "lstm_h": ("LSTM ‖∂L/∂h_t‖", FORWARD, "-"),
-    "lstm_c": ("LSTM ‖∂L/∂c_t‖", PALETTE[4], "--"),
-    "gru": ("GRU  ‖∂L/∂h_t‖", GRADIENT, "-"),
+    "rnn": ("RNN  ‖∂L/∂hₜ‖", NEUTRAL, "-"),
+    "lstm_h": ("LSTM ‖∂L/∂hₜ‖", FORWARD, "-"),
+    "lstm_c": ("LSTM ‖∂L/∂cₜ‖", PALETTE[4], "--"),
+    "gru": ("GRU  ‖∂L/∂hₜ‖", GRADIENT, "-"),
 }
 
 
@@ -51,35 +59,36 @@ def _norm(a: np.ndarray) -> float:
     return float(np.sqrt(np.sum(a * a)))
 
 
-def _check_args(T, keep_bias, weight_scale, seed) -> None:
+def _check_args(T, keep_bias, sigma, seed) -> None:
     fname = "gradient_norms_through_time"
     if isinstance(T, bool) or not isinstance(T, (int, np.integer)):
         raise TypeError(f"{fname}: T expects an int, got {type(T).__name__}")
     if T < 1:
         raise ValueError(f"{fname}: T expects at least 1 time step, got {T}")
-    for name, value in (("keep_bias", keep_bias), ("weight_scale", weight_scale)):
+    for name, value in (("keep_bias", keep_bias), ("sigma", sigma)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise TypeError(f"{fname}: {name} expects a number, got {type(value).__name__}")
         if not np.isfinite(value):
             raise ValueError(f"{fname}: {name} expects a finite number, got {value}")
-    if weight_scale <= 0:
-        raise ValueError(f"{fname}: weight_scale expects a positive number, got {weight_scale}")
+    if sigma <= 0:
+        raise ValueError(f"{fname}: sigma expects a positive number, got {sigma}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"{fname}: seed expects an int, got {type(seed).__name__}")
 
 
-def _weights(rng, gates: int, D: int, H: int, weight_scale: float):
-    """Wx (D, gates·H) with variance 1/D, Wh (H, gates·H) with variance weight_scale²/H."""
+def _weights(rng, gates: int, D: int, H: int, sigma: float):
+    """Wx (D, gates·H) with variance 1/D; Wh (H, gates·H): ``gates`` blocks σ·Q, Q orthogonal."""
     Wx = rng.standard_normal((D, gates * H)) / np.sqrt(D)
-    Wh = rng.standard_normal((H, gates * H)) * weight_scale / np.sqrt(H)
+    Wh = np.concatenate([sigma * orthogonal(H, rng) for _ in range(gates)], axis=1)
     return Wx, Wh
 
 
-def _hidden_norms(step_forward, step_backward, x, h0, v, Wx, Wh, b) -> np.ndarray:
+def _hidden_norms(step_forward, step_backward, x, h0, v, Wx, Wh, b):
     """‖∂L/∂h_t‖ for t = 0 … T of a one-state cell (RNN or GRU) when L = v·h_T.
 
     Runs the step forward over x (N, T, D), then walks back from dh_T = v, keeping dh_prev
-    (the second gradient every step backward returns). Returns shape (T + 1,).
+    (the second gradient every step backward returns). Returns the norms, shape (T + 1,), and
+    the T step caches.
     """
     T = x.shape[1]
     h, caches = h0, []
@@ -92,26 +101,27 @@ def _hidden_norms(step_forward, step_backward, x, h0, v, Wx, Wh, b) -> np.ndarra
     for t in reversed(range(T)):
         dh = step_backward(dh, caches[t])[1]
         norms[t] = _norm(dh)
-    return norms
+    return norms, caches
 
 
 def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAULTS["keep_bias"],
-                                weight_scale: float = DEFAULTS["weight_scale"],
-                                seed: int = 0) -> dict:
+                                sigma: float = DEFAULTS["sigma"], seed: int = 0) -> dict:
     """‖∂L/∂h_t‖ for t = 0 … T in an RNN, an LSTM and a GRU fed the same inputs.
 
     Args:
         T: number of time steps (int ≥ 1).
         keep_bias: β; LSTM forget-gate bias b_f = β, GRU update-gate bias b_z = −β.
-        weight_scale: recurrent weights Wh are drawn with standard deviation weight_scale/√H.
+        sigma: every singular value of each H × H block of Wh (each block is σ·Q, Q orthogonal).
         seed: seed of the inputs x (N, T, D), the weights and the unit vector v (N, H).
 
     Returns:
         dict of float arrays, each of shape (T + 1,) and indexed by t = 0 … T:
         ``"t"`` the time steps, ``"rnn"``, ``"lstm_h"``, ``"gru"`` the norms ‖∂L/∂h_t‖ and
-        ``"lstm_c"`` the LSTM's ‖∂L/∂c_t‖ (0 at t = T: the loss reads h_T only).
+        ``"lstm_c"`` the LSTM's ‖∂L/∂c_t‖ (0 at t = T: the loss reads h_T only); and two
+        floats, ``"lstm_keep"`` the mean forget gate f and ``"gru_keep"`` the mean 1 − z over
+        every step and unit: what each gated cell keeps of its past, on average.
     """
-    _check_args(T, keep_bias, weight_scale, seed)
+    _check_args(T, keep_bias, sigma, seed)
     N, D, H = SIZES["N"], SIZES["D"], SIZES["H"]
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((N, T, D))
@@ -121,12 +131,12 @@ def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAU
     out = {"t": np.arange(T + 1, dtype=np.float64)}
 
     # plain RNN: h_t = tanh(x_t Wx + h_{t-1} Wh + b)
-    Wx, Wh = _weights(rng, 1, D, H, weight_scale)
-    out["rnn"] = _hidden_norms(L.rnn_step_forward, L.rnn_step_backward, x, h0, v,
-                               Wx, Wh, np.zeros(H))
+    Wx, Wh = _weights(rng, 1, D, H, sigma)
+    out["rnn"], _ = _hidden_norms(L.rnn_step_forward, L.rnn_step_backward, x, h0, v,
+                                  Wx, Wh, np.zeros(H))
 
     # LSTM: blocks i, f, o, g; the forget block of the bias is β
-    Wx, Wh = _weights(rng, 4, D, H, weight_scale)
+    Wx, Wh = _weights(rng, 4, D, H, sigma)
     b = np.zeros(4 * H)
     b[H:2 * H] = keep_bias
     h, c, caches = h0, np.zeros((N, H)), []
@@ -140,34 +150,29 @@ def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAU
         _, dh, dc, _, _, _ = L.lstm_step_backward(dh, dc, caches[t])
         norms_h[t], norms_c[t] = _norm(dh), _norm(dc)
     out["lstm_h"], out["lstm_c"] = norms_h, norms_c
+    out["lstm_keep"] = float(np.mean([cache[5][:, H:2 * H] for cache in caches]))  # f
 
     # GRU: blocks z, r, n; the update block of the bias is −β (keep 1 − z = σ(β + …))
-    Wx, Wh = _weights(rng, 3, D, H, weight_scale)
+    Wx, Wh = _weights(rng, 3, D, H, sigma)
     b = np.zeros(3 * H)
     b[:H] = -keep_bias
-    out["gru"] = _hidden_norms(L.gru_step_forward, L.gru_step_backward, x, h0, v, Wx, Wh, b)
+    out["gru"], caches = _hidden_norms(L.gru_step_forward, L.gru_step_backward, x, h0, v,
+                                       Wx, Wh, b)
+    out["gru_keep"] = float(np.mean([1.0 - cache[4][:, :H] for cache in caches]))  # 1 − z
     return out
 
 
-TITLE = "Gradient reaching step t from a loss on h_T"
+TITLE = "Gradient reaching step t from a loss on the last state"
 
 
-def _settings(T, keep_bias, weight_scale) -> str:
+def _settings(T, keep_bias, sigma) -> str:
     """The subtitle: the state the curves show (short, so redrawing it is cheap)."""
-    return f"T = {T},  keep bias β = {keep_bias:.1f},  weight scale = {weight_scale:.2f}"
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _decade(y: float, _pos=None) -> str:
-    """Tick label 10ⁿ in plain unicode text (mathtext labels are slow to lay out)."""
-    return "10" + f"{np.log10(y):.0f}".translate(_SUPERSCRIPT)
+    return f"T = {T},  keep bias β = {keep_bias:.1f},  σ of Wₕ = {sigma:.2f}"
 
 
 def _log_ticks(ax) -> None:
+    """A tick every fourth decade, labelled 10ⁿ (matplotlib's default formatter), no minor."""
     ax.yaxis.set_major_locator(LogLocator(base=10, numticks=7))
-    ax.yaxis.set_major_formatter(FuncFormatter(_decade))
     ax.yaxis.set_minor_locator(NullLocator())
 
 
@@ -178,59 +183,61 @@ def _name(key: str) -> str:
 
 
 def _value(key: str, data: dict) -> str:
-    """The curve's value at t = 0, the far end from the loss (redrawn on every move)."""
+    """The curve's value at t = 0, T steps back from the loss (redrawn on every move)."""
     return f"{data[key][0]:.0e}"
 
 
-def _draw(fig: Figure, data: dict, T, keep_bias, weight_scale) -> dict:
+def _draw(fig: Figure, data: dict, T, keep_bias, sigma) -> dict:
     """Create the axes and artists once; returns the handles :func:`_update` changes."""
     ax = fig.add_subplot(1, 1, 1)
     lines = {}
     for key, (_, colour, style) in LINES.items():
-        (lines[key],) = ax.semilogy(data["t"], _positive(data[key]), style, color=colour, lw=2)
-    ax.set_xlabel("time step t (the loss is on step T)")
+        (lines[key],) = ax.semilogy(*_curve(data, key), style, color=colour, lw=2)
+    ax.set_xlabel("steps back from the loss, T − t")
     ax.set_ylabel("gradient norm (log scale)")
     _log_ticks(ax)
     # Fixed positions for the title and the axis labels: matplotlib would otherwise measure
     # every tick label on each full redraw to place them.
-    ax.xaxis.set_label_coords(0.5, -0.11)
-    ax.yaxis.set_label_coords(-0.1, 0.5)
-    ax.set_title(TITLE, fontsize=11, y=1.075, pad=0)
-    settings = ax.text(0.5, 1.015, _settings(T, keep_bias, weight_scale), transform=ax.transAxes,
-                       ha="center", va="bottom", fontsize=9.5, color=NEUTRAL)
+    ax.xaxis.set_label_coords(0.5, -0.12)
+    ax.yaxis.set_label_coords(-0.13, 0.5)
+    ax.set_title(TITLE, fontsize=13, y=1.09, pad=0)
+    settings = ax.text(0.5, 1.02, _settings(T, keep_bias, sigma), transform=ax.transAxes,
+                       ha="center", va="bottom", fontsize=11, color=NEUTRAL)
     # A hand-made key to the right of the plot (it never covers a curve), instead of
     # ax.legend(): the names are drawn once into the cached background and only the short
     # values at t = 0 are redrawn when a slider moves (text costs time per glyph).
-    fig.text(0.935, 0.80, "at t = 0", ha="right", va="bottom", fontsize=9, color=NEUTRAL)
+    fig.text(0.975, 0.80, "at t = 0", ha="right", va="bottom", fontsize=10.5, color=NEUTRAL)
     values = []
     for k, key in enumerate(LINES):
-        y = 0.76 - 0.075 * k
-        fig.text(0.695, y, _name(key), ha="left", va="top", fontsize=9, color=LINES[key][1])
-        values.append(fig.text(0.935, y, _value(key, data), ha="right", va="top", fontsize=9,
+        y = 0.76 - 0.085 * k
+        fig.text(0.665, y, _name(key), ha="left", va="top", fontsize=10.5, color=LINES[key][1])
+        values.append(fig.text(0.975, y, _value(key, data), ha="right", va="top", fontsize=10.5,
                                color=LINES[key][1]))
     handles = {"ax": ax, "lines": lines, "settings": settings, "values": values}
-    _rescale(handles, data)
-    fig.subplots_adjust(left=0.1, right=0.67, bottom=0.13, top=0.84)  # fixed: room for the key
+    _rescale(handles)
+    fig.subplots_adjust(left=0.13, right=0.64, bottom=0.14, top=0.83)  # fixed: room for the key
     return handles
 
 
-def _rescale(handles: dict, data: dict) -> int:
-    """x from 0 to T, y over the fixed :data:`Y_RANGE` (so moving β or the weight scale shows the
-    curves move against one scale and reuses the background cached for this T); returns T."""
-    T = int(data["t"][-1])
-    handles["ax"].set_xlim(0, T)
+def _curve(data: dict, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """x = T − t (steps back from the loss) and the norms, for one line."""
+    return data["t"][-1] - data["t"], _positive(data[key])
+
+
+def _rescale(handles: dict) -> None:
+    """Both axes fixed — x over every T the slider offers, y over :data:`Y_RANGE` — so every
+    state is drawn against one frame, and every slider move reuses one cached background."""
+    handles["ax"].set_xlim(0, SLIDER_LIMITS["T"][1])
     handles["ax"].set_ylim(*Y_RANGE)
-    return T
 
 
-def _update(handles: dict, data: dict, T, keep_bias, weight_scale) -> int:
-    """Move the artists to a new state; returns T, the key of the cached background."""
+def _update(handles: dict, data: dict, T, keep_bias, sigma) -> None:
+    """Move the artists to a new state."""
     for key, line in handles["lines"].items():
-        line.set_data(data["t"], _positive(data[key]))
-    handles["settings"].set_text(_settings(T, keep_bias, weight_scale))
+        line.set_data(*_curve(data, key))
+    handles["settings"].set_text(_settings(T, keep_bias, sigma))
     for key, text in zip(LINES, handles["values"], strict=True):
         text.set_text(_value(key, data))
-    return _rescale(handles, data)
 
 
 def _dynamic(handles: dict) -> list:
@@ -239,21 +246,20 @@ def _dynamic(handles: dict) -> list:
 
 
 def gradient_highway_figure(T: int = DEFAULTS["T"], keep_bias: float = DEFAULTS["keep_bias"],
-                            weight_scale: float = DEFAULTS["weight_scale"], seed: int = 0):
+                            sigma: float = DEFAULTS["sigma"], seed: int = 0):
     """The static figure of one state of the widget (default: its opening state)."""
-    data = gradient_norms_through_time(T, keep_bias, weight_scale, seed)
+    data = gradient_norms_through_time(T, keep_bias, sigma, seed)
     fig = Figure(figsize=(8.5, 4.3), dpi=100)
-    _draw(fig, data, T, keep_bias, weight_scale)
+    _draw(fig, data, T, keep_bias, sigma)
     return fig
 
 
 def gradient_highway_explorer(seed: int = 0):
-    """Sliders for T, the keep bias β and the recurrent weight scale; one log-scale plot.
+    """Sliders for T, the keep bias β and σ of the recurrent weights; one log-scale plot.
 
     A slider move recomputes the norms, moves the four lines, the subtitle and the key's values,
-    and blits them over a background (axes, ticks, labels) cached per T: the y axis is fixed, so
-    moving β or the weight scale is always a blit and only the first visit to a new T redraws
-    everything.
+    and blits them over one cached background (axes, ticks, labels): both axes are fixed (x is
+    the number of steps back from the loss), so every move is a blit.
 
     Returns an ``ipywidgets.VBox``; its ``.figure_image`` attribute is the
     :class:`~helpers.widgets._figure.FigureImage` (its ``last_render_ms`` is the last redraw).
@@ -264,23 +270,22 @@ def gradient_highway_explorer(seed: int = 0):
     s_bias = W.FloatSlider(value=DEFAULTS["keep_bias"], min=SLIDER_LIMITS["keep_bias"][0],
                            max=SLIDER_LIMITS["keep_bias"][1], step=0.5, description="keep bias β",
                            style={"description_width": "initial"}, continuous_update=False)
-    s_scale = W.FloatSlider(value=DEFAULTS["weight_scale"], min=SLIDER_LIMITS["weight_scale"][0],
-                            max=SLIDER_LIMITS["weight_scale"][1], step=0.25,
-                            description="weight scale", style={"description_width": "initial"},
-                            continuous_update=False)
+    s_sigma = W.FloatSlider(value=DEFAULTS["sigma"], min=SLIDER_LIMITS["sigma"][0],
+                            max=SLIDER_LIMITS["sigma"][1], step=0.25, description="σ of Wₕ",
+                            style={"description_width": "initial"}, continuous_update=False)
     image = FigureImage(figsize=(8.5, 4.3), dpi=90)
-    data = gradient_norms_through_time(s_T.value, s_bias.value, s_scale.value, seed)
-    handles = _draw(image.fig, data, s_T.value, s_bias.value, s_scale.value)
+    data = gradient_norms_through_time(s_T.value, s_bias.value, s_sigma.value, seed)
+    handles = _draw(image.fig, data, s_T.value, s_bias.value, s_sigma.value)
     image.dynamic = _dynamic(handles)
-    image.refresh(key=s_T.value)  # one cached background per T (the x axis)
+    image.refresh()  # draws and caches the one background
 
     def on_change(_change=None):
-        args = (s_T.value, s_bias.value, s_scale.value)
-        key = _update(handles, gradient_norms_through_time(*args, seed=seed), *args)
-        image.refresh(key=key)  # blit over the background cached for this T
+        args = (s_T.value, s_bias.value, s_sigma.value)
+        _update(handles, gradient_norms_through_time(*args, seed=seed), *args)
+        image.refresh()  # blit over the cached background
 
-    for slider in (s_T, s_bias, s_scale):
+    for slider in (s_T, s_bias, s_sigma):
         slider.observe(on_change, names="value")
-    box = W.VBox([W.HBox([s_T, s_bias, s_scale]), image.image])
+    box = W.VBox([W.HBox([s_T, s_bias, s_sigma]), image.image])
     box.figure_image = image
     return box
