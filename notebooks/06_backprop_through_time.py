@@ -21,6 +21,12 @@
 #
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/06_backprop_through_time.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/06_backprop_through_time.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 1 min. The promise: a recurrent network is an ordinary graph once it is unrolled, so its
+# backward pass is nothing new — but the *length* of that graph makes gradients vanish or
+# explode. Two pictures to aim for: the gradient curve on a log axis, and the loss "cliff".
+# Plan two lectures: up to the Check section, then Picture to the end.
+
 # %% slideshow={"slide_type": "skip"}
 # Colab only: install the course's `helpers` package from its repository when it is missing.
 # Anywhere else (JupyterLab, Binder, CI) this cell does nothing.
@@ -38,24 +44,25 @@ if "google.colab" in sys.modules:
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Learning goals
 #
-# - Go from sequence data to autoregressive and latent autoregressive models, and from there to
-#   the RNN $h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$.
-# - Derive backpropagation through time (BPTT) on the unrolled graph: $\partial L/\partial h_t$
-#   flows to $x_t$ and $h_{t-1}$, and each shared weight collects a **sum** over time steps.
+# - See why sequence data is not i.i.d., and what that means for batching: contiguous chunks,
+#   with the hidden state carried from one to the next.
+# - Go from autoregressive models to the RNN $h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$ and
+#   derive backpropagation through time (BPTT): $\partial L/\partial h_t$ flows to $x_t$ and
+#   $h_{t-1}$, and each shared weight collects a **sum** over time steps.
 # - Derive $\partial h_T/\partial h_t$ as a product of $\operatorname{diag}(\tanh')\,W_h^\top$
-#   factors and bound it by $\sigma_{\max}(W_h)^{T-t}$: below 1 it vanishes, above 1 it can
-#   explode.
-# - Implement and check gradient-norm clipping and truncated BPTT, and measure how far the
-#   truncated gradient is from the full one.
-#
+#   factors and bound it by $\sigma_{\max}(W_h)^{T-t}$: below 1 it vanishes; above 1 it can
+#   explode, and you will see it explode, parameter by parameter.
+# - Implement and check gradient-norm clipping and truncated BPTT, and measure what each costs.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Prerequisites
 #
-# - [01 — Chain rule, computational graphs and gates](01_chain_rule_and_gates.ipynb): a fork (the Repeat node) sums
-#   the gradients that come back; gradient checking with the relative error.
+# - [01 — Chain rule, computational graphs and gates](01_chain_rule_and_gates.ipynb): a fork
+#   (the Repeat node) sums the gradients that come back; gradient checking.
 # - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb):
 #   $\tanh' = 1 - \tanh^2 \le 1$, saturation.
-# - [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$, $dX = dD\,W^\top$, a
-#   broadcast bias sums over the batch.
+# - [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$,
+#   $dX = dD\,W^\top$, a broadcast bias sums over the batch.
 # - [04 — Jacobians vs the shape convention](04_jacobians_and_shape_convention.ipynb): an
 #   elementwise activation has a diagonal Jacobian; row vs column convention.
 
@@ -63,41 +70,40 @@ if "google.colab" in sys.modules:
 # ## Key terms
 #
 # - **sequence data (시퀀스 데이터)**: values whose order carries information (sound, text,
-#   prices); shuffling them destroys it.
+#   prices); it breaks the **i.i.d. assumption (독립 동일 분포 가정)**.
 # - **autoregressive model (자기회귀 모델)**: predicts $x_t$ from a fixed window of past values;
-#   **latent autoregressive model (잠재 자기회귀 모델)**: predicts from a summary of the whole past.
-# - **recurrent neural network, RNN (순환 신경망)** and its **hidden state (은닉 상태)** $h_t$,
-#   the learned summary of the past.
-# - **backpropagation through time, BPTT (시간에 따른 역전파)**: backpropagation (역전파) on
-#   the graph unrolled over time steps.
-# - **vanishing gradient (기울기 소실)** and **exploding gradient (기울기 폭주)**: gradients that
-#   shrink or grow geometrically as they travel back in time.
-# - **Jacobian (야코비 행렬)** $\partial h_t/\partial h_{t-1}$; **singular value (특잇값)**
-#   $\sigma_{\max}$, the largest stretch a matrix applies to any vector.
-# - **gradient clipping (기울기 클리핑)**: rescale the gradient when its norm is too large;
-#   **truncated BPTT (잘린 BPTT)**: backpropagate through a bounded number of steps only.
+#   **latent autoregressive model (잠재 자기회귀 모델)**: from a summary of the whole past.
+# - **recurrent neural network, RNN (순환 신경망)** and its **hidden state (은닉 상태)** $h_t$.
+# - **backpropagation through time, BPTT (시간에 따른 역전파)**: backpropagation on the graph
+#   unrolled over time steps.
+# - **vanishing gradient (기울기 소실)** and **exploding gradient (기울기 폭주)**.
+# - **singular value (특잇값)** $\sigma_{\max}$: the largest stretch a matrix applies to a vector.
+# - **gradient clipping (기울기 클리핑)** and **truncated BPTT (잘린 BPTT)**.
 
 # %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 
 import helpers.layers as layers
 import helpers.plotting as hp
-from helpers.exercises.nb06 import (check_clip_grad_norm, check_predictions, check_shared_dWh,
-                                    linear_gradient_ratio, prediction_matrices)
-from helpers.gradcheck import check_layer, numerical_gradient, rel_error
-from helpers.widgets.vanishing_explorer import (orthogonal, vanishing_explorer,
-                                                vanishing_explorer_figure, vanishing_profile)
-
-
-def verdict(name, err, tol=1e-7):
-    """One stable line for a relative error: below the tolerance or not (no raw digits)."""
-    ok = err < tol
-    return f"{name}: relative error {'<' if ok else '≥'} {tol:.0e} {'✓' if ok else '✗'}"
-
+from helpers.exercises._check import progress
+from helpers.exercises.nb06 import (
+    check_bptt_backward,
+    check_clip_grad_norm,
+    check_predictions,
+    check_shared_dWh,
+    check_stitched_backward,
+    linear_gradient_ratio,
+    prediction_matrices,
+)
+from helpers.gradcheck import check_layer, numerical_gradient, rel_error, verdict
+from helpers.layers.init import orthogonal
+from helpers.widgets.vanishing_explorer import (
+    vanishing_explorer,
+    vanishing_explorer_figure,
+    vanishing_profile,
+)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Intuition: sequences need memory
@@ -106,7 +112,13 @@ def verdict(name, err, tol=1e-7):
 # what came before. We generate one — two sines with periods 40 and 13 steps plus a little
 # noise — and use it throughout.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 6 min for the intuition. Show the curve and ask: "I give you one value, 0.5 — what comes
+# next?" (you cannot tell: rising or falling, which part of which cycle). Then two minutes on
+# the window models and the shuffled sequence: the same 400 numbers, and all the predictability
+# is gone. That is the i.i.d. assumption failing, and it comes back when we batch.
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 rng = np.random.default_rng(6)
 T_signal = 400
 steps = np.arange(T_signal)
@@ -128,42 +140,55 @@ plt.show()
 # ### Autoregressive models: a fixed window of the past
 #
 # An **autoregressive** model of order $\tau$ predicts the next value from the last $\tau$ values
-# only:
-#
-# $$\hat x_t = c + \sum_{k=1}^{\tau} a_k\, x_{t-k}.$$
-#
-# A linear one is fitted by least squares. Fit on the first 300 steps, test on the last 100:
+# only: $\hat x_t = c + \sum_{k=1}^{\tau} a_k\, x_{t-k}$. A linear one is fitted by least
+# squares. Fit on the first 300 steps, test on the last 100:
 
-# %% slideshow={"slide_type": "fragment"}
-def ar_design(x, tau):
-    """Rows [x_{t-1}, …, x_{t-τ}, 1] for t = τ … len(x)−1, and the targets x_t."""
-    rows = np.stack([x[tau - k:len(x) - k] for k in range(1, tau + 1)], axis=1)
-    return np.hstack([rows, np.ones((len(rows), 1))]), x[tau:]
+# %% slideshow={"slide_type": "-"}
+def ar_test_error(x, tau, split=300):
+    """Fit x_t ≈ c + Σ_k a_k·x_{t−k} on x[:split]; return the mean squared error on the rest."""
+    rows = np.stack([x[tau - k:len(x) - k] for k in range(1, tau + 1)], axis=1)  # (L−τ, τ)
+    A, y = np.hstack([rows, np.ones((len(rows), 1))]), x[tau:]
+    coef, *_ = np.linalg.lstsq(A[:split - tau], y[:split - tau], rcond=None)
+    return np.mean((A[split - tau:] @ coef - y[split - tau:]) ** 2)
 
 
-split = 300
 for tau in (1, 2, 4, 8, 16):
-    A_train, y_train = ar_design(signal[:split], tau)
-    A_test, y_test = ar_design(signal[split - tau:], tau)
-    coef, *_ = np.linalg.lstsq(A_train, y_train, rcond=None)
-    mse = np.mean((A_test @ coef - y_test) ** 2)
-    print(f"tau = {tau:2d}: test mean squared error {mse:.4f}")
+    print(f"tau = {tau:2d}: test mean squared error {ar_test_error(signal, tau):.4f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # A longer window helps: with $\tau = 16$ the error (0.0182) approaches the noise variance
-# ($0.1^2 = 0.01$). But the window length $\tau$ is fixed in advance, the number of
-# coefficients grows with it, and anything older than $\tau$ steps is invisible.
+# ($0.1^2 = 0.01$). But $\tau$ is fixed in advance, the number of coefficients grows with it,
+# and anything older than $\tau$ steps is invisible.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Order is information: a sequence is not i.i.d.
+#
+# Most of machine learning assumes its samples are **i.i.d.**: independent, and drawn from one
+# identical distribution. Then their order means nothing and shuffling them is harmless. A
+# sequence breaks *independent*: $x_t$ depends on $x_{t-1}, x_{t-2}, \dots$ Shuffle the same
+# 400 values and fit the same model:
+
+# %% slideshow={"slide_type": "-"}
+shuffled = np.random.default_rng(1).permutation(signal)
+for name, x in (("in order", signal), ("shuffled", shuffled)):
+    lag1 = np.corrcoef(x[:-1], x[1:])[0, 1]                # corr(x_t, x_{t−1})
+    print(f"{name:8s}: mean {x.mean():+.3f}, std {x.std():.3f}, corr(x_t, x_(t−1)) "
+          f"{lag1:+.2f}, tau = 16 test error {ar_test_error(x, 16):.3f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The same numbers with the same mean and spread — the distribution of single values is
+# unchanged — but the correlation with the previous value falls from 0.95 to −0.04 and the
+# window model's error jumps from 0.018 to 0.592, about the variance of the values: shuffling
+# destroyed exactly what a sequence model learns. So when we train on a sequence we may not
+# shuffle its time steps; the section *Batches that keep the order* shows what we batch instead.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Latent autoregressive models: a summary of the whole past
 #
 # Instead of a window, keep a **hidden state** $h_t$ that summarises everything seen so far and
-# update it with each new value:
-#
-# $$h_t = g(h_{t-1}, x_t), \qquad \hat x_{t+1} = q(h_t).$$
-#
-# The summary has a fixed size however long the past is. An RNN makes $g$ one learned layer,
-# applied at every step with the **same** weights (row convention, a batch of $N$ sequences):
+# update it with each new value: $h_t = g(h_{t-1}, x_t)$, $\hat x_{t+1} = q(h_t)$. The summary
+# has a fixed size however long the past is. An RNN makes $g$ one learned layer, applied at
+# every step with the **same** weights (row convention, a batch of $N$ sequences):
 #
 # $$a_t = x_t W_x + h_{t-1} W_h + b, \qquad h_t = \tanh(a_t),$$
 #
@@ -171,58 +196,66 @@ for tau in (1, 2, 4, 8, 16):
 # $(H,)$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Unrolled in time
+#
 # ![An RNN unrolled over four steps: forward edges in blue, gradient edges in orange](../figures/nb06_unrolled.png)
 #
-# **Unrolling** turns the loop into an ordinary computational graph with one copy of the layer
-# per step. Backpropagation on that graph is **backpropagation through time**: nothing new,
-# just the gates of notebooks 01–04 applied to a long, repetitive graph. Notice the two
-# features that matter: every $h_t$ feeds *two* nodes ($\ell_t$ and $h_{t+1}$), and every step
-# uses the *same* $W_h$ and $W_x$.
+# **Unrolling** turns the loop into an ordinary graph with one copy of the layer per step;
+# backpropagation on it is **backpropagation through time**. Notice the two features that
+# matter: every $h_t$ feeds *two* nodes ($\ell_t$ and $h_{t+1}$), and every step uses the
+# *same* $W_h$ and $W_x$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Derivation
-#
-# ### One step backward
+# ## Derivation: one step backward
 #
 # Given $dh_t = \partial L/\partial h_t$ (shape $(N, H)$), walk the step backwards:
 #
 # $$
 # \begin{aligned}
 # da_t &= dh_t \odot (1 - h_t^2)
-#   && \text{tanh gate: } \tanh'(a) = 1 - \tanh^2(a)\text{, elementwise (notebook 02)}\\
+#   && \text{tanh gate, elementwise (notebook 02)}\\
 # dx_t &= da_t\, W_x^\top, \quad dh_{t-1} = da_t\, W_h^\top
 #   && \text{matmul gate: } dX = dD\,W^\top \text{ (notebook 03)}\\
 # dW_x &= x_t^\top da_t, \quad dW_h = h_{t-1}^\top da_t
 #   && \text{matmul gate: } dW = X^\top dD\\
 # db &= \textstyle\sum_{n} (da_t)_{n,:}
-#   && \text{the bias is broadcast over the batch: a Repeat node sums}
+#   && \text{a broadcast bias sums over the batch}
 # \end{aligned}
 # $$
 #
-# Because $\tanh'$ is written with the *output* $h_t$, the forward pass only has to store $x_t$,
-# $h_{t-1}$, $h_t$ and the weights: that is the cache.
-# ($da_t$, the gradient at the pre-activation, is notebook 04's error signal $\delta$, here in
-# the row convention.)
+# $\tanh'(a) = 1 - \tanh^2(a)$ is written with the *output* $h_t$, so the forward pass only
+# stores $x_t$, $h_{t-1}$, $h_t$ and the weights: that is the cache.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 4 min. Nothing here is new: point at each line and name the gate and the notebook it came
+# from. Ask: "why can backward use h_t instead of a_t?" (tanh′ is a function of tanh's output).
+# $da_t$ is notebook 04's error signal δ, in the row convention.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One step forward, in code
+#
+# The cache keeps what the backward pass needs: the inputs, the weights and the output $h_t$.
+
+# %% slideshow={"slide_type": "-"}
 def rnn_step_forward(x, h_prev, Wx, Wh, b):
     """x (N, D), h_prev (N, H), Wx (D, H), Wh (H, H), b (H,) → h (N, H), cache."""
     h = np.tanh(x @ Wx + h_prev @ Wh + b)
     return h, (x, h_prev, Wx, Wh, h)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One step backward, in code, checked
 
+# %% slideshow={"slide_type": "-"}
 def rnn_step_backward(dh, cache):
     """dh (N, H) → dx (N, D), dh_prev (N, H), dWx (D, H), dWh (H, H), db (H,)."""
     x, h_prev, Wx, Wh, h = cache
-    da = dh * (1 - h**2)          # tanh gate
-    dx = da @ Wx.T                # matmul gate, input side
-    dh_prev = da @ Wh.T
-    dWx = x.T @ da                # matmul gate, weight side
-    dWh = h_prev.T @ da
-    db = da.sum(axis=0)           # broadcast bias: sum over the batch
+    da = dh * (1 - h**2)                      # tanh gate
+    dx, dh_prev = da @ Wx.T, da @ Wh.T        # matmul gate, input side
+    dWx, dWh = x.T @ da, h_prev.T @ da        # matmul gate, weight side
+    db = da.sum(axis=0)                       # broadcast bias: sum over the batch
     return dx, dh_prev, dWx, dWh, db
 
-
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 rng = np.random.default_rng(0)
 N, D, H = 3, 4, 5
 step_inputs = dict(x=rng.standard_normal((N, D)), h_prev=rng.standard_normal((N, H)),
@@ -233,53 +266,55 @@ step_check = check_layer(rnn_step_forward, rnn_step_backward, step_inputs)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Through time: a fork and a Repeat node
 #
-# Two facts about the unrolled graph give the whole of BPTT.
-#
 # 1. $h_t$ is **forked** into its step's loss $\ell_t$ (the total loss is
 #    $L = \sum_t \ell_t$) and into the next step. A fork sums what comes back (notebook 01):
 #    $$dh_t = \underbrace{\frac{\partial \ell_t}{\partial h_t}}_{\text{loss on step } t}
 #           + \underbrace{da_{t+1}\,W_h^\top}_{\text{from step } t+1}.$$
-#    At $t = T$ there is no step $T+1$, so the second term is zero. The backward pass runs from
-#    $t = T$ down to $1$, handing each step's $dh_{t-1}$ to the step before it.
+#    At $t = T$ the second term is zero. The backward pass runs from $t = T$ down to $1$.
 # 2. $W_h$ is **one** matrix used at every step: a Repeat node with $T$ copies. Its gradient is
-#    the **sum** of the per-step shares (likewise $W_x$ and $b$), each $da_t$ computed from the
-#    full $dh_t$ of item 1:
+#    the **sum** of the per-step shares (likewise $W_x$ and $b$):
 #    $$dW_h = \sum_{t=1}^{T} h_{t-1}^\top\, da_t, \qquad dW_x = \sum_{t=1}^{T} x_t^\top da_t,
 #      \qquad db = \sum_{t=1}^{T}\sum_n (da_t)_{n,:}.$$
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How $\partial h_T / \partial h_t$ is built
 #
-# Take one sequence ($N = 1$), so $h_t$ is a row vector. Write $J_t = \partial h_t/\partial h_{t-1}$
-# with entries $(J_t)_{ij} = \partial h_{t,i}/\partial h_{t-1,j}$:
+# One sequence ($N = 1$), $h_t$ a row vector, $J_t = \partial h_t/\partial h_{t-1}$ with
+# entries $(J_t)_{ij} = \partial h_{t,i}/\partial h_{t-1,j}$:
 #
 # $$
 # \begin{aligned}
 # a_{t,i} &= \textstyle\sum_j h_{t-1,j}\,(W_h)_{ji} + \dots
-#   && \text{row convention: column } i \text{ of } W_h \text{ makes unit } i\\
-# \frac{\partial a_{t,i}}{\partial h_{t-1,j}} &= (W_h)_{ji} = (W_h^\top)_{ij}
-#   && \text{only the } j\text{-th term contains } h_{t-1,j}\\
+#   && \text{column } i \text{ of } W_h \text{ makes unit } i\\
 # \frac{\partial h_{t,i}}{\partial h_{t-1,j}} &= (1 - h_{t,i}^2)\,(W_h^\top)_{ij}
 #   && \text{chain rule through } h_{t,i} = \tanh(a_{t,i})\\
 # J_t &= \operatorname{diag}(1 - h_t^2)\; W_h^\top
-#   && \text{the same in matrix form (diagonal Jacobian, notebook 04)}\\
+#   && \text{the same in matrix form (notebook 04)}\\
 # \frac{\partial h_T}{\partial h_t} &= J_T\, J_{T-1} \cdots J_{t+1}
-#   && \text{chain rule along the only path from } h_t \text{ to } h_T
+#   && \text{chain rule along the only path}
 # \end{aligned}
 # $$
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# **Row vs column convention.** This course (like `helpers.layers`) stores $h_t$ as a *row* and
-# multiplies on the right, $h_{t-1} W_h$; so $W_h$ enters the Jacobian **transposed**. Lecture
-# notes and papers usually write *columns*, $h_t = \tanh(W h_{t-1} + U x_t + b)$, and get
-# $J_t = \operatorname{diag}(f'(a_t))\,W$. The two agree because their $W$ is our $W_h^\top$;
-# the singular values, and so everything below, are the same for both. Multiplying a gradient
-# row by one factor, $g\,J_t = (g \odot (1 - h_t^2))\,W_h^\top$, is exactly the one-step
-# backward above.
+# ### Row vs column convention
+#
+# This course (like `helpers.layers`) stores $h_t$ as a *row* and multiplies on the right,
+# $h_{t-1} W_h$, so $W_h$ enters the Jacobian **transposed**. Papers usually write *columns*,
+# $h_t = \tanh(W h_{t-1} + U x_t + b)$, and get $J_t = \operatorname{diag}(f'(a_t))\,W$. The two
+# agree because their $W$ is our $W_h^\top$; the singular values, and so everything below, are
+# the same. Multiplying a gradient row by one factor, $g\,J_t = (g \odot (1 - h_t^2))\,W_h^\top$,
+# is exactly the one-step backward above.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Check: the product of Jacobians
+#
+# $\partial h_8/\partial h_3$ as a product of five factors, against central differences of the
+# forward pass itself:
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 T_chain, t_from = 8, 3                              # ∂h_8/∂h_3: five factors
 x_seq = rng.standard_normal((1, T_chain, D))
+Wx, Wh, b = step_inputs["Wx"], step_inputs["Wh"], step_inputs["b"]
 
 
 def hidden_from(h_start, t_start):
@@ -290,7 +325,6 @@ def hidden_from(h_start, t_start):
     return h
 
 
-Wx, Wh, b = step_inputs["Wx"], step_inputs["Wh"], step_inputs["b"]
 h_states = [np.zeros((1, H))]                       # h_0, h_1, …, h_T of this sequence
 for t in range(T_chain):
     h_states.append(rnn_step_forward(x_seq[:, t], h_states[-1], Wx, Wh, b)[0])
@@ -309,8 +343,7 @@ print(verdict(f"∂h_{T_chain}/∂h_{t_from} as a product of diag(1 − h²)·Wh
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why it vanishes or explodes
 #
-# Use the spectral norm $\|A\|_2 = \sigma_{\max}(A)$, the largest factor by which $A$ stretches
-# any vector, and $\|g A\| \le \|g\|\,\|A\|_2$:
+# With the spectral norm $\|A\|_2 = \sigma_{\max}(A)$ and $\|g A\| \le \|g\|\,\|A\|_2$:
 #
 # $$
 # \begin{aligned}
@@ -320,126 +353,139 @@ print(verdict(f"∂h_{T_chain}/∂h_{t_from} as a product of diag(1 − h²)·Wh
 # &\le \Big\|\frac{\partial L}{\partial h_T}\Big\| \prod_{k=t+1}^{T}
 #      \|\operatorname{diag}(1 - h_k^2)\|_2\, \|W_h^\top\|_2
 #   && \|AB\|_2 \le \|A\|_2 \|B\|_2\\
-# &\le \Big\|\frac{\partial L}{\partial h_T}\Big\|\;\big(\gamma\,\sigma_{\max}(W_h)\big)^{T-t}
-#   && \|\operatorname{diag}(d)\|_2 = \max_i |d_i| \le \gamma,\;\; \sigma_{\max}(W_h^\top) = \sigma_{\max}(W_h)
+# &\le \Big\|\frac{\partial L}{\partial h_T}\Big\|\;\sigma_{\max}(W_h)^{T-t}
+#   && 0 < 1 - h^2 \le 1
 # \end{aligned}
 # $$
 #
-# with $\gamma = \max \tanh' = 1$. So if $\sigma_{\max}(W_h) < 1$ the gradient reaching $h_t$
-# shrinks **at least geometrically** with the distance $T - t$ — it vanishes, whatever the
-# inputs; $\tanh' \le 1$ can only shrink it further. If $\sigma_{\max}(W_h) > 1$ the bound grows
-# and the gradient **can** explode (it need not: saturated units have $\tanh' \approx 0$).
+# If $\sigma_{\max}(W_h) < 1$ the gradient reaching $h_t$ shrinks **at least geometrically**
+# with the distance $T - t$: it vanishes, whatever the inputs. If $\sigma_{\max}(W_h) > 1$ the
+# bound grows and the gradient **can** explode — possible, not guaranteed (Pascanu, Mikolov &
+# Bengio, 2013): the $\tanh'$ factors may shrink it back.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 dL_dhT = rng.standard_normal((1, H))                # some gradient arriving at h_T
 measured = np.linalg.norm(dL_dhT @ J_product)
-sigma_max = np.linalg.norm(step_inputs["Wh"], 2)
+sigma_max = np.linalg.norm(Wh, 2)
 bound = np.linalg.norm(dL_dhT) * sigma_max ** (T_chain - t_from)
-print(f"σ_max(Wh) = {sigma_max:.3f}")
-print(f"‖∂L/∂h_{t_from}‖ = {measured:.4f} ≤ bound ‖∂L/∂h_T‖·σ_max^{T_chain - t_from}"
-      f" = {bound:.4f}: {measured <= bound}")
+print(f"σ_max(Wh) = {sigma_max:.3f}: ‖∂L/∂h_{t_from}‖ = {measured:.4f} ≤ "
+      f"‖∂L/∂h_{T_chain}‖·σ_max^{T_chain - t_from} = {bound:.4f}: {measured <= bound}")
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A loss on every step
+#
 # With a loss on every step, $\partial L/\partial h_t = \sum_{s \ge t}
 # \frac{\partial \ell_s}{\partial h_s}\,\frac{\partial h_s}{\partial h_t}$: the term linking
 # step $t$ to a loss $s - t$ steps later carries a factor bounded by $\sigma_{\max}^{s-t}$. When
-# gradients vanish, long-range dependencies are drowned by short-range ones, and the RNN
-# barely learns them.
+# gradients vanish, long-range dependencies are drowned by short-range ones, and the RNN barely
+# learns them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Implementation
-#
-# ### The whole sequence
+# ## Implementation: the whole sequence
 #
 # The forward pass loops over time and keeps every step's cache; the backward pass loops
 # backwards, adding the loss gradient of step $t$ to the gradient arriving from step $t+1$
 # (the fork) and accumulating the weight gradients (the Repeat node).
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 5 min. Read rnn_backward aloud against the two facts of the derivation: the `+ dh_next` is
+# the fork, the `+=` lines are the Repeat node. Ask: "what is dh_next after the loop?" (dh0,
+# the gradient of the initial state — truncated BPTT will throw exactly that away). Then
+# clipping and truncation, and the batching slide, which answers the i.i.d. question.
+
+# %% slideshow={"slide_type": "-"}
 def rnn_forward(x, h0, Wx, Wh, b):
-    """x (N, T, D), h0 (N, H) → h (N, T, H) for steps 1 … T, cache."""
-    N, T, _ = x.shape
-    h = np.zeros((N, T, h0.shape[1]))
-    caches, h_prev = [], h0
-    for t in range(T):
+    """x (N, T, D), h0 (N, H) → h (N, T, H) for steps 1 … T, and the per-step caches."""
+    h, caches, h_prev = np.zeros((x.shape[0], x.shape[1], h0.shape[1])), [], h0
+    for t in range(x.shape[1]):
         h_prev, cache = rnn_step_forward(x[:, t], h_prev, Wx, Wh, b)
         h[:, t] = h_prev
         caches.append(cache)
     return h, caches
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Backward over the sequence
 
+# %% slideshow={"slide_type": "-"}
 def rnn_backward(dh, caches):
     """dh (N, T, H): the loss gradient of every h_t → dx, dh0, dWx, dWh, db."""
-    N, T, H = dh.shape
     x0, _, Wx, Wh, _ = caches[0]
-    dx = np.zeros((N, T, x0.shape[1]))
-    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
-    dh_next = np.zeros((N, H))                       # nothing comes back from step T+1
-    for t in reversed(range(T)):
-        dx[:, t], dh_next, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + dh_next,
-                                                                  caches[t])
-        dWx += dWx_t                                 # shared weights: sum over steps
-        dWh += dWh_t
-        db += db_t
+    dx = np.zeros((dh.shape[0], dh.shape[1], x0.shape[1]))
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(dh.shape[2])
+    dh_next = np.zeros_like(dh[:, 0])                # nothing comes back from step T+1
+    for t in reversed(range(dh.shape[1])):
+        # the fork: step t's own loss gradient plus what step t+1 sent back
+        dx[:, t], dh_next, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + dh_next, caches[t])
+        dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t   # shared weights: sum over steps
     return dx, dh_next, dWx, dWh, db                 # after step 1, dh_next is dh0
-
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Gradient-norm clipping
 #
-# When a gradient $g$ explodes, one update can throw the weights far away. **Clipping**
-# keeps its direction and caps its length at a threshold $\theta$:
-#
-# $$\operatorname{clip}(g) = \min\!\Big(1, \frac{\theta}{\|g\|}\Big)\, g.$$
-#
-# A gradient below the threshold passes unchanged; above it, it is rescaled to length exactly
-# $\theta$. (Exercise 2 extends this to several parameter arrays sharing one norm.)
+# When a gradient $g$ explodes, one update can throw the weights far away. **Clipping** keeps
+# its direction and caps its length at a threshold $\theta$:
+# $\operatorname{clip}(g) = \min\!\big(1, \theta/\|g\|\big)\, g$. A gradient below the threshold
+# passes unchanged; above it, it is rescaled to length exactly $\theta$.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"}
 def clip_by_norm(g, theta):
     """g (any shape) → g·min(1, θ/‖g‖): same direction, length at most θ (a new array)."""
     norm = np.linalg.norm(g)
     return g * min(1.0, theta / norm) if norm > 0 else g.copy()
 
 
-g_big = 100 * rng.standard_normal((H, H))
+g_big, g_small = 100 * rng.standard_normal((H, H)), 0.01 * rng.standard_normal((H, H))
 g_clipped = clip_by_norm(g_big, 5.0)
 cosine = np.sum(g_big * g_clipped) / (np.linalg.norm(g_big) * np.linalg.norm(g_clipped))
 print(f"‖g‖ = {np.linalg.norm(g_big):.1f} → ‖clip(g)‖ = {np.linalg.norm(g_clipped):.1f}, "
       f"cosine(g, clip(g)) = {cosine:.6f}")
-g_small = 0.01 * rng.standard_normal((H, H))
 print("a small gradient is unchanged:", np.array_equal(clip_by_norm(g_small, 5.0), g_small))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Truncated BPTT
 #
 # On a long sequence, full BPTT stores every step and walks all the way back. **Truncated**
-# BPTT cuts the sequence into chunks of $k$ steps:
-#
-# - **forward** carries the hidden state across chunk boundaries, so the model still sees the
-#   whole past through $h$;
-# - **backward** stops at each chunk's start: the gradient $dh_0$ of a chunk is dropped instead
-#   of flowing into the previous chunk.
-#
-# It is an approximation: the terms $\frac{\partial \ell_s}{\partial h_s}
-# \frac{\partial h_s}{\partial h_t}$ with $t$ in an earlier chunk than $s$ are left out.
+# BPTT cuts it into chunks of $k$ steps: the **forward** pass carries the hidden state across
+# chunk boundaries (the model still sees the whole past through $h$); the **backward** pass
+# stops at each chunk's start (the chunk's $dh_0$ is dropped). It leaves out the terms
+# $\frac{\partial \ell_s}{\partial h_s} \frac{\partial h_s}{\partial h_t}$ with $t$ in an
+# earlier chunk than $s$.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"}
 def tbptt_gradients(x, h0, Wx, Wh, b, dh, k):
-    """Weight gradients of truncated BPTT with chunks of k steps → dWx, dWh, db.
-
-    x (N, T, D), dh (N, T, H): the loss gradient of every h_t. Forward carries h across
-    chunks; backward stops at chunk boundaries (each chunk's dh0 is dropped).
-    """
-    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
-    h_carry = h0
-    for start in range(0, x.shape[1], k):
-        h, caches = rnn_forward(x[:, start:start + k], h_carry, Wx, Wh, b)
-        _, _dh0_dropped, dWx_c, dWh_c, db_c = rnn_backward(dh[:, start:start + k], caches)
+    """x (N, T, D), dh (N, T, H), chunks of k steps → the truncated dWx, dWh, db."""
+    dWx, dWh, db, h_carry = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b), h0
+    for s in range(0, x.shape[1], k):
+        h, caches = rnn_forward(x[:, s:s + k], h_carry, Wx, Wh, b)
+        _, _dh0_dropped, dWx_c, dWh_c, db_c = rnn_backward(dh[:, s:s + k], caches)
         dWx, dWh, db = dWx + dWx_c, dWh + dWh_c, db + db_c
         h_carry = h[:, -1]                           # the value crosses, the gradient does not
     return dWx, dWh, db
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Batches that keep the order
+#
+# Time steps may not be shuffled, but we still want batches of $N$ sequences. The usual way:
+# cut the long stream into $N$ contiguous **streams**, then cut all $N$ at once into chunks of
+# $k$ steps. On the numbers 0 … 23 with $N = 2$ and $k = 4$:
+
+# %% slideshow={"slide_type": "-"}
+def stream_batches(x, N, k):
+    """Stream x (L, …) → N contiguous streams → batches of k steps, each (N, k, …)."""
+    streams = x[:len(x) // N * N].reshape(N, -1, *x.shape[1:])
+    return [streams[:, s:s + k] for s in range(0, streams.shape[1], k)]
+
+
+for i, batch in enumerate(stream_batches(np.arange(24), N=2, k=4)):
+    print(f"batch {i}: {batch.tolist()}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Row $n$ of batch $i+1$ continues row $n$ of batch $i$: so the hidden state row $n$ ends a
+# batch with is the right $h_0$ for row $n$ of the next — **carry it**, and cut its gradient
+# (truncated BPTT). The batches must then be visited in order, not shuffled. The other way is to
+# draw random windows (those may be shuffled) and start each from $h_0 = 0$: simpler, but no
+# dependency longer than a window can be learned and every window starts with an empty memory.
+# The trained RNN at the end of this notebook measures the difference.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check
@@ -449,7 +495,12 @@ def tbptt_gradients(x, h0, Wx, Wh, b, dh, k):
 # `check_layer` draws a random upstream gradient for **every** $h_t$ (shape $(N, T, H)$) — a loss
 # on every step — and compares each returned gradient with central differences.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 4 min. Run the checks live; every line should end in ✓. The untied-weights check is the one
+# to dwell on: giving each step its own copy of Wh and adding the copies' gradients reproduces
+# BPTT's dWh — the Repeat node, measured. Ask: "which step's share is largest, and why?"
+
+# %% slideshow={"slide_type": "-"}
 T = 6
 seq_inputs = dict(x=rng.standard_normal((N, T, D)), h0=rng.standard_normal((N, H)),
                   Wx=step_inputs["Wx"], Wh=step_inputs["Wh"], b=step_inputs["b"])
@@ -459,17 +510,17 @@ seq_check = check_layer(rnn_forward, rnn_backward, seq_inputs)
 # ### Against the reference layers
 #
 # `helpers.layers` holds the course's reference `rnn_step` and `rnn` pairs (same contract, same
-# row convention). The inline code above must agree with them to rounding, and they pass the
-# same gradient check.
+# row convention). The code above must agree with them to rounding, and they pass the same
+# gradient check.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 dh_up = rng.standard_normal((N, T, H))
 mine = rnn_backward(dh_up, rnn_forward(**seq_inputs)[1])
 ref = layers.rnn_backward(dh_up, layers.rnn_forward(**seq_inputs)[1])
-print(verdict("forward h: inline vs helpers.layers.rnn_forward",
+print(verdict("forward h: ours vs helpers.layers.rnn_forward",
               rel_error(rnn_forward(**seq_inputs)[0], layers.rnn_forward(**seq_inputs)[0]), 1e-12))
 for name, a, r in zip(["dx", "dh0", "dWx", "dWh", "db"], mine, ref, strict=True):
-    print(verdict(f"{name}: inline vs reference", rel_error(a, r), 1e-12))
+    print(verdict(f"{name}: ours vs reference", rel_error(a, r), 1e-12))
 ref_step_check = check_layer(layers.rnn_step_forward, layers.rnn_step_backward, step_inputs)
 ref_seq_check = check_layer(layers.rnn_forward, layers.rnn_backward, seq_inputs)
 
@@ -480,9 +531,8 @@ ref_seq_check = check_layer(layers.rnn_forward, layers.rnn_backward, seq_inputs)
 # unchanged, and the numerical gradient with respect to each copy is that step's share. Their
 # sum must equal the $dW_h$ of BPTT — the Repeat node, measured.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 x_u, h0_u, Wx_u, b_u = seq_inputs["x"], seq_inputs["h0"], seq_inputs["Wx"], seq_inputs["b"]
-dh_up = rng.standard_normal((N, T, H))
 
 
 def loss_untied(Wh_copies):
@@ -496,8 +546,8 @@ def loss_untied(Wh_copies):
 
 Wh_copies = np.repeat(seq_inputs["Wh"][None], T, axis=0)
 shares = numerical_gradient(loss_untied, Wh_copies)             # (T, H, H): one share per step
-dWh_bptt = rnn_backward(dh_up, rnn_forward(**seq_inputs)[1])[3]
-print("‖share of step t‖:", " ".join(f"{np.linalg.norm(s):.2f}" for s in shares))
+dWh_bptt = mine[3]
+print("‖share of step t‖, t = 1 … 6:", " ".join(f"{np.linalg.norm(s):.2f}" for s in shares))
 print(verdict("Σ_t (numerical share of step t) vs dWh of BPTT", rel_error(shares.sum(0), dWh_bptt)))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -506,22 +556,23 @@ print(verdict("Σ_t (numerical share of step t) vs dWh of BPTT", rel_error(share
 # With one chunk as long as the sequence, truncated BPTT *is* BPTT. With shorter chunks it
 # drops terms; the relative difference $\|dW_h^{(k)} - dW_h\| / \|dW_h\|$ says how much.
 
-# %% slideshow={"slide_type": "fragment"}
-full = rnn_backward(dh_up, rnn_forward(**seq_inputs)[1])
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 one_chunk = tbptt_gradients(**seq_inputs, dh=dh_up, k=T)
-print(verdict("dWh: truncated BPTT with k = T vs full BPTT", rel_error(one_chunk[1], full[3]),
+print(verdict("dWh: truncated BPTT with k = T vs full BPTT", rel_error(one_chunk[1], mine[3]),
               1e-12))
 for k in (1, 2, 3):
     approx = tbptt_gradients(**seq_inputs, dh=dh_up, k=k)[1]
-    diff = np.linalg.norm(approx - full[3]) / np.linalg.norm(full[3])
+    diff = np.linalg.norm(approx - mine[3]) / np.linalg.norm(mine[3])
     print(f"k = {k}: relative difference of dWh {diff:.2f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# What *is* the truncated gradient, exactly? It is the true gradient of the same loss in which
-# each chunk's starting state is **frozen** — a constant computed by the forward pass, with no
-# path back to the weights. A numerical gradient of that frozen-start loss must match it:
+# ### What the truncated gradient is, exactly
+#
+# It is the true gradient of the same loss in which each chunk's starting state is **frozen** —
+# a constant computed by the forward pass, with no path back to the weights. A numerical
+# gradient of that frozen-start loss must match it:
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 k = 2
 h_full = rnn_forward(**seq_inputs)[0]
 h_starts = [seq_inputs["h0"]] + [h_full[:, s - 1] for s in range(k, T, k)]  # frozen values
@@ -542,279 +593,521 @@ print(verdict(f"truncated dWh (k = {k}) vs numerical gradient with frozen chunk 
               rel_error(dWh_tbptt, dWh_numeric)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Picture
+# ## Picture: vanishing and exploding, measured
 #
-# ### Vanishing and exploding, measured
-#
-# (In this section $\sigma$ is a singular value, not the sigmoid of notebook 02.)
-# An RNN whose $W_h = \sigma\,Q$ with $Q$ orthogonal has **every** singular value equal to
-# $\sigma$. A loss sits on the last step, $\|\partial L/\partial h_T\| = 1$, and we measure
+# (In this section $\sigma$ is a singular value, not the sigmoid of notebook 02.) An RNN whose
+# $W_h = \sigma\,Q$ with $Q$ orthogonal has **every** singular value equal to $\sigma$. A loss
+# sits on the last step, $\|\partial L/\partial h_T\| = 1$, and we measure
 # $\|\partial L/\partial h_t\|$ for every $t$ (`vanishing_profile`, the function behind the
-# widget below). With a linear activation the bound $\sigma^{T-t}$ is met exactly.
+# explorer below). With a linear activation the bound $\sigma^{T-t}$ is met exactly.
 
-# %% slideshow={"slide_type": "subslide"}
-sigmas = (0.8, 0.95, 1.05, 1.2)
-colors = [hp.PALETTE[i] for i in (0, 4, 1, 5)]  # blues below 1, oranges above
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True, layout="constrained")
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 12 min for the pictures. First the curves: straight lines on a log axis are geometric decay
+# or growth. Ask before showing the right panel: "tanh′ ≤ 1 — does tanh make exploding
+# impossible?" (no: σ = 2 and 3 still explode). Then the per-parameter norms (the readout never
+# explodes: it is not in the recurrence), the cliff, and the explorer live: drag σ past 2.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Linear and tanh, $\sigma_{\max}$ from 0.8 to 3
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+sigmas = (0.8, 1.2, 2.0, 3.0)
+colors = [hp.PALETTE[i] for i in (0, 4, 1, 5)]       # blues below 1, oranges above
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.2), sharey=True, layout="constrained")
 for ax, activation in zip(axes, ("linear", "tanh"), strict=True):
     for sigma, color in zip(sigmas, colors, strict=True):
         p = vanishing_profile(sigma, 60, activation)
         ax.plot(p.t, p.grad_norm, color=color, lw=2, label=f"σ_max = {sigma}")
         ax.plot(p.t, p.bound, "--", color=color, lw=1)
     ax.set_yscale("log")
+    ax.set_yticks(10.0 ** np.arange(-12, 31, 6))
     ax.set_xlabel("time step t (loss on step T = 60)")
     ax.set_title(f"{activation} activation")
-axes[0].set_ylabel("‖∂L/∂h_t‖ (log scale)")
-axes[0].legend(loc="lower right")
-fig.suptitle("‖∂L/∂h_t‖ measured (solid) and the bound σ_max^(T−t) (dashed)")
+axes[0].set_ylabel("‖∂L/∂h_t‖")
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+fig.suptitle(r"‖∂L/∂h_t‖ measured (solid) and the bound $\sigma_{\max}^{T-t}$ (dashed)")
 plt.show()
 
-for activation in ("linear", "tanh"):
-    ends = [vanishing_profile(s, 60, activation).grad_norm[0] for s in sigmas]
-    print(f"{activation:6s} ‖∂L/∂h_0‖ for σ_max = {sigmas}: "
-          + ", ".join(f"{e:.1e}" for e in ends))
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Straight lines on a log axis are geometric decay or growth. Left (linear): every solid line
+# lies on its dashed bound. Right (tanh): every curve falls below its bound — but not all the
+# way down: the numbers are below.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Above 1, explosion is possible, not guaranteed
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+for sigma in sigmas:
+    lin, tanh = vanishing_profile(sigma, 60, "linear"), vanishing_profile(sigma, 60, "tanh")
+    print(f"σ_max = {sigma}: ‖∂L/∂h_0‖ linear {lin.grad_norm[0]:.1e}, tanh "
+          f"{tanh.grad_norm[0]:.1e} (per step ×{tanh.grad_norm[0] ** (1 / 60):.2f}, "
+          f"mean tanh′ {tanh.mean_slope:.2f})")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# On the left (linear) every solid line lies on its dashed bound: straight lines on a log axis,
-# i.e. geometric decay for σ < 1 and growth for σ > 1. On the right, tanh′ ≤ 1 pulls every curve
-# below its bound; even σ_max = 1.2 no longer explodes here because saturated units pass little
-# gradient — exploding needs σ_max > 1, but σ_max > 1 does not guarantee it.
+# With tanh, $\sigma_{\max} = 1.2$ still vanishes ($4.0 \cdot 10^{-5}$ after 60 steps), but
+# $\sigma_{\max} = 2$ gives $\|\partial L/\partial h_0\| \approx 273$ and $\sigma_{\max} = 3$
+# about $1.6 \cdot 10^{5}$: the gradient explodes although the average slope $\tanh'$ is lower
+# there (0.28 at σ = 3 against 0.66 at σ = 1.2). Averages do not decide it; the product of
+# Jacobians along the states the forward pass visits does. So $\sigma_{\max} > 1$ is needed for
+# explosion, and it makes explosion possible, not certain.
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### An exploding gradient, parameter by parameter
+#
+# A gradient norm alone does not say *where* it explodes. Take the RNN that will learn the
+# signal: $H = 16$, an affine readout $\hat x_{t+1} = h_t W_y + b_y$, loss ½·mean squared error,
+# with $W_h = \sigma Q$. Its parameters, and one chunk's loss and gradients:
+
+# %% slideshow={"slide_type": "-"}
+def init_rnn(sigma=1.0, H=16, seed=0):
+    """Wx (1, H), Wh = σ·Q (H, H) with Q orthogonal, b (H,); readout Wy (H, 1), by (1,)."""
+    r = np.random.default_rng(seed)
+    return dict(Wx=0.5 * r.standard_normal((1, H)), Wh=sigma * orthogonal(H, r), b=np.zeros(H),
+                Wy=0.1 * r.standard_normal((H, 1)), by=np.zeros(1))
+
+# %% slideshow={"slide_type": "-"}
+def chunk_gradients(P, x, y, h):
+    """x (1, k, 1), targets y (k, 1), entering state h (1, H) → grads, loss, states (1, k, H)."""
+    hs, cache = layers.rnn_forward(x, h, P["Wx"], P["Wh"], P["b"])
+    out, cache_y = layers.affine_forward(hs[0], P["Wy"], P["by"])
+    dhs, dWy, dby = layers.affine_backward((out - y) / len(y), cache_y)   # ½·mean((out − y)²)
+    _, _dh0_dropped, dWx, dWh, db = layers.rnn_backward(dhs[None], cache)
+    return dict(Wx=dWx, Wh=dWh, b=db, Wy=dWy, by=dby), 0.5 * np.mean((out - y) ** 2), hs
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Only the recurrent parameters explode
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+def gradient_norms(sigma, T):
+    """‖gradient‖ of Wh, Wx, b and the readout (Wy, by) on signal[:T] from h0 = 0, Wh = σ·Q."""
+    g, _, hs = chunk_gradients(init_rnn(sigma), signal[None, :T, None], signal[1:T + 1, None],
+                               np.zeros((1, 16)))
+    norms = {n: np.linalg.norm(g[n]) for n in ("Wh", "Wx", "b")}
+    norms["(Wy, by)"] = np.linalg.norm(np.append(g["Wy"], g["by"]))
+    return norms, np.mean(np.abs(hs) > 0.99)
+
+
+lengths = np.arange(5, 101, 5)
+fig, ax = plt.subplots(figsize=(8, 3.6))
+for name, color in zip(("Wh", "Wx", "b", "(Wy, by)"), (hp.GRADIENT, hp.PALETTE[1],
+                                                        hp.PALETTE[8], hp.FORWARD), strict=True):
+    ax.plot(lengths, [gradient_norms(3.0, T)[0][name] for T in lengths], "o-", ms=3,
+            color=color, label=f"‖d{name}‖")
+ax.plot(lengths, [gradient_norms(0.9, T)[0]["Wh"] for T in lengths], "--", color=hp.NEUTRAL,
+        label="‖dWh‖ at σ_max = 0.9")
+ax.set_yscale("log")
+ax.set_xlabel("sequence length T (steps backpropagated)")
+ax.set_ylabel("gradient norm")
+ax.set_title("σ_max(Wh) = 3: the gradient of each parameter")
+ax.legend(loc="upper left", ncol=2, fontsize=11)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# At $\sigma_{\max} = 3$ the curves of $W_h$, $W_x$ and $b$ climb with $T$; the readout's stays
+# flat, as does everything at $\sigma_{\max} = 0.9$ (dashed).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The numbers behind the picture
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+for sigma, T in ((0.9, 100), (3.0, 30), (3.0, 100)):
+    norms, saturated = gradient_norms(sigma, T)
+    print(f"σ = {sigma}, T = {T:3d}: " + ", ".join(f"d{n} {v:.1e}" for n, v in norms.items())
+          + f"; |h| > 0.99: {saturated:.0%}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# At $\sigma_{\max} = 3$ the gradients of $W_h$, $W_x$ and $b$ grow from below 1 at $T = 30$ to
+# about $10^{5}$ at $T = 100$, while the readout's stays below 1: the readout sits outside the
+# recurrence, so no product of Jacobians reaches it. That is the signature of a genuine BPTT
+# explosion. It is not saturation: 71 % of the hidden values stay below 0.99 in size.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The cliff: what an exploding gradient does to a step
+#
+# Pascanu et al. drew the loss surface of an RNN with a **cliff**: flat ground, then a wall
+# where the loss changes abruptly and the gradient is enormous. One unit is enough to see it:
+# $h_t = \tanh(w\,h_{t-1} - 0.2)$ from $h_0 = 0.5$ for $T = 30$ steps, loss
+# $\tfrac12 (h_T - 0.8)^2$, and its BPTT gradient $dL/dw$:
+
+# %% slideshow={"slide_type": "-"}
+def cliff_loss(w, T=30, b=-0.2, h0=0.5, target=0.8):
+    """A one-unit tanh RNN: (L, dL/dw) for L = ½(h_T − target)², by BPTT."""
+    h = [h0]
+    for _ in range(T):
+        h.append(np.tanh(w * h[-1] + b))
+    dh, dw = h[-1] - target, 0.0
+    for t in range(T, 0, -1):                 # da_t = dh_t·tanh′; dw += h_{t−1}·da_t
+        da = dh * (1 - h[t] ** 2)
+        dw, dh = dw + h[t - 1] * da, da * w
+    return 0.5 * (h[-1] - target) ** 2, dw
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The cliff, and one step from its wall
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+def wall(T, lo=1.0, hi=2.0):
+    """The middle of the wall, where h_T = 0 (so L = ½·0.8²), by bisection on w."""
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        left = np.sqrt(2 * cliff_loss(mid, T)[0]) > 0.8     # |h_T − 0.8| > 0.8 ⟺ h_T < 0
+        lo, hi = (mid, hi) if left else (lo, mid)
+    return (lo + hi) / 2
+
+
+ws = np.round(np.arange(0.8, 2.4, 0.001), 3)
+losses, grads = np.array([cliff_loss(w) for w in ws]).T
+w0 = wall(30)                                          # a start on the wall itself
+L0, g0 = cliff_loss(w0)
+lr, theta = 0.1, 1.0
+w_raw, w_clip = w0 - lr * g0, w0 - lr * g0 * min(1.0, theta / abs(g0))
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.7), layout="constrained")
+ax1.plot(ws, losses, color=hp.FORWARD, lw=2)
+ax1.plot([w0], [L0], "o", color=hp.NEUTRAL, ms=8, label=f"start, w = {w0:.3f}")
+ax1.plot([w_clip], [cliff_loss(w_clip)[0]], "s", color=hp.FORWARD, ms=8, label="clipped step")
+ax1.annotate("", xy=(2.38, L0), xytext=(w0 + 0.04, L0),
+             arrowprops=dict(arrowstyle="->", color=hp.GRADIENT, lw=1.5))
+ax1.text(1.58, L0 + 0.06, f"unclipped step: to w = {w_raw:.1f}", ha="left", va="bottom",
+         color=hp.GRADIENT, fontsize=11)
+ax1.set(xlabel="recurrent weight w", ylabel="loss L(w)", title="Loss: flat ground, then a wall")
+ax1.legend(loc="upper right", fontsize=11)
+ax2.plot(ws, np.abs(grads), color=hp.GRADIENT, lw=1.5)
+ax2.axhline(theta, color=hp.NEUTRAL, ls="--", lw=1)
+ax2.text(2.35, theta * 1.6, "θ = 1", ha="right", color=hp.NEUTRAL)
+ax2.set(yscale="log", xlabel="recurrent weight w", ylabel="|dL/dw|",
+        title="Gradient: huge on the wall")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The loss jumps at $w \approx 1.5$ and the gradient spikes there, far above any threshold
+# $\theta$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One step from the wall, clipped and unclipped
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+print(f"start on the wall: w = {w0:.3f}, L = {L0:.3f}, dL/dw = {g0:.0f}; learning rate {lr}")
+print(f"unclipped step → w = {w_raw:.1f}: L = {cliff_loss(w_raw)[0]:.3f}, "
+      f"dL/dw = {cliff_loss(w_raw)[1]:.0e}")
+print(f"clipped at θ = {theta:g} → w = {w_clip:.3f}: L = {cliff_loss(w_clip)[0]:.4f}")
+print("|dL/dw| in the middle of the wall, T = 10 … 50:", ", ".join(
+    f"{abs(cliff_loss(wall(n), T=n)[1]):.0f}" for n in (10, 20, 30, 40, 50)))
+print(verdict(f"dL/dw by BPTT vs central difference at w = {w_clip:.3f}", rel_error(
+    cliff_loss(w_clip)[1], (cliff_loss(w_clip + 1e-6)[0] - cliff_loss(w_clip - 1e-6)[0]) / 2e-6),
+    1e-6))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Below $w \approx 1.5$ the last state ends near the negative fixed point of the map (a high
+# loss); above it, near the positive one (a loss near 0). In between lies the wall, where $h_T$
+# changes sign and $|dL/dw| = 600$ in its middle — and the wall steepens
+# with $T$ (13, 123, 600, 2301, 7969 for $T$ = 10 … 50): $dL/dw$ is a sum of products of up to
+# $T$ Jacobians with $|w| > 1$. An unclipped step from the wall throws $w$ to 61.5, where the
+# gradient is 0 and training stalls for good; the clipped step moves $w$ by
+# $\text{lr}\cdot\theta = 0.1$, to the valley floor. Clipping keeps the direction and caps the
+# step.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Explore it: the vanishing/exploding explorer
 #
-# Move $\sigma_{\max}(W_h)$, the sequence length $T$, the activation (tanh, linear, ReLU) and
-# the clipping threshold $\theta$. Clipping acts on the parameter gradient: when
+# Move $\sigma_{\max}(W_h)$ (0.5 to 3), the sequence length $T$, the activation and the clipping
+# threshold $\theta$. Clipping acts on the parameter gradient: when
 # $\|\partial L/\partial W_h\| > \theta$ it multiplies the whole gradient by
-# $c = \theta/\|\partial L/\partial W_h\|$, which is the gradient of the scaled loss $cL$. The
-# dotted curve is therefore $c\,\|\partial L/\partial h_t\|$: every step's share shrinks by the
-# same factor, so the curve moves down but its slope does not change.
+# $c = \theta/\|\partial L/\partial W_h\|$, the gradient of the scaled loss $cL$. The dotted
+# curve is $c\,\|\partial L/\partial h_t\|$: it moves down, its slope does not change.
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-explorer = vanishing_explorer()
-explorer
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output"]
+vanishing_explorer()
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The explorer's default state
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 vanishing_explorer_figure()  # the widget's default state, for where widgets do not render
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The explorer's default state (tanh, $\sigma_{\max} = 0.9$, $T = 60$, $\theta = 1$), drawn
-# statically so it also shows on GitHub and nbviewer. The measured gradient (solid) falls far
-# below even the bound (dashed): after 60 steps almost nothing reaches $h_0$, and clipping
-# (dotted) only shifts the curve down — it cannot bring the early steps back. Try linear with
-# $\sigma_{\max} > 1$ to see the gradient explode and clipping cap its size.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# How fast is it? The pure function recomputes the whole profile for each slider move; the
-# widget then redraws only the three curves over a cached picture of the axes, and redraws
-# everything only when the curves leave the axis range. Below, σ is dragged in steps of 0.01
-# (times measured on a shared machine; your numbers will differ):
-
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-t0 = time.perf_counter()
-for _ in range(20):
-    vanishing_profile(1.2, 200, "tanh", 1.0)
-compute_ms = (time.perf_counter() - t0) / 20 * 1e3
-render = []
-for s in np.round(np.arange(0.80, 1.005, 0.01), 2):      # a drag from 0.80 to 1.00 …
-    explorer.controls["sigma"].value = s
-    render.append(explorer.state["render_ms"])
-explorer.controls["sigma"].value = 0.9                   # … and back to the default state
-print(f"pure function (T = 200): {compute_ms:.1f} ms per call; redraw while dragging: "
-      f"median {np.median(render):.0f} ms, slowest {max(render):.0f} ms")
+# tanh, $\sigma_{\max} = 0.9$, $T = 60$, $\theta = 1$, drawn statically so it also shows on
+# GitHub. The measured gradient (solid) falls far below even the bound (dashed), and clipping
+# (dotted) only shifts the curve down: it cannot bring the early steps back. Drag
+# $\sigma_{\max}$ to 2 or 3 to see tanh explode, and clipping cap its size.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How far is truncated BPTT from the full gradient?
 #
-# A longer sequence ($T = 120$, $H = 16$) with a loss on every step, $W_h = \sigma Q$ with
-# `orthogonal` (the same helper the explorer uses), and the relative difference of $dW_h$
-# against the chunk length $k$:
+# A longer sequence ($T = 120$, $H = 16$) with a loss on every step, $W_h = \sigma Q$, and the
+# relative difference of $dW_h$ against the chunk length $k$:
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 rng_t = np.random.default_rng(12)
 N_t, T_t, D_t, H_t = 4, 120, 3, 16
 x_t = rng_t.standard_normal((N_t, T_t, D_t))
 Wx_t = 0.5 * rng_t.standard_normal((D_t, H_t))
 Q_t = orthogonal(H_t, rng_t)
 dh_t = rng_t.standard_normal((N_t, T_t, H_t))
-chunks = [1, 2, 3, 5, 8, 12, 20, 30, 40, 60, 120]
+chunks, summary = [1, 2, 3, 5, 8, 12, 20, 30, 40, 60, 120], []
 
-fig, ax = plt.subplots(figsize=(7, 4))
+fig, ax = plt.subplots(figsize=(8.5, 3.4))
 for sigma, color in zip((0.6, 0.9, 1.2), (hp.PALETTE[0], hp.PALETTE[4], hp.PALETTE[5]),
                         strict=True):
     args = dict(x=x_t, h0=np.zeros((N_t, H_t)), Wx=Wx_t, Wh=sigma * Q_t, b=np.zeros(H_t))
-    dWh_full = rnn_backward(dh_t, rnn_forward(**args)[1])[3]
+    dWh_full = layers.rnn_backward(dh_t, layers.rnn_forward(**args)[1])[3]
     diffs = [np.linalg.norm(tbptt_gradients(**args, dh=dh_t, k=k)[1] - dWh_full)
              / np.linalg.norm(dWh_full) for k in chunks]
     ax.plot(chunks[:-1], diffs[:-1], "o-", color=color, label=f"σ_max = {sigma}")
-    print(f"σ_max = {sigma}: k = 1 → {diffs[0]:.2f}, k = 20 → {diffs[6]:.1e}, "
-          f"k = 120 → {diffs[-1]:.0e}")
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.set_xlabel("chunk length k (steps backpropagated)")
-ax.set_ylabel("‖dWh(truncated) − dWh‖ / ‖dWh‖")
-ax.set_title("Truncated BPTT: relative error of dWh vs chunk length (T = 120)")
+    exact = "< 1e-12 (exact)" if diffs[-1] < 1e-12 else f"{diffs[-1]:.0e}"
+    summary.append(f"σ_max = {sigma}: k = 1 → {diffs[0]:.2f}, k = 20 → {diffs[6]:.2f}, "
+                   f"k = 120 → {exact}")
+ax.set(xscale="log", yscale="log", ylim=(1e-2, 1), xlabel="chunk length k (steps backpropagated)",
+       ylabel="relative error of dWh", title="Truncated BPTT against full BPTT (T = 120)")
 ax.legend()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The error falls with k, but slowly — roughly like a power of k, not geometrically — because
-# every chunk boundary cuts the *short* links right across it, and short links are the
-# strongest; longer chunks simply have fewer boundaries. The smaller σ_max, the lower the
-# curve: links fade faster, so the ones cut weigh less. Whatever σ_max, a dependency longer
-# than k steps gets no gradient at all: truncation trades long-range credit for memory and
-# speed.
+# Longer chunks, smaller error — but slowly, and more slowly the larger $\sigma_{\max}$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Putting it together: a tiny RNN learns the signal
+# ### What truncation leaves out
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+print("\n".join(summary))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The error falls with $k$, but slowly — roughly like a power of $k$ — because every chunk
+# boundary cuts the *short* links right across it, and short links are the strongest. The
+# smaller $\sigma_{\max}$, the lower the curve. Whatever $\sigma_{\max}$, a dependency longer
+# than $k$ steps gets no gradient at all: truncation trades long-range credit for memory and
+# speed.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Putting it together: a tiny RNN learns the signal
 #
-# The RNN reads the signal one value at a time ($D = 1$, $H = 16$) and predicts the next value
-# with an affine readout $\hat x_{t+1} = h_t W_y + b_y$ (`affine_forward` from
-# `helpers.layers`), loss $\tfrac12$(mean squared error). Training uses everything above:
-# truncated BPTT in chunks of $k = 20$ steps carrying $h$ across them, the step and sequence
-# backward derived here, and plain gradient descent with a deliberately large learning rate
-# (1.0) — once without clipping and once clipping the global gradient norm at θ = 1.
+# The RNN of `init_rnn` (now with $\sigma = 1$: $W_h$ orthogonal) reads the signal one value at a
+# time and predicts the next one. Training uses what we built: one stream cut into chunks of
+# $k = 20$ steps visited in order, the state carried across them, `chunk_gradients` (truncated
+# BPTT inside each chunk), and plain gradient descent.
 
-# %% slideshow={"slide_type": "subslide"}
-def train_rnn(lr, theta, epochs=60, k=20, H=16, seed=0):
-    """Next-value prediction on signal[:split] with truncated BPTT and gradient descent.
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 8 min. The training cell runs in under a second; run it live. Point at the printed maximum
+# gradient norm: nothing explodes at this learning rate, so no clipping is needed. Then the
+# state-reset comparison (the batching slide's claim, measured), and the learning rate 1.0 run:
+# ask the room to guess which parameter blows up before showing the table. It is not W_h.
 
-    Returns the parameters, the loss per epoch, and per update the global gradient norm and
-    σ_max(Wh). Stops early if the gradient norm passes 1e100 (it has exploded).
-    """
-    rng = np.random.default_rng(seed)
-    P = dict(Wx=0.5 * rng.standard_normal((1, H)), Wh=orthogonal(H, rng), b=np.zeros(H),
-             Wy=0.1 * rng.standard_normal((H, 1)), by=np.zeros(1))
-    x, y = signal[None, :split, None], signal[1:split + 1, None]
-    losses, norms, sigma_maxes = [], [], []
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The training loop
+
+# %% slideshow={"slide_type": "-"}
+def train_rnn(lr, epochs=60, k=20, frozen=()):
+    """Gradient descent on signal[:300] in chunks of k steps, in order → params, log."""
+    P, x, y, log = init_rnn(), signal[None, :300, None], signal[1:301, None], []
     for _ in range(epochs):
-        h, total = np.zeros((1, H)), 0.0
-        for s in range(0, split, k):
-            hs, caches = rnn_forward(x[:, s:s + k], h, P["Wx"], P["Wh"], P["b"])
-            n = hs.shape[1]
-            out, cache_y = layers.affine_forward(hs[0], P["Wy"], P["by"])
-            err = out - y[s:s + n]
-            total += 0.5 * np.sum(err**2)
-            dhs, dWy, dby = layers.affine_backward(err / n, cache_y)
-            _, _, dWx, dWh, db = rnn_backward(dhs[None], caches)
-            g = dict(Wx=dWx, Wh=dWh, b=db, Wy=dWy, by=dby)
-            norm = np.sqrt(sum(np.sum(v**2) for v in g.values()))
-            if not norm < 1e100:                         # exploded (or nan): stop here
-                return P, losses, norms, sigma_maxes
-            norms.append(norm)
-            scale = 1.0 if theta is None else min(1.0, theta / norm)  # global-norm clipping
-            P = {name: P[name] - lr * scale * g[name] for name in P}
-            sigma_maxes.append(np.linalg.norm(P["Wh"], 2))
-            h = hs[:, -1]                                # carry the state, not the gradient
-        losses.append(total / split)
-    return P, losses, norms, sigma_maxes
+        h = np.zeros((1, 16))                   # a new epoch restarts the stream from h0 = 0
+        for s in range(0, 300, k):
+            g, loss, hs = chunk_gradients(P, x[:, s:s + k], y[s:s + k], h)
+            log.append({n: np.linalg.norm(v) for n, v in g.items()} | {"loss": loss, "h": hs})
+            if not max(log[-1][n] for n in g) < 1e100:
+                return P, log                    # diverged (or nan): stop
+            P, h = {n: P[n] if n in frozen else P[n] - lr * g[n] for n in P}, hs[:, -1]  # carry h
+    return P, log
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### It trains: per-parameter gradient norms stay small
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+P_rnn, log_rnn = train_rnn(lr=0.3)
+global_norms = [np.sqrt(sum(entry[n] ** 2 for n in ("Wx", "Wh", "b", "Wy", "by")))
+                for entry in log_rnn]
+print(f"{len(log_rnn)} updates at learning rate 0.3; largest ‖g‖ {max(global_norms):.2f} "
+      f"(update {np.argmax(global_norms) + 1})")
+print("largest per parameter: "
+      + ", ".join(f"‖d{n}‖ {max(e[n] for e in log_rnn):.2f}" for n in ("Wh", "Wx", "b", "Wy")))
+print(f"training loss: first chunk {log_rnn[0]['loss']:.3f}, "
+      f"mean of the last epoch {np.mean([e['loss'] for e in log_rnn[-15:]]):.4f}")
 
 
-with np.errstate(all="ignore"):                          # the unclipped run overflows
-    _, _, norms_raw, sig_raw = train_rnn(lr=1.0, theta=None)
-P_clip, losses_clip, norms_clip, sig_clip = train_rnn(lr=1.0, theta=1.0)
+def predict(P, reset_every=None):
+    """One-step predictions of x_{t+1} for t = 0 … 398; the state reset to 0 every few steps."""
+    xs, h, outs = signal[None, :-1, None], np.zeros((1, 16)), []
+    step = reset_every or len(signal)
+    for s in range(0, len(signal) - 1, step):
+        h = np.zeros((1, 16)) if reset_every else h
+        hs, _ = layers.rnn_forward(xs[:, s:s + step], h, P["Wx"], P["Wh"], P["b"])
+        h, outs = hs[:, -1], outs + [hs[0]]
+    return layers.affine_forward(np.concatenate(outs), P["Wy"], P["by"])[0][:, 0]
 
-first_big = next(i for i, v in enumerate(norms_raw) if v > 1e3) + 1
-growth = np.median(np.array(norms_raw[first_big:]) / np.array(norms_raw[first_big - 1:-1]))
-print(f"without clipping: ‖g‖ passed 1e3 at update {first_big} "
-      f"(σ_max(Wh) had grown to {sig_raw[first_big - 2]:.1f}), then grew ×{growth:.0f} per "
-      f"update (median); the run was stopped at 1e100 after {len(norms_raw)} updates")
-print(f"with clipping θ = 1: {len(norms_clip)} updates, largest σ_max(Wh) "
-      f"{max(sig_clip):.1f}, final training loss {losses_clip[-1]:.3f}")
 
-hs_all, _ = rnn_forward(signal[None, :-1, None], np.zeros((1, 16)), P_clip["Wx"],
-                        P_clip["Wh"], P_clip["b"])
-pred = layers.affine_forward(hs_all[0], P_clip["Wy"], P_clip["by"])[0][:, 0]
-test_mse = np.mean((pred[split:] - signal[split + 1:]) ** 2)
-print(f"test mean squared error of the clipped RNN: {test_mse:.3f}")
+pred_carry, pred_reset = predict(P_rnn), predict(P_rnn, reset_every=20)
+for name, pred in (("carried", pred_carry), ("reset every 20 steps", pred_reset)):
+    print(f"test mean squared error, state {name}: {np.mean((pred[300:] - signal[301:]) ** 2):.4f}")
 
-# %% slideshow={"slide_type": "subslide"}
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
-shown = 60
-ax1.plot(np.arange(1, len(norms_raw) + 1), norms_raw, "o-", ms=3, color=hp.GRADIENT,
-         label="no clipping")
-ax1.plot(np.arange(1, shown + 1), norms_clip[:shown], "o-", ms=3, color=hp.FORWARD,
-         label="clipped (θ = 1)")
-ax1.axhline(1.0, color=hp.NEUTRAL, ls="--", lw=1, label="θ = 1")
-ax1.set_yscale("log")
-ax1.set_xlabel("update (one chunk of 20 steps)")
-ax1.set_ylabel("gradient norm ‖g‖ before clipping")
-ax1.set_title("Learning rate 1.0: the first updates")
-ax1.legend(loc="upper left")
-ax2.plot(steps[split - 60:], signal[split - 60:], color=hp.NEUTRAL, lw=1, label="signal")
-ax2.plot(steps[split + 1:], pred[split:], color=hp.FORWARD, lw=2,
-         label="clipped RNN's prediction")
-ax2.axvline(split, color=hp.NEUTRAL, ls=":", lw=1)
-ax2.set_xlabel("time step t (training ends at the dotted line)")
-ax2.set_ylabel("value $x_t$")
-ax2.set_title("One-step predictions on unseen steps")
-ax2.set_ylim(-2.4, 2.0)                                   # room for the legend
-ax2.legend(loc="lower center", ncol=2, fontsize=9)
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# At learning rate 0.3 the largest gradient norm of the whole run is the first one, 1.18:
+# nothing explodes, so nothing needs clipping. The RNN predicts unseen steps with test error
+# 0.022, close to the 16-value window's 0.018, from a state of 16 numbers. Reset that state to
+# zero every 20 steps and the error triples (0.062): carrying the state across chunks matters.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One-step predictions on unseen steps
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+fig, ax = plt.subplots(figsize=(9, 3.4))
+ax.plot(steps[240:], signal[240:], color=hp.NEUTRAL, lw=1, label="signal")
+ax.plot(steps[301:], pred_carry[300:], color=hp.FORWARD, lw=2, label="state carried")
+ax.plot(steps[301:], pred_reset[300:], color=hp.GRADIENT, lw=1.2, ls="--",
+        label="state reset every 20 steps")
+ax.axvline(300, color=hp.NEUTRAL, ls=":", lw=1)
+ax.set(xlabel="time step t (training data ends at the dotted line)", ylabel="value $x_t$",
+       title="The trained RNN's one-step predictions", ylim=(-2.6, 2.2))
+ax.legend(loc="lower left", ncol=3, fontsize=11)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Without clipping (orange) the run feeds on itself: a large step enlarges $W_h$, a larger
-# $\sigma_{\max}(W_h)$ explodes the next gradient, which makes the next step larger still.
-# Within 11 updates the gradient norm passes $10^3$, and from there it grows about 16-fold per
-# update (median) until the run is stopped at $10^{100}$. Clipped (blue), the same
-# learning rate trains; after 60 epochs the RNN's one-step predictions follow the signal on
-# steps it never saw, from a state of 16 numbers instead of a window. (Its test error, 0.034,
-# is still above the 16-value linear window's 0.0182: a tiny RNN trained for seconds with
-# plain gradient descent — the point here is that it trains at all.)
+# With the state carried (blue) the predictions follow the signal. Reset (dashed), every
+# 20-step stretch starts from an empty memory and the first few predictions miss.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A blow-up that is not BPTT
+#
+# Now the same training at learning rate 1.0. The gradient norm reaches $10^{100}$ within 93
+# updates. Before blaming BPTT, look at each parameter's gradient:
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+with np.errstate(all="ignore"):                           # this run overflows on purpose
+    _, log_big = train_rnn(lr=1.0)
+    _, log_frozen = train_rnn(lr=1.0, epochs=14, frozen=("Wy", "by"))   # 210 updates
+for u in (1, 10, 13, 14, 16, 17, 40, len(log_big)):
+    e = log_big[u - 1]
+    print(f"update {u:2d}: " + "  ".join(f"‖d{n}‖ {e[n]:7.1e}" for n in ("Wh", "Wx", "b", "Wy"))
+          + f"  |h| > 0.99: {np.mean(np.abs(e['h']) > 0.99):4.0%}")
+ratios = [log_big[u]["Wy"] / log_big[u - 1]["Wy"] for u in range(20, len(log_big))]
+frozen_max = max(np.sqrt(sum(e[n] ** 2 for n in ("Wx", "Wh", "b", "Wy", "by")))
+                 for e in log_frozen)
+stuck = log_big[-1]["h"][0, -1]                           # the saturated state, ±1 per unit
+print(f"from update 20: ‖dWy‖ grows ×{np.median(ratios):.1f} per update (median); "
+      f"1 − lr·(‖s‖² + 1) = {1 - 1.0 * (np.sum(stuck**2) + 1):.1f}")
+print(f"readout frozen instead: largest ‖g‖ in {len(log_frozen)} updates {frozen_max:.2f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Reading the table: two phases
+#
+# - **Updates 1–13: BPTT does explode.** The huge steps inflate $W_h$ and its gradient grows to
+#   $2 \cdot 10^{6}$, while the units saturate: 98 % of them by update 13.
+# - **From update 14: the readout explodes.** Every unit is saturated, $\tanh' \approx 0$; after
+#   a last spike (update 16) the recurrent gradients are exactly 0 from update 17. With the
+#   state stuck at a vector $s$ of $\pm 1$s, $W_y$ and $b_y$ are a linear regression on a
+#   constant input, and one step multiplies its error by $1 - \text{lr}\,(\|s\|^2 + 1) = -16$:
+#   the ×16.0 per update printed.
+# - **With the readout frozen** the same run never blows up: $\|g\| \le 1.18$ for 210 updates.
+#
+# The $10^{100}$ comes from a learning rate too large for the readout, not from BPTT. Print
+# per-parameter norms before naming a cause.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
 #
-# Three exercises. Edit the stub, run the cell; the checker prints ✓ or a hint.
-#
-# ### Exercise 1 — a shared weight's gradient is a sum
-#
-# Write `shared_dWh(h_prev, da)`: `h_prev[t]` is the state entering step $t$ (shape
-# $(T, N, H)$ for all steps) and `da[t]` the gradient of its pre-activation. Return $dW_h$
-# (shape $(H, H)$) without modifying the inputs.
+# Five exercises: a warm-up, two build-its and two stretches. Edit the stub, run the cell; the
+# checker prints ✓ or a hint. Solutions are folded under each exercise.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 65 min in a lab for all five; in a lecture, do exercise 1 together (5 min), set 2 and 3 as
+# homework and 4 and 5 for the keen. The classic slips in 2: forgetting `+ dh_next` (the
+# fork), `=` for `+=` on the weights, and `h[:, t - 1]` at t = 0, which Python wraps around to
+# the last step. The checker names each of them.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 1 — warm-up: a shared weight's gradient is a sum (≈ 5 min)
+#
+# `h_prev[t]` $(N, H)$ is the state entering step $t$ and `da[t]` $(N, H)$ the gradient of its
+# pre-activation, stacked for all steps: shape $(T, N, H)$. Return $dW_h$, shape $(H, H)$.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
 def shared_dWh(h_prev, da):
-    # TODO: return dWh, the sum over t of each step's share
+    """h_prev (T, N, H), da (T, N, H) → dWh (H, H)."""
+    # TODO: each step's share is h_{t−1}ᵀ·da_t; Wh is used at every step
     return None
 
 
-ok = check_shared_dWh(shared_dWh)
+_ = check_shared_dWh(shared_dWh)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# <details>
-# <summary>Solution</summary>
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
 #
 # ```python
 # def shared_dWh(h_prev, da):
+#     """h_prev (T, N, H), da (T, N, H) → dWh (H, H)."""
 #     return sum(h_prev[t].T @ da[t] for t in range(len(h_prev)))
-#     # or: np.einsum("tni,tnj->ij", h_prev, da)
+#     # or in one call: np.einsum("tni,tnj->ij", h_prev, da)
 # ```
 #
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2 — clip several gradients with one norm
+# ### Exercise 2 — build it: the BPTT loop (≈ 25 min)
+#
+# Write the backward pass of a whole sequence from the forward's values,
+# `cache = (x, h0, Wx, Wh, h)` as `helpers.layers.rnn_forward` keeps them: `x` $(N, T, D)$,
+# `h0` $(N, H)$, `h` $(N, T, H)$ for steps $1 \dots T$. Given `dh` $(N, T, H)$, the loss
+# gradient of every $h_t$, return `dx`, `dh0` and the summed `dWx`, `dWh`, `db`. Without
+# `rnn_backward` or `rnn_step_backward` (ours or `helpers.layers`').
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def bptt_backward(dh, cache):
+    """dh (N, T, H), cache (x, h0, Wx, Wh, h) → dx (N, T, D), dh0 (N, H), dWx, dWh, db."""
+    x, h0, Wx, Wh, h = cache
+    # TODO: zeros for dx and the three weight gradients; dh_next = 0 (nothing after step T)
+    # TODO: for t from T−1 down to 0: the fork, the tanh gate, then the two matmul gates
+    # TODO: which state entered step t? (careful at t = 0)
+    return None
+
+
+_ = check_bptt_backward(bptt_backward)
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def bptt_backward(dh, cache):
+#     """dh (N, T, H), cache (x, h0, Wx, Wh, h) → dx (N, T, D), dh0 (N, H), dWx, dWh, db."""
+#     x, h0, Wx, Wh, h = cache
+#     dx = np.zeros_like(x)
+#     dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(Wh.shape[1])
+#     dh_next = np.zeros_like(h0)                   # nothing comes back from step T+1
+#     for t in reversed(range(dh.shape[1])):
+#         h_prev = h0 if t == 0 else h[:, t - 1]    # h[:, -1] would wrap around
+#         da = (dh[:, t] + dh_next) * (1 - h[:, t] ** 2)   # the fork, then the tanh gate
+#         dx[:, t] = da @ Wx.T
+#         dh_next = da @ Wh.T
+#         dWx += x[:, t].T @ da                     # shared weights: sum over steps
+#         dWh += h_prev.T @ da
+#         db += da.sum(axis=0)
+#     return dx, dh_next, dWx, dWh, db              # after step 1, dh_next is dh0
+# ```
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3 — build it: clip several gradients with one norm (≈ 10 min)
 #
 # A network has several parameter arrays ($dW_x$, $dW_h$, $db$, …). Write
-# `clip_grad_norm(grads, max_norm)` that treats them as **one** vector: compute the norm over
-# all their entries together, and if it exceeds `max_norm` scale every array by the same
-# factor. Return a list of new arrays; leave the inputs untouched.
+# `clip_grad_norm(grads, max_norm)` that treats them as **one** vector: one norm over all their
+# entries together and, if it exceeds `max_norm`, one scale for every array. Return a list of
+# new arrays; leave the inputs untouched.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
 def clip_grad_norm(grads, max_norm):
+    """grads: a list of arrays (any shapes), max_norm > 0 → a list of new arrays."""
     # TODO: one norm over all arrays, one scale for all arrays
     return None
 
 
-ok = check_clip_grad_norm(clip_grad_norm)
+_ = check_clip_grad_norm(clip_grad_norm)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# <details>
-# <summary>Solution</summary>
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
 #
 # ```python
 # def clip_grad_norm(grads, max_norm):
+#     """grads: a list of arrays (any shapes), max_norm > 0 → a list of new arrays."""
 #     total = np.sqrt(sum(np.sum(g**2) for g in grads))
 #     scale = min(1.0, max_norm / total) if total > 0 else 1.0
 #     return [g * scale for g in grads]
@@ -823,29 +1116,31 @@ ok = check_clip_grad_norm(clip_grad_norm)
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 3 — predict: vanish, explode or neither?
+# ### Exercise 4 — stretch: vanish, explode or neither? (≈ 10 min)
 #
-# Here are five recurrent matrices $W_h$ ($8 \times 8$). For a **linear** RNN, a unit gradient
-# at $h_T$ travels back $T = 100$ steps. Predict for each whether $\|\partial L/\partial h_0\|$
-# ends below $10^{-3}$ (`"vanish"`), above $10^{3}$ (`"explode"`) or in between
-# (`"neither"`). Start from $\sigma_{\max}$ — then think about what a bound can and cannot
-# promise, and check with `linear_gradient_ratio(W)`.
+# Five recurrent matrices $W_h$ ($8 \times 8$). For a **linear** RNN, a unit gradient at $h_T$
+# travels back $T = 100$ steps. Predict whether $\|\partial L/\partial h_0\|$ ends below
+# $10^{-3}$ (`"vanish"`), above $10^{3}$ (`"explode"`) or in between (`"neither"`). Start from
+# $\sigma_{\max}$, think about what a bound can and cannot promise, and check with
+# `linear_gradient_ratio(W)`.
 
-# %% slideshow={"slide_type": "fragment"}
-matrices = prediction_matrices()
-for name, W in matrices.items():
+# %% slideshow={"slide_type": "-"}
+for name, W in prediction_matrices().items():
     print(f"{name}: σ_max = {np.linalg.norm(W, 2):.2f}, largest entry {np.abs(W).max():.2f}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
 predictions = {"A": "?", "B": "?", "C": "?", "D": "?", "E": "?"}  # TODO
 
-ok = check_predictions(predictions)
+_ = check_predictions(predictions)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# <details>
-# <summary>Solution</summary>
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
 #
-# `{"A": "vanish", "B": "neither", "C": "explode", "D": "explode", "E": "vanish"}`.
+# <details><summary>Solution</summary>
+#
+# ```python
+# predictions = {"A": "vanish", "B": "neither", "C": "explode", "D": "explode", "E": "vanish"}
+# ```
+#
 # A has σ_max = 0.9 < 1, so the bound $0.9^{100} \approx 3 \cdot 10^{-5}$ guarantees vanishing.
 # B is orthogonal: it preserves every norm exactly. C stretches every direction by 1.1:
 # $1.1^{100} \approx 1.4 \cdot 10^4$. D has small entries but all equal, so it stretches the
@@ -856,21 +1151,64 @@ ok = check_predictions(predictions)
 #
 # </details>
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 5 — stretch: undo the truncation (≈ 15 min)
+#
+# A sequence was cut into consecutive chunks, the state carried across them:
+# `caches[i]` is `helpers.layers.rnn_forward`'s cache of chunk $i$ and `dh_chunks[i]`
+# $(N, k_i, H)$ the loss gradient of its states. Truncated BPTT drops each chunk's $dh_0$.
+# Don't: return the **whole** sequence's `dh0`, `dWx`, `dWh`, `db`, using
+# `layers.rnn_backward` chunk by chunk.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def stitched_backward(dh_chunks, caches):
+    """dh_chunks[i] (N, k_i, H), caches[i] of chunk i → dh0 (N, H), dWx, dWh, db."""
+    # TODO: which chunk can you backpropagate first?
+    # TODO: where does a chunk's dh0 go? (leave dh_chunks unchanged: copy before adding)
+    return None
+
+
+_ = check_stitched_backward(stitched_backward)
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def stitched_backward(dh_chunks, caches):
+#     """dh_chunks[i] (N, k_i, H), caches[i] of chunk i → dh0 (N, H), dWx, dWh, db."""
+#     carry, dWx, dWh, db = 0.0, 0.0, 0.0, 0.0
+#     for dh, cache in zip(reversed(dh_chunks), reversed(caches), strict=True):  # last first
+#         dh = dh.copy()
+#         dh[:, -1] += carry        # the next chunk's dh0 is the gradient of this last state
+#         _, carry, dWx_c, dWh_c, db_c = layers.rnn_backward(dh, cache)
+#         dWx, dWh, db = dWx + dWx_c, dWh + dWh_c, db + db_c
+#     return carry, dWx, dWh, db
+# ```
+#
+# </details>
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What to remember
 #
-# - BPTT is ordinary backpropagation on the unrolled graph: $dh_t$ = the loss gradient of step
-#   $t$ **plus** what comes back from step $t+1$ (a fork), and each step sends
-#   $da_t = dh_t \odot (1 - h_t^2)$ to $x_t$ and $h_{t-1}$ through $W_x^\top$ and $W_h^\top$.
-# - Shared weights collect a **sum** over time steps: $dW_h = \sum_t h_{t-1}^\top da_t$ — the
-#   Repeat node of notebook 01.
+# - A sequence is not i.i.d.: its order is information. Batch it as contiguous streams cut into
+#   chunks visited in order, carry the hidden state across chunks, cut the gradient there.
+# - BPTT is backpropagation on the unrolled graph: $dh_t$ = the loss gradient of step $t$
+#   **plus** what comes back from step $t+1$ (a fork); shared weights collect a **sum** over
+#   time steps, $dW_h = \sum_t h_{t-1}^\top da_t$.
 # - $\partial h_T/\partial h_t = J_T \cdots J_{t+1}$ with
-#   $J_k = \operatorname{diag}(1 - h_k^2)\,W_h^\top$ (row convention; columns write
-#   $\operatorname{diag}(f')\,W$), so $\|\partial L/\partial h_t\| \le \sigma_{\max}(W_h)^{T-t}\,\|\partial L/\partial h_T\|$:
-#   below 1 it vanishes for sure; above 1 it can explode.
-# - Clipping rescales the whole gradient to a maximum norm: it fixes explosion's step size, not
-#   vanishing. Truncated BPTT carries $h$ forward across chunks but stops gradients at their
-#   boundaries, trading long-range credit for memory and speed.
+#   $J_k = \operatorname{diag}(1 - h_k^2)\,W_h^\top$, so $\|\partial L/\partial h_t\| \le \sigma_{\max}(W_h)^{T-t}\,\|\partial L/\partial h_T\|$:
+#   below 1 it vanishes for sure; above 1 it *can* explode — in $W_h$, $W_x$, $b$, not in a
+#   readout outside the recurrence. Print per-parameter norms before naming a cause.
+# - Clipping caps the step at a cliff's wall, not vanishing. Truncated BPTT trades long-range
+#   credit for memory and speed.
 #
 # Next: [07 — LSTM and GRU backprop](07_lstm_and_gru.ipynb), where an additive cell-state path
 # with no $W_h$ in it lets the gradient travel far.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 2 min. Ask one person for the two facts of BPTT (fork, sum) and another why σ_max > 1 does
+# not guarantee explosion. Then the progress line: who has all five?
+
+# %% slideshow={"slide_type": "-"}
+_ = progress("06")

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _box(ax, x, y, text, color, w=0.9, h=0.55):
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.04",
                                 fc="white", ec=color, lw=1.8))
-    ax.text(x, y, text, ha="center", va="center", fontsize=13, color="black")
+    ax.text(x, y, text, ha="center", va="center", fontsize=16, color="black")
 
 
 def _arrow(ax, a, b, color, dashed=False, rad=0.0):
@@ -35,7 +35,7 @@ def _arrow(ax, a, b, color, dashed=False, rad=0.0):
 
 def unrolled_figure(steps: int = 4) -> Figure:
     """The unrolled graph h_t = tanh(x_t·Wx + h_{t−1}·Wh + b) with a loss on every step."""
-    fig = Figure(figsize=(9.0, 4.2), dpi=110)
+    fig = Figure(figsize=(9.0, 4.5), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     gap = 2.2
@@ -48,23 +48,24 @@ def unrolled_figure(steps: int = 4) -> Figure:
         left = (x - gap + (0.35 if k == 1 else 0.45), 1.08)
         _arrow(ax, left, (x - 0.45, 1.08), FORWARD)
         _arrow(ax, (x - 0.45, 0.9), (left[0], 0.9), GRADIENT, dashed=True)
-        ax.text(x - gap / 2, 1.2, "Wh", ha="center", va="bottom", fontsize=10, color=FORWARD)
+        ax.text(x - gap / 2, 1.2, "Wh", ha="center", va="bottom", fontsize=13, color=FORWARD)
         _arrow(ax, (x - 0.08, -0.12), (x - 0.08, 0.72), FORWARD)
         _arrow(ax, (x + 0.08, 0.72), (x + 0.08, -0.12), GRADIENT, dashed=True)
-        ax.text(x - 0.16, 0.3, "Wx", ha="right", va="center", fontsize=10, color=FORWARD)
+        ax.text(x - 0.16, 0.3, "Wx", ha="right", va="center", fontsize=13, color=FORWARD)
         _arrow(ax, (x - 0.08, 1.28), (x - 0.08, 2.12), FORWARD)
         _arrow(ax, (x + 0.08, 2.12), (x + 0.08, 1.28), GRADIENT, dashed=True)
     ax.plot([], [], color=FORWARD, lw=1.8, label="forward: values")
     ax.plot([], [], color=GRADIENT, lw=1.8, ls="--", label="backward: gradients")
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 1.02), fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=12)
     ax.text(steps * gap / 2 + 0.5, -1.15,
             "the same Wh and Wx at every step: their gradients are sums over t",
-            ha="center", va="center", fontsize=10, color=NEUTRAL)
+            ha="center", va="center", fontsize=13, color=NEUTRAL)
     ax.set_xlim(-0.6, steps * gap + 0.7)
-    ax.set_ylim(-1.4, 2.9)
+    ax.set_ylim(-1.4, 3.35)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("An RNN unrolled in time: values flow right and up, gradients left and down")
+    ax.set_title("An RNN unrolled in time: values flow right and up, gradients left and down",
+                 fontsize=14)
     fig.tight_layout()
     return fig
 
