@@ -72,7 +72,8 @@ def test_shared_dWh_names_the_case_and_leaves_inputs_alone(capsys):
 # ----------------------------------------------------------------------------- exercise 2
 
 def learner_bptt(dh, cache, *, fork=True, local=True, slope="h", transpose=True, sum_=True,
-                 h_first="h0", dh0_is_da=False, mean_over_batch=False, db_keep_batch=False):
+                 h_first="h0", dh0_is_da=False, dh0_zero=False, mean_over_batch=False,
+                 db_keep_batch=False):
     """A learner's BPTT from the forward's values; the keywords plant one mistake each."""
     x, h0, Wx, Wh, h = cache
     N, T, H = dh.shape
@@ -108,7 +109,7 @@ def learner_bptt(dh, cache, *, fork=True, local=True, slope="h", transpose=True,
         if t == 0 and dh0_is_da:
             dh_prev = da
         dh_next = dh_prev
-    return dx, dh_next, dWx, dWh, db
+    return dx, np.zeros_like(h0) if dh0_zero else dh_next, dWx, dWh, db
 
 
 def vectorized_bptt(dh, cache):
@@ -157,6 +158,7 @@ def test_bptt_cases_are_batch_one_non_square_and_one_step():
     (dict(sum_=False), "dWx: a shared weight collects a sum over time: this is only step 1's"),
     (dict(h_first="wrap"), "dWh: at t = 1 the state entering the step is h0"),
     (dict(dh0_is_da=True), "dh0: dh0 is one gate further back"),
+    (dict(dh0_zero=True), "dh0: dh0 is missing: it is what step 1 sends back"),
     (dict(mean_over_batch=True), "dWx is exactly 1/3 of the right value"),
     (dict(db_keep_batch=True), "db should have shape (5,), got (1, 5)"),
 ])

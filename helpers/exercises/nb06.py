@@ -114,7 +114,8 @@ def _bptt(dh, cache, *, fork=True, local=True, slope="h", transpose=True, shares
             dWx = share[0] if keep else dWx + share[0]
             dWh = share[1] if keep else dWh + share[1]
             db = share[2] if keep else db + share[2]
-    return dx, dh_next if dh0 == "full" else da, dWx, dWh, db
+    dh0_out = {"full": dh_next, "da": da, "zero": np.zeros(h0.shape)}[dh0]
+    return dx, dh0_out, dWx, dWh, db
 
 
 def _sequence_cases(rng):
@@ -153,6 +154,8 @@ BPTT_MISTAKES = (
     (dict(h_first="wrap"), "at t = 1 the state entering the step is h0 from the cache, not "
      "h[:, -1]: Python's index −1 wraps around to the last step"),
     (dict(dh0="da"), "dh0 is one gate further back than da_1: dh0 = da_1·Whᵀ"),
+    (dict(dh0="zero"), "dh0 is missing: it is what step 1 sends back to h0, da_1·Whᵀ — the "
+     "dh_next left after the loop"),
 )
 
 
