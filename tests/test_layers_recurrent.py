@@ -348,6 +348,19 @@ def test_lstm_weights_for_a_gru_are_rejected():
         lstm_forward(**p)
 
 
+@pytest.mark.parametrize("bad", ["dh", "dc"])
+@pytest.mark.parametrize("shape", [(1, 5), (5,), (2, 1)])
+def test_lstm_step_backward_refuses_gradients_that_would_broadcast(bad, shape):
+    sp = step_params("lstm", 2, 4, 5)
+    _, _, cache = lstm_step_forward(sp["x"], sp["h_prev"], np.zeros((2, 5)), sp["Wx"],
+                                    sp["Wh"], sp["b"])
+    grads = {"dh": np.ones((2, 5)), "dc": np.ones((2, 5)), bad: np.ones(shape)}
+    with pytest.raises(ValueError) as info:
+        lstm_step_backward(grads["dh"], grads["dc"], cache)
+    assert str(info.value) == (f"lstm_step_backward: {bad} expects the forward output's shape "
+                               f"(2, 5), got shape {shape}")
+
+
 def test_step_bad_input():
     sp = step_params("lstm", 2, 4, 5)
     with pytest.raises(ValueError, match=r"lstm_step_forward: c_prev expects .*\(2, 5\).*\(2, 4\)"):

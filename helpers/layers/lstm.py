@@ -21,7 +21,7 @@ def _gates(a, out=None):
 
     Returns one array (N, 4H) holding [i | f | o | g] (written into ``out`` if given).
     """
-    H = a.shape[-1] // 4
+    H = a.shape[1] // 4
     ifog = np.empty_like(a) if out is None else out
     ifog[:, :3 * H] = sigmoid(a[:, :3 * H])
     np.tanh(a[:, 3 * H:], out=ifog[:, 3 * H:])
@@ -30,7 +30,7 @@ def _gates(a, out=None):
 
 def _split(ifog):
     """The four gate blocks [i | f | o | g] of an (N, 4H) array, as views (N, H) each."""
-    H = ifog.shape[-1] // 4
+    H = ifog.shape[1] // 4
     return ifog[:, :H], ifog[:, H:2 * H], ifog[:, 2 * H:3 * H], ifog[:, 3 * H:]
 
 
