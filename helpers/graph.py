@@ -253,12 +253,10 @@ def topological_order(root: Value) -> list[Value]:
         node, parents_done = stack.pop()
         if parents_done:
             order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        stack.extend((p, False) for p in reversed(node.parents) if id(p) not in seen)
+        elif id(node) not in seen:    # a node can be pushed twice before its first visit
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((p, False) for p in reversed(node.parents) if id(p) not in seen)
     return order
 
 

@@ -27,6 +27,9 @@ __all__ = ["draw_graph", "GraphArtists", "graph_layout", "format_number", "op_sy
 
 BOX_W, BOX_H = 0.34, 0.36          # node box, in layout units (columns, rows)
 STUB = 0.75                        # length of the output's outgoing edge
+LINE_WIDTH = 1.2                   # edges and box outlines; the "visiting now" ring is thicker
+ARROW = {"arrowstyle": "-|>", "mutation_scale": 10, "color": NEUTRAL, "lw": LINE_WIDTH,
+         "shrinkA": 0, "shrinkB": 0}          # every edge: from box side to box side exactly
 
 
 def format_number(v: float) -> str:
@@ -59,13 +62,13 @@ def graph_layout(state: dict) -> list[tuple[float, float]]:
     for i in range(n):                     # pull inputs right, next to their consumers
         if not parents[i] and consumers[i]:
             col[i] = min(col[j] for j in consumers[i]) - 1
-    row = [0.0] * n
+    row = []
     next_row = 0
-    for i in range(n):
+    for i in range(n):                     # parents come first: their rows are known
         if parents[i]:
-            row[i] = sum(row[p] for p in parents[i]) / len(parents[i])
+            row.append(sum(row[p] for p in parents[i]) / len(parents[i]))
         else:
-            row[i] = float(next_row)
+            row.append(float(next_row))
             next_row += 1
     for c in set(col):                     # keep nodes of one column 0.8 rows apart
         members = sorted((i for i in range(n) if col[i] == c), key=lambda i: (row[i], i))
@@ -84,6 +87,16 @@ class GraphArtists:
         title: fixed title; ``None`` writes one from the state (step, current node).
         min_span: smallest (columns, rows) the axes show; a widget with one figure for graphs
             of different sizes sets it so that a small graph is not blown up.
+
+    Attributes:
+        positions: ``(x, y)`` of each node (:func:`graph_layout`), in data coordinates.
+        edge_ends: ``(start, end, rad)`` of every arrow: the state's edges in order, then the
+            output's outgoing stub (``rad`` = curvature of matplotlib's ``arc3``).
+        edge_value, edge_grad: the labels of each edge (value above, gradient below);
+        out_value, out_grad: those of the output stub; rings: the "visiting now" outline of
+        each node; fork_sums: the "sum …" text under each fork (``None`` for other nodes);
+        title_artist: the title text.
+        dynamic: every artist :meth:`update` may change (to redraw over a cached background).
     """
 
     def __init__(self, ax, state: dict, title: str | None = None,
@@ -96,9 +109,9 @@ class GraphArtists:
         for e in state["edges"]:
             (xa, ya), (xb, yb) = pos[e["src"]], pos[e["dst"]]
             n_in = sum(1 for f in state["edges"] if f["dst"] == e["dst"])
-            dy = 0.0 if n_in == 1 else 0.1 * (1 - 2 * e["slot"] / (n_in - 1))
+            dy = 0.1 - 0.2 * e["slot"] if n_in == 2 else 0.0    # a gate has 1 or 2 inputs
             p0 = (xa + BOX_W / 2, ya)
-            p1 = (xb - BOX_W / 2, yb + dy)        # inputs enter top to bottom
+            p1 = (xb - BOX_W / 2, yb + dy)        # the first input enters above the second
             twins = [f["slot"] for f in state["edges"]
                      if (f["src"], f["dst"]) == (e["src"], e["dst"])]    # x * x: two edges
             if len(twins) == 1:
@@ -107,21 +120,20 @@ class GraphArtists:
                 rad = -0.5 if e["slot"] == twins[0] else 0.5
             # add_artist, not add_patch: the limits are set explicitly below, and skipping
             # add_patch's data-limit update (a path per patch) cuts drawing time by a quarter
-            ax.add_artist(FancyArrowPatch(p0, p1, arrowstyle="-|>", mutation_scale=10,
-                                          color=NEUTRAL, lw=1.2, shrinkA=0, shrinkB=0,
-                                          connectionstyle=f"arc3,rad={rad}"))
+            ax.add_artist(FancyArrowPatch(p0, p1, connectionstyle=f"arc3,rad={rad}", **ARROW))
             self.edge_ends.append((p0, p1, rad))
         self.rings, self.fork_sums = [], []
-        for nd, (x, y) in zip(nodes, pos, strict=True):
+        for i, nd in enumerate(nodes):
+            x, y = pos[i]
             leaf = not nd["op"]
             box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
                                  boxstyle="round,pad=0.02,rounding_size=0.08",
-                                 fc="#EEF4FA" if leaf else "white", ec=NEUTRAL, lw=1.2)
+                                 fc="#EEF4FA" if leaf else "white", ec=NEUTRAL, lw=LINE_WIDTH)
             ax.add_artist(box)
             ring = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
                                   boxstyle="round,pad=0.02,rounding_size=0.08",
-                                  fc="none", ec=HIGHLIGHT, lw=3.0, visible=False, zorder=3)
-            ax.add_artist(ring)                      # the "visiting now" outline
+                                  fc="none", ec=HIGHLIGHT, lw=3.0, zorder=3)
+            ax.add_artist(ring)                      # the "visiting now" outline (update shows it)
             self.rings.append(ring)
             text = (nd["label"] or format_number(nd["value"])) if leaf else op_symbol(nd["op"])
             ax.text(x, y, text, ha="center", va="center", color="black",
@@ -133,13 +145,12 @@ class GraphArtists:
                 ax.text(x, y - BOX_H / 2 - 0.05, "", ha="center", va="top",
                         fontsize=8.5, color=GRADIENT) if nd["fan_out"] > 1 else None)
 
-        x, y = pos[-1]                                   # the output's outgoing stub
-        p0, p1 = (x + BOX_W / 2, y), (x + BOX_W / 2 + STUB, y)
-        ax.add_artist(FancyArrowPatch(p0, p1, arrowstyle="-|>", mutation_scale=10,
-                                      color=NEUTRAL, lw=1.2, shrinkA=0, shrinkB=0))
+        x_out, y_out = pos[-1]                           # the output's outgoing stub
+        p0, p1 = (x_out + BOX_W / 2, y_out), (x_out + BOX_W / 2 + STUB, y_out)
+        ax.add_artist(FancyArrowPatch(p0, p1, **ARROW))
         self.edge_ends.append((p0, p1, 0.0))
 
-        xs, ys = zip(*pos, strict=True)
+        xs, ys = [x for x, _ in pos], [y for _, y in pos]
         x0, x1 = min(xs) - BOX_W, max(xs) + BOX_W / 2 + STUB + 0.1
         y0, y1 = min(ys) - 0.55, max(ys) + 0.55
         pad_x = max(0.0, min_span[0] - (x1 - x0)) / 2       # small graphs in a big, fixed
@@ -236,8 +247,9 @@ def draw_graph(root: Value, ax=None, show_grad: bool = True, step: int | None = 
                         f"got {type(root).__name__}")
     state = graph_state(root, step=step, show_grad=show_grad)
     if ax is None:
-        xs, ys = zip(*graph_layout(state), strict=True)
-        cols, rows = max(xs) + 1, max(ys) - min(ys) + 1
+        pos = graph_layout(state)
+        cols = max(x for x, _ in pos) + 1
+        rows = max(y for _, y in pos) - min(y for _, y in pos) + 1
         _, ax = plt.subplots(figsize=(1.6 * cols + 1.4, 0.85 * rows + 1.1))
     GraphArtists(ax, state, title=title)
     return ax

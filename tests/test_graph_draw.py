@@ -18,6 +18,7 @@ from helpers.graph import Value, graph_state
 from helpers.graph_draw import (
     BOX_H,
     BOX_W,
+    LINE_WIDTH,
     GraphArtists,
     default_title,
     draw_graph,
@@ -170,9 +171,9 @@ def test_node_boxes_texts_and_labels():
 
 def test_long_node_texts_use_a_smaller_font_and_unnamed_inputs_show_their_value():
     c = Value(2.5)
-    ax = artists((c * Value(1.0, "wide")).tanh()).ax
-    size = {t.get_text(): t.get_fontsize() for t in ax.texts[:4]}
-    assert size == {"2.50": 9, "wide": 9, "×": 11, "tanh": 9}
+    ax = artists((c * Value(1.0, "wide")).tanh().exp()).ax
+    size = {t.get_text(): t.get_fontsize() for t in ax.texts[:5]}
+    assert size == {"2.50": 9, "wide": 9, "×": 11, "tanh": 9, "exp": 11}
 
 
 def test_a_fork_shows_the_sum_of_what_came_back_once_reached():
@@ -184,7 +185,8 @@ def test_a_fork_shows_the_sum_of_what_came_back_once_reached():
     art.update(graph_state(out, step=4))
     assert sums[0].get_text() == "sum 0.00" and sums[0].get_color() == GRADIENT
     a = art.positions[0]
-    assert sums[0].get_position()[1] < a[1] - BOX_H / 2           # under a's box
+    assert sums[0].get_position() == pytest.approx((a[0], a[1] - BOX_H / 2 - 0.05))  # under a
+    assert sums[0].get_va() == "top" and sums[0].get_fontsize() < 9
     assert [t is None for t in art.fork_sums] == [nd["fan_out"] < 2 for nd in state["nodes"]]
 
 
@@ -193,22 +195,39 @@ def test_the_visited_node_is_outlined(step):
     art = artists(classic(), step=step)
     visible = [r.get_visible() for r in art.rings]
     assert visible == [step > 0 and i == 5 - step for i in range(5)]
-    for ring in art.rings:
+    boxes = [p for p in art.ax.patches if isinstance(p, FancyBboxPatch)][0::2]
+    for ring, box in zip(art.rings, boxes, strict=True):
         assert matplotlib.colors.to_hex(ring.get_edgecolor()) == HIGHLIGHT.lower()
-        assert ring.get_linewidth() > 2 * 1.2 and ring.get_zorder() > 1   # over the boxes
+        assert ring.get_fill() is False or ring.get_facecolor()[3] == 0      # see-through
+        assert (ring.get_x(), ring.get_y(), ring.get_width(), ring.get_height()) == \
+            (box.get_x(), box.get_y(), box.get_width(), box.get_height())    # on its box
+        assert ring.get_linewidth() >= 2 * box.get_linewidth()              # clearly thicker
+        assert ring.get_zorder() > box.get_zorder()                         # drawn over it
+
+
+def test_edges_and_box_outlines_share_one_line_width_and_one_arrow_head():
+    art = artists(skip())
+    arrows = [p for p in art.ax.patches if isinstance(p, FancyArrowPatch)]
+    boxes = [p for p in art.ax.patches if isinstance(p, FancyBboxPatch)][0::2]
+    assert {a.get_linewidth() for a in arrows} | {b.get_linewidth() for b in boxes} == \
+        {LINE_WIDTH}
+    assert {a.get_mutation_scale() for a in arrows} == {10}
 
 
 # ---- where edges and labels sit ------------------------------------------------------------
 
-def test_edges_run_from_box_to_box_and_inputs_enter_top_to_bottom():
-    art = artists(classic())
+@pytest.mark.parametrize("make", [classic, skip, lambda: Value(1.0, "x").exp().tanh() * 2])
+def test_edges_run_from_box_to_box_and_inputs_enter_top_to_bottom(make):
+    art = artists(make())
     pos = art.positions
-    state = graph_state(classic())
+    state = graph_state(make())
     for e, (p0, p1, _) in zip(state["edges"], art.edge_ends[:-1], strict=True):
         (xa, ya), (xb, yb) = pos[e["src"]], pos[e["dst"]]
         assert p0 == pytest.approx((xa + BOX_W / 2, ya))             # right side of source
         assert p1[0] == pytest.approx(xb - BOX_W / 2)                # left side of target
-        assert p1[1] == pytest.approx(yb + (0.1 if e["slot"] == 0 else -0.1))
+        n_in = sum(f["dst"] == e["dst"] for f in state["edges"])
+        enter = 0.0 if n_in == 1 else 0.1 if e["slot"] == 0 else -0.1   # first input on top
+        assert p1[1] == pytest.approx(yb + enter)
     out = pos[-1]
     assert art.edge_ends[-1] == ((out[0] + BOX_W / 2, out[1]),
                                  (out[0] + BOX_W / 2 + graph_draw.STUB, out[1]), 0.0)
@@ -219,7 +238,7 @@ def test_edges_run_from_box_to_box_and_inputs_enter_top_to_bottom():
         path = arrow.get_path().vertices[:-1]
         assert path[0] == pytest.approx(p0)                           # starts at its box
         gap = np.hypot(*(art.ax.transData.transform(path) - art.ax.transData.transform(p1)).T)
-        assert gap.min() * to_points < 1.2 * 1.5            # tip at the next box (line width)
+        assert gap.min() * to_points < LINE_WIDTH          # tip at the next box (line width)
         assert matplotlib.colors.to_hex(arrow.get_edgecolor()) == NEUTRAL.lower()
 
 
@@ -254,6 +273,18 @@ def test_an_edge_that_skips_columns_bends_away_from_the_nodes_it_passes():
     art = artists(low)
     rads = [r for _, _, r in art.edge_ends]
     assert sorted(rads) == [0.0] * 5 + [0.2]
+
+
+@pytest.mark.parametrize("make, edge", [
+    (lambda a, b, c: a.exp().tanh() + a, (0, 3)),         # level with the nodes passed: up
+    (lambda a, b, c: ((c * a) * b).exp() + a, (1, 6)),    # a little above their mean row: up
+])
+def test_a_skipping_edge_bends_up_unless_it_runs_below_the_nodes_it_passes(make, edge):
+    out = make(Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c"))
+    art = artists(out)
+    k = next(i for i, e in enumerate(graph_state(out)["edges"])
+             if (e["src"], e["dst"]) == edge)
+    assert art.edge_ends[k][2] == -0.2
 
 
 @pytest.mark.parametrize("make", [classic, fork, skip, lambda: Value(2.0, "a") ** 2])
@@ -292,7 +323,9 @@ def test_everything_drawn_stays_inside_the_axes(make):
         box = artist.get_window_extent(renderer)
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1, artist
         assert frame.y0 <= box.y0 and box.y1 <= frame.y1, artist
-    assert title.get_window_extent(renderer).y0 >= frame.y1 - 1          # the title on top
+    top = title.get_window_extent(renderer)
+    assert frame.y1 - 1 <= top.y0 <= frame.y1 + 1                         # the title on top,
+    assert (top.x0 + top.x1) / 2 == pytest.approx((frame.x0 + frame.x1) / 2, abs=1)  # centred
 
 
 def test_axes_limits_frame_the_graph_and_min_span_pads_evenly():
@@ -377,9 +410,13 @@ def test_dynamic_lists_every_artist_update_may_change():
 
 
 def test_update_refuses_a_state_of_another_graph():
-    art = artists(classic())
-    with pytest.raises(ValueError):
-        art.update(graph_state(fork()))
+    a = Value(2.0, "a")
+    cube = (a * a * a).exp()                     # 4 nodes, 5 edges
+    art = artists(fork())                        # 4 nodes, 4 edges
+    with pytest.raises(ValueError, match="zip"):
+        art.update(graph_state(cube))
+    with pytest.raises(ValueError, match="zip"):
+        art.update(graph_state(classic()))       # 5 nodes, 4 edges
 
 
 # ---- numbers and errors ------------------------------------------------------------------
