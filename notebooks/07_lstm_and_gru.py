@@ -250,7 +250,7 @@ print("h", h.shape, " c", c.shape, " ifog", cache[5].shape)
 # ≈ 6 min. Derive on the board before revealing. Steps 1–2 use only the gates of notebook 01
 # (multiply swaps, add copies, a fork sums). Point at $\mathrm{d}c_{t-1} = \mathrm{d}c \odot f$:
 # that is the whole highway, one line. Ask: "which of the four gradients would be wrong if we
-# forgot the fork?" (all of them except do).
+# forgot the fork?" (all four: each is dc times something).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Through the activations and the matmul
@@ -505,7 +505,7 @@ report("diag(1 − h²)·Whᵀ vs measured Jacobian",
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Off its diagonal the cell Jacobian is exactly zero. The RNN's third row is almost zero: that
-# unit is saturated ($1 - h_t^2 \approx 0.002$), so it passes almost nothing back.
+# unit is saturated ($1 - h_t^2 \approx 0.009$), so it passes almost nothing back.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Many steps back
@@ -790,8 +790,8 @@ for label, err in ERRORS.items():
 # $D$ and $H$.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# ≈ 1 min. A quick count; ask which is lighter before showing. Lighter is not always better:
-# the adding problem below needs both about equally long to train.
+# ≈ 1 min. A quick count; ask which is lighter before showing. Lighter is not worse here:
+# on the adding problem below the GRU even learns a little sooner.
 
 # %% slideshow={"slide_type": "fragment"}
 def count(*arrays):
@@ -875,8 +875,8 @@ for beta in (-2.0, 0.0, 2.0, 4.0):
 for sigma in (0.5, 1.0, 2.0, 2.5, 3.0):
     out = gradient_norms_through_time(sigma=sigma)
     per_step = out["rnn"][0] ** (1 / 60)
-    print(f"σ = {sigma:.1f}:  RNN ‖∂L/∂h_0‖ = {out['rnn'][0]:7.1e}   per step × {per_step:.3f}"
-          f" = σ × slope {per_step / sigma:.3f}    LSTM {out['lstm_h'][0]:.0e}"
+    print(f"σ = {sigma:.1f}:  per step × {per_step:.3f} = {sigma:.1f} × slope {per_step / sigma:.3f}"
+          f"  →  ‖∂L/∂h_0‖  RNN {out['rnn'][0]:7.1e}   LSTM {out['lstm_h'][0]:.0e}"
           f"   GRU {out['gru'][0]:.0e}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -884,7 +884,8 @@ for sigma in (0.5, 1.0, 2.0, 2.5, 3.0):
 # the more the units saturate and the smaller the slope the gradient sees (0.50 at
 # $\sigma = 2$, 0.38 at $\sigma = 3$). At $\sigma = 2$ the two nearly cancel (× 0.992 per
 # step); at $\sigma = 2.5$ it grows by about 11 % per step, to $5.6 \cdot 10^{2}$ after 60.
-# The gated cells stay far calmer here: their cell line carries no $W_h$.
+# The gated cells stay far calmer: their direct paths (the LSTM's cell line, the GRU's
+# $(1 - z)$ branch) carry no $W_h$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A long-range task: the adding problem
@@ -1091,8 +1092,8 @@ for cell, (_, params, largest) in results.items():
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # In the trained LSTM and GRU the gradient reaches step 0 as strongly as step 29. In the RNN it
-# shrinks about 10⁵-fold over the 29 steps back: the first marked value sends almost no signal
-# to the weights. No parameter's gradient norm ever exceeded 5, so nothing exploded.
+# falls from $5 \cdot 10^{-3}$ to $9 \cdot 10^{-8}$ over the 29 steps back: the first marked value
+# sends almost no signal to the weights. No parameter's gradient norm ever exceeded 5, so nothing exploded.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same RNN, closer markers
