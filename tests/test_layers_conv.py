@@ -356,3 +356,19 @@ def test_conv_messages_in_full(call, message):
     with pytest.raises(ValueError) as info:
         call()
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: max_pool2d_forward(np.ones((2, 8, 8))),
+     "max_pool2d_forward: x expects a 4-D array (N, C, H, W), got shape (2, 8, 8)"),
+    (lambda: max_pool2d_forward(X4, 9),
+     "max_pool2d_forward: the window (9) is larger than the padded input height (8 + 2*0 = 8) "
+     "(x.shape=(2, 3, 8, 8), size=9)"),
+    (lambda: max_pool2d_backward(np.ones((2, 3, 4, 5)), max_pool2d_forward(X4)[1]),
+     "max_pool2d_backward: dout expects the forward output's shape (2, 3, 4, 4), "
+     "got shape (2, 3, 4, 5)"),
+])
+def test_pool_messages_in_full(call, message):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert str(info.value) == message

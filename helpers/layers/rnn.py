@@ -13,7 +13,8 @@ def flat(a: np.ndarray) -> np.ndarray:
     Sums over the batch and the time steps then become one matrix product, e.g.
     dWx = Σ_t x_tᵀ·da_t = flat(x)ᵀ·flat(da).
     """
-    return a.reshape(-1, a.shape[-1])
+    N, T, K = a.shape
+    return a.reshape(N * T, K)
 
 
 def rnn_step_forward(x, h_prev, Wx, Wh, b):
