@@ -1,7 +1,6 @@
 """The Jacobian explorer of notebook 04: its pure function, static figure and widget."""
 
 import importlib
-import time
 
 import numpy as np
 import pytest
@@ -97,16 +96,6 @@ def test_numerical_jacobian_of_a_linear_map_and_its_errors():
         numerical_jacobian(lambda v: v, np.arange(3))
 
 
-def test_pure_function_is_fast():
-    for op in JACOBIAN_OPS:
-        jacobian_data(op, DEFAULT_X)
-        t0 = time.perf_counter()
-        for _ in range(5):
-            jacobian_data(op, DEFAULT_X)
-        per_call = (time.perf_counter() - t0) / 5
-        assert per_call < 0.05, f"{op}: {1e3 * per_call:.1f} ms per call"  # target < 20 ms
-
-
 def test_static_figure_has_a_title_and_labelled_axes():
     fig = jacobian_explorer_figure()
     ax = fig.axes[0]
@@ -155,3 +144,14 @@ def test_any_slider_position_gives_a_checked_jacobian(op, x):
     d = jacobian_data(op, x)
     assert d["rel_error"] < 1e-6
     assert np.all(np.abs(d["J"]) <= d["vlim"])
+
+
+@pytest.mark.parametrize("op", ["tanh", "affine_W"])
+def test_static_figure_text_is_projector_size(op):
+    # every label, tick and cell value at least 10 pt (the course style's sizes: 12–14 pt)
+    fig = jacobian_explorer_figure(op)
+    fig.canvas.draw()
+    texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and
+                                    hasattr(a, "get_text")) if t.get_visible() and t.get_text()]
+    assert texts
+    assert min(t.get_fontsize() for t in texts) >= 10

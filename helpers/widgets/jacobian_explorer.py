@@ -153,11 +153,11 @@ class _JacobianPlot:
         self.im = self.ax.imshow(np.zeros((1, 1)), cmap=DIVERGING_CMAP, vmin=-1, vmax=1,
                                  interpolation="nearest", aspect="auto")
         self.cbar = fig.colorbar(self.im, cax=cax, label="∂ output / ∂ input")
-        self.texts = [[self.ax.text(j, i, "", ha="center", va="center", fontsize=9)
+        self.texts = [[self.ax.text(j, i, "", ha="center", va="center", fontsize=12)
                        for j in range(MAX_COLS)] for i in range(MAX_ROWS)]
         self.ax.set_xlabel("input (variable) j")
         self.ax.set_ylabel("output i")
-        self.note = fig.text(0.1, 0.03, "", fontsize=9, color=NEUTRAL, ha="left")
+        self.note = fig.text(0.1, 0.03, "", fontsize=11, color=NEUTRAL, ha="left")
         # what a slider move changes; everything else (ticks, title, colour bar) depends only
         # on the op and is drawn once per op as a cached background (FigureImage blitting)
         self.dynamic = [self.im, *(t for row in self.texts for t in row), self.note]
@@ -173,10 +173,10 @@ class _JacobianPlot:
         self.ax.set_xlim(-0.5, k - 0.5)
         self.ax.set_ylim(m - 0.5, -0.5)
         self.ax.set_xticks(range(k))
-        self.ax.set_xticklabels(data["col_labels"], fontsize=8 if k > 6 else 10)
+        self.ax.set_xticklabels(data["col_labels"], fontsize=10 if k > 6 else 12)
         self.ax.set_yticks(range(m))
         self.ax.set_yticklabels(data["row_labels"])
-        size = 7 if k > 6 else 10
+        size = 10 if k > 6 else 12
         for i in range(MAX_ROWS):
             for j in range(MAX_COLS):
                 t = self.texts[i][j]
@@ -190,7 +190,7 @@ class _JacobianPlot:
                 else:
                     t.set_visible(False)
         shape = "diagonal" if data["is_diagonal"] else "not diagonal"
-        self.ax.set_title(f"{data['title']} ({shape})", fontsize=11)
+        self.ax.set_title(f"{data['title']} ({shape})", fontsize=13)
         xs = ", ".join(f"{v:.1f}" for v in x)
         check = f"numerical vs analytic: max relative error {data['rel_error']:.0e}"
         if data["at_kink"]:
