@@ -1,5 +1,7 @@
-"""Benchmark helpers.layers: naive vs vectorized conv2d, the cost of owning the cache, and
-numpy vs PyTorch CPU (float64).
+"""Benchmark helpers.layers: conv2d naive vs im2col, the cost of owning caches, vs PyTorch.
+
+Three sections: naive vs vectorized conv2d; every pair now vs before the aliasing fix; numpy
+vs PyTorch CPU (float64) for conv2d and the LSTM, against the bars of issue 10.
 
 Run with ``make bench``. PyTorch is optional (``pip install torch==2.13.0``, never a project
 dependency); without it the PyTorch comparison is skipped.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -103,9 +106,10 @@ def layers_at(rev):
         return None
     sys.path.insert(0, str(tmp))
     try:
-        return importlib.import_module("layers_before")
+        return importlib.import_module("layers_before")   # imports every submodule now
     finally:
         sys.path.remove(str(tmp))
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _arrays(obj):
