@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
+import matplotlib
 import numpy as np
 import pytest
 
@@ -12,6 +11,8 @@ from helpers.widgets.training_snapshots import (
     explorer_data,
     explorer_frame,
     grid_points,
+    region_image,
+    region_plot,
     snapshot,
     training_explorer,
     training_explorer_figure,
@@ -137,13 +138,38 @@ def test_explorer_data_only_one_snapshot():
     np.testing.assert_array_equal(one["loss"], full["loss"])
 
 
-def test_frame_lookup_is_fast():
+def test_region_image_colours_each_class():
+    grid = np.array([[0, 1], [2, 1]])
+    img = region_image(grid, 3)
+    assert img.shape == (2, 2, 3)
+    np.testing.assert_allclose(img[0, 1], img[1, 1])
+    assert len({tuple(img[0, 0]), tuple(img[0, 1]), tuple(img[1, 0])}) == 3
+    np.testing.assert_allclose(img[0, 0], matplotlib.colors.to_rgb("#A2C8EC"))
+    for bad in ([[0, 3]], [[-1, 0]], [0, 1], [[0.0, 1.0]]):
+        with pytest.raises(ValueError, match="region_image: grid"):
+            region_image(np.array(bad), 3)
+    for n in (0, 5, 2.0):
+        with pytest.raises(ValueError, match="region_image: n_classes"):
+            region_image(grid, n)
+
+
+def test_region_plot_draws_contours_and_points():
+    from matplotlib.figure import Figure
+
     X, y = _data()
-    data = explorer_data(_snapshots(4), X, y, resolution=20)
-    t0 = time.perf_counter()
-    for k in range(200):
-        explorer_frame(data, k % 4)
-    assert (time.perf_counter() - t0) / 200 < 0.02   # generous: it is a lookup
+    ax = Figure().add_subplot()
+    assert region_plot(ax, _params(), X, y, resolution=20, title="after training") is ax
+    assert ax.get_title() == "after training"
+    assert len(ax.collections) >= 1 + 3                  # the filled contours, three classes
+    assert ax.get_legend() is not None and ax.get_xlabel() == "$x_1$"
+    ax2 = Figure().add_subplot()
+    region_plot(ax2, _params(), X, y, resolution=20, extent=(-5, 5, -4, 4), legend="none")
+    assert ax2.get_xlim() == (-5, 5) and ax2.get_ylim() == (-4, 4)
+    assert ax2.get_legend() is None
+    with pytest.raises(ValueError, match="region_plot: legend"):
+        region_plot(ax2, _params(), X, y, legend="left")
+    with pytest.raises(ValueError, match="region_plot: params"):
+        region_plot(ax2, {"W1": 1}, X, y)
 
 
 def test_widget_builds_and_redraws():

@@ -6,9 +6,11 @@ loss). The widget precomputes the decision boundary of every snapshot once, so m
 only swaps image data and moves two markers: no network is evaluated while you drag.
 
 Pure functions (no matplotlib, unit-tested): :func:`snapshot`, :func:`decision_grid`,
-:func:`explorer_data`, :func:`explorer_frame` (the per-slider-move lookup). Drawing:
-:func:`training_explorer` (the widget) and :func:`training_explorer_figure` (the static
-figure of its default state).
+:func:`explorer_data`, :func:`explorer_frame` (the per-slider-move lookup) and
+:func:`region_image` (class grid → RGB). Drawing: :func:`training_explorer` (the widget),
+:func:`training_explorer_figure` (the static figure of its default state) and
+:func:`region_plot` (decision regions and data on one axes, drawn with filled contours so the
+boundaries stay sharp at any resolution).
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ from types import SimpleNamespace
 
 import ipywidgets as W
 import numpy as np
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from helpers.plotting import FORWARD, GRADIENT, HIGHLIGHT, NEUTRAL, PALETTE
 from helpers.widgets._figure import FigureImage
 
-__all__ = ["snapshot", "decision_grid", "explorer_data", "explorer_frame", "training_explorer",
-           "training_explorer_figure"]
+__all__ = ["snapshot", "decision_grid", "explorer_data", "explorer_frame", "region_image",
+           "region_plot", "training_explorer", "training_explorer_figure"]
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 # Class colours: strong for the data points, light for the regions; markers differ too, so the
@@ -207,45 +209,119 @@ def explorer_frame(data: dict, k: int) -> dict:
     return {"step": step, "grid": data["grids"][k], "loss": float(data["loss"][k]),
             "grad_norms": {n: float(v[k]) for n, v in data["grad_norms"].items()},
             "accuracy": accuracy,
-            "title": f"decision regions at step {step} (accuracy {100 * accuracy:.0f}%)"}
+            "title": f"regions at step {step}, accuracy {100 * accuracy:.0f}%"}
+
+
+def region_image(grid, n_classes: int) -> np.ndarray:
+    """The RGB picture of a class grid: each cell in its class's region colour.
+
+    Args:
+        grid: int array (R, R) of classes in [0, n_classes), e.g. from :func:`decision_grid`.
+        n_classes: number of classes C (1 ≤ C ≤ 4).
+
+    Returns:
+        float array (R, R, 3) of RGB values in [0, 1].
+    """
+    if not isinstance(n_classes, (int, np.integer)) or not 1 <= n_classes <= len(REGION_COLOURS):
+        raise ValueError(f"region_image: n_classes expects an int in 1…{len(REGION_COLOURS)}, "
+                         f"got {n_classes!r}")
+    grid = np.asarray(grid)
+    if grid.ndim != 2 or grid.dtype.kind not in "iu" or grid.min() < 0 or grid.max() >= n_classes:
+        raise ValueError(f"region_image: grid expects a 2-D int array of classes in "
+                         f"[0, {n_classes}), got shape {grid.shape} dtype {grid.dtype}")
+    colours = np.array([to_rgb(c) for c in REGION_COLOURS[:n_classes]])
+    return colours[grid]
+
+
+def _contour_regions(ax, grid: np.ndarray, extent, n_classes: int) -> None:
+    """Filled contours between the classes of a grid: smooth boundaries, no pixels."""
+    x0, x1, y0, y1 = extent
+    R = grid.shape[0]
+    ax.contourf(np.linspace(x0, x1, R), np.linspace(y0, y1, R), grid,
+                levels=np.arange(n_classes + 1) - 0.5, colors=REGION_COLOURS[:n_classes])
+
+
+def _scatter_classes(ax, X: np.ndarray, y: np.ndarray, n_classes: int) -> list:
+    """The data points, one colour and marker per class (told apart without colour too)."""
+    return [ax.scatter(X[y == c, 0], X[y == c, 1], s=16, c=POINT_COLOURS[c], marker=MARKERS[c],
+                       edgecolors="white", linewidths=0.4, label=f"class {c}")
+            for c in range(n_classes)]
+
+
+def _finish_region_axes(ax, extent, n_classes: int, legend: str) -> None:
+    ax.set_xlim(extent[:2])
+    ax.set_ylim(extent[2:])
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.grid(False)
+    if legend == "below":       # off the regions: part of the widget's static background
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=n_classes, fontsize=11,
+                  handletextpad=0.2, columnspacing=0.8, markerscale=1.5)
+    elif legend == "inside":
+        ax.legend(loc="upper left", fontsize=11, frameon=True, handletextpad=0.2,
+                  markerscale=1.5)
+
+
+def region_plot(ax, params: dict, X, y, resolution: int = 300, extent=None, title=None,
+                legend: str = "inside"):
+    """Draw a two-layer network's decision regions (filled contours) and the data on ``ax``.
+
+    Args:
+        ax: a matplotlib Axes.
+        params: ``W1 (2, H), b1 (H,), W2 (H, C), b2 (C,)``.
+        X: inputs (N, 2). y: integer labels (N,).
+        resolution: grid points per side (the contours interpolate between them).
+        extent: ``(x0, x1, y0, y1)``; default: a box around X.
+        title: the axes title (None: keep the current one).
+        legend: ``"inside"`` (upper left), ``"below"`` (under the axes) or ``"none"``.
+
+    Returns:
+        ax.
+    """
+    X_, y_ = _check_data("region_plot", X, y)
+    p = _check_params("region_plot", params)
+    if legend not in ("inside", "below", "none"):
+        raise ValueError(f"region_plot: legend expects 'inside', 'below' or 'none', got {legend!r}")
+    extent = data_extent(X_) if extent is None else tuple(extent)
+    C = p["W2"].shape[1]
+    _contour_regions(ax, decision_grid(p, extent, resolution), extent, C)
+    _scatter_classes(ax, X_, y_, C)
+    _finish_region_axes(ax, extent, C, legend)
+    if title is not None:
+        ax.set_title(title)
+    return ax
 
 
 class _ExplorerDrawing:
-    """The explorer's artists on one Figure; :meth:`show` moves them to snapshot k."""
+    """The explorer's artists on one Figure; :meth:`show` moves them to snapshot k.
 
-    def __init__(self, fig: Figure, data: dict, X, y, live_title: bool = True):
+    ``live=True`` (the widget): the regions are an RGB image swapped on every move, and step
+    and accuracy go in the widget's label. ``live=False`` (the static figure): the regions of
+    snapshot ``index`` as filled contours, and step and accuracy in the title.
+    """
+
+    def __init__(self, fig: Figure, data: dict, X, y, live: bool, index: int):
         self.data = data
-        self.live_title = live_title
         C = data["n_classes"]
+        extent = data["extent"]
         ax_b = fig.add_subplot(1, 2, 1)
         ax_l = fig.add_subplot(2, 2, 2)
         ax_g = fig.add_subplot(2, 2, 4, sharex=ax_l)
-        self.image = ax_b.imshow(data["grids"][0], origin="lower", extent=data["extent"],
-                                 cmap=ListedColormap(REGION_COLOURS[:C]), vmin=-0.5,
-                                 vmax=C - 0.5, interpolation="nearest", aspect="auto")
-        self.points = []
-        for c in range(C):
-            pts = X[y == c]
-            self.points.append(ax_b.scatter(
-                pts[:, 0], pts[:, 1], s=14, c=POINT_COLOURS[c], marker=MARKERS[c],
-                edgecolors="white", linewidths=0.4, label=f"class {c}"))
-        ax_b.set_xlim(data["extent"][:2])
-        ax_b.set_ylim(data["extent"][2:])
-        ax_b.set_xlabel("$x_1$")
-        ax_b.set_ylabel("$x_2$")
-        ax_b.grid(False)
-        # the legend sits below the axes, off the region image, so it is part of the static
-        # background and never has to be redrawn
-        ax_b.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=C, fontsize=8,
-                    handletextpad=0.2, columnspacing=1.0, markerscale=1.5)
-        # in the widget, step and accuracy go in the label above the figure: re-rendering a
-        # title costs more than the rest of a redraw
-        self.title = ax_b.set_title("" if live_title else "decision regions")
+        self.image = None
+        if live:
+            self.image = ax_b.imshow(region_image(data["grids"][index], C), origin="lower",
+                                     extent=extent, interpolation="bilinear", aspect="auto")
+        else:
+            _contour_regions(ax_b, data["grids"][index], extent, C)
+        self.points = _scatter_classes(ax_b, X, y, C)
+        _finish_region_axes(ax_b, extent, C, legend="below")
+        # re-rendering a title costs more than the rest of a redraw: the widget's label says it
+        ax_b.set_title("decision regions" if live else explorer_frame(data, index)["title"])
 
         steps = data["steps"]
         ax_l.plot(steps, data["loss"], color=FORWARD, lw=1.5)
         ax_l.set_ylabel("loss")
-        ax_l.set_title("loss and gradient norms per layer")
+        ax_l.set_title("loss and gradient norms")
         self.loss_dot, = ax_l.plot([steps[0]], [data["loss"][0]], "o", color=FORWARD, ms=7)
         for name, style in LAYER_STYLES.items():
             ax_g.plot(steps, data["grad_norms"][name], lw=1.5, label=f"‖d{name}‖", **style)
@@ -254,7 +330,7 @@ class _ExplorerDrawing:
         ax_l.tick_params(labelbottom=False)
         ax_g.set_xlabel("training step")
         ax_g.set_ylabel("gradient norm")
-        ax_g.legend(fontsize=8, loc="upper right")
+        ax_g.legend(fontsize=11, loc="upper right", handlelength=1.6)
         self.grad_dots = {name: ax_g.plot([steps[0]], [data["grad_norms"][name][0]], "o",
                                           color=style["color"], ms=6)[0]
                           for name, style in LAYER_STYLES.items()}
@@ -263,15 +339,15 @@ class _ExplorerDrawing:
         fig.tight_layout()
         # artists that change with the slider, in drawing order (the points lie on top of the
         # region image, so they are redrawn after it)
-        self.dynamic = [self.image, *self.points, *([self.title] if live_title else []),
-                        self.loss_dot, *self.grad_dots.values(), *self.vlines]
+        self.dynamic = [*([self.image] if live else []), *self.points, self.loss_dot,
+                        *self.grad_dots.values(), *self.vlines]
+        self.show(index)
 
     def show(self, k: int) -> None:
         f = explorer_frame(self.data, k)
         step = f["step"]
-        self.image.set_data(f["grid"])
-        if self.live_title:
-            self.title.set_text(f["title"])
+        if self.image is not None:
+            self.image.set_data(region_image(f["grid"], self.data["n_classes"]))
         self.loss_dot.set_data([step], [f["loss"]])
         for name, dot in self.grad_dots.items():
             dot.set_data([step], [f["grad_norms"][name]])
@@ -279,7 +355,7 @@ class _ExplorerDrawing:
             line.set_xdata([step, step])
 
 
-def training_explorer(snapshots, X, y, resolution: int = 100, index: int = -1,
+def training_explorer(snapshots, X, y, resolution: int = 160, index: int = -1,
                       figsize=(9.0, 4.2)):
     """Widget: a slider over the saved snapshots; the decision regions, the loss and the
     gradient norms of both weight matrices follow it.
@@ -290,15 +366,16 @@ def training_explorer(snapshots, X, y, resolution: int = 100, index: int = -1,
         index: the snapshot shown first (default: the last one).
 
     Returns:
-        ``ipywidgets.VBox`` (slider, image, render-time label). Its ``.explorer`` attribute
-        exposes the FigureImage (``last_render_ms``) and a ``show(k)`` callable for benchmarks.
+        ``ipywidgets.VBox`` (slider and label, image). Its ``.explorer`` attribute exposes the
+        FigureImage (``last_render_ms``), ``show(k)`` and the precomputed ``data`` for
+        benchmarks (``bench/``), not for learners.
     """
     X_, y_ = _check_data("training_explorer", X, y)
     data = explorer_data(snapshots, X_, y_, resolution)
     K = len(data["steps"])
     k0 = range(K)[index]
     fi = FigureImage(figsize=figsize)
-    drawing = _ExplorerDrawing(fi.fig, data, X_, y_, live_title=False)
+    drawing = _ExplorerDrawing(fi.fig, data, X_, y_, live=True, index=k0)
     slider = W.IntSlider(value=k0, min=0, max=K - 1, step=1, description="snapshot",
                          continuous_update=True, readout=False,
                          layout=W.Layout(width="60%"))
@@ -310,8 +387,7 @@ def training_explorer(snapshots, X, y, resolution: int = 100, index: int = -1,
         drawing.show(k)
         fi.refresh()
         f = explorer_frame(data, k)
-        label.value = (f"step {f['step']} · accuracy {100 * f['accuracy']:.0f}% · "
-                       f"redraw {fi.last_render_ms:.0f} ms")
+        label.value = f"step {f['step']} · accuracy {100 * f['accuracy']:.0f}%"
 
     slider.observe(lambda change: show(change["new"]), names="value")
     show(k0)
@@ -320,12 +396,12 @@ def training_explorer(snapshots, X, y, resolution: int = 100, index: int = -1,
     return box
 
 
-def training_explorer_figure(snapshots, X, y, resolution: int = 100, index: int = -1,
+def training_explorer_figure(snapshots, X, y, resolution: int = 300, index: int = -1,
                              figsize=(9.0, 4.2)) -> Figure:
-    """The static figure of the explorer at snapshot ``index`` (default: the last one)."""
+    """The static figure of the explorer at snapshot ``index`` (default: the last one), its
+    regions drawn as filled contours."""
     X_, y_ = _check_data("training_explorer_figure", X, y)
     data = explorer_data(snapshots, X_, y_, resolution, only=index)
     fig = Figure(figsize=figsize)
-    drawing = _ExplorerDrawing(fig, data, X_, y_)
-    drawing.show(index)
+    _ExplorerDrawing(fig, data, X_, y_, live=False, index=range(len(data["steps"]))[index])
     return fig
