@@ -581,8 +581,13 @@ def main(argv=None) -> int:
             timeout = 10 + 3 * base.seconds
             print(f"  unmutated run {base.seconds:.1f} s in {slots[0]} ({len(base.order)} tests; "
                   f"{warmed} modules preloaded; timeout {timeout:.0f} s)", file=sys.stderr)
+            began, cpu = time.perf_counter(), os.times()
             results.append(report(module, run_mutants(slots, module, tests, base, found,
                                                       timeout, sys.stderr.isatty())))
+            after = os.times()
+            used = (after.children_user + after.children_system + after.user + after.system
+                    - cpu.children_user - cpu.children_system - cpu.user - cpu.system)
+            print(f"  {time.perf_counter() - began:.0f} s wall, {used:.0f} s CPU", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if len(results) > 1:

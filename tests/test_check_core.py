@@ -497,7 +497,8 @@ def test_fresh_refuses_the_inputs_handed_back():
     ok, result = call_learner(lambda g: [a * 1 for a in g], grads, fresh=True)
     assert ok and len(result) == 2
     assert call_learner(lambda g: g, grads)[0] is True     # allowed without fresh
-    assert call_learner(lambda x, s: s, np.ones(2), 3.0, fresh=True)[0] is False
+    assert call_learner(lambda x, s: s, np.ones(2), 3.0, fresh=True) == (True, 3.0)
+    assert call_learner(lambda d: d, {"a": 1}, fresh=True)[0] is False
     assert call_learner(lambda x, s: s * 1, np.ones(2), 3.0, fresh=True) == (True, 3.0)
     assert call_learner(lambda x: x, np.ones(2), fresh=False)[0] is True
 
@@ -741,8 +742,8 @@ def test_compare_a_big_factor_and_a_tiny_one():
 
 def test_compare_spots_parts_in_the_wrong_order():
     W2 = E[:, ::-1].copy()
-    ok, hint = compare((W2, E), (E, W2), names=("dWx", "dWh"))
-    assert hint == "dWx holds what dWh should: return them in the order dWx, dWh"
+    assert compare((W2, E), (E, W2), names=("dWx", "dWh")) == (
+        False, "dWx holds what dWh should: return them in the order dWx, dWh")
     Z = np.zeros_like(E)
     assert compare((Z, E), (E, Z), names=("a", "b"))[1].startswith("a is all zeros")
 
@@ -841,3 +842,189 @@ def test_compare_skips_mistakes_that_do_not_apply_to_a_part():
     assert compare((E, B * 2), (E, B), ("dW", "db"), mistakes=mistakes)[1] == "db: not this part"
     assert compare((E, B * 3), (E, B), ("dW", "db"), mistakes=mistakes)[1].startswith(
         "db is exactly 3×")
+
+
+# ------------------------------------------------------------------------------ the fine print
+# (each test below pins a detail that a one-line change to _check.py would break)
+
+def _explode():
+    return {}["deep"]
+
+
+def test_the_safety_net_records_the_innermost_line():
+    @exercise("99", 14, "deep bug")
+    def check_deep(answer) -> bool:
+        return _explode()
+
+    clear_safety_net_uses()
+    check_deep(1)
+    line = _explode.__code__.co_firstlineno + 1
+    assert safety_net_uses()[0].where == f"test_check_core.py:{line}"
+
+
+def test_a_non_bool_result_resets_the_latest_result(capsys):
+    @exercise("99", 15, "echo")
+    def check_echo(answer):
+        return answer
+
+    clear_safety_net_uses()
+    assert check_echo(True) is True and check_echo.exercise.latest is True
+    assert check_echo("yes") is False and check_echo.exercise.latest is False
+    assert safety_net_uses()[0].where == "?"
+    assert safety_net_uses()[0].error == "returned 'yes', not a bool"
+    capsys.readouterr()
+
+
+def test_forbid_names_a_function_without_a_module():
+    namespace = {}
+    exec("def reference(x):\n    return x\n", namespace)   # noqa: S102 - a module-less function
+    ref = namespace["reference"]
+    assert ref.__module__ is None
+    ok, hint = call_learner(lambda x: ref(x), 1, forbid=(ref,))
+    assert hint == "your code calls reference: the exercise is to write it yourself, without " \
+                   "reference"
+
+
+def test_forbid_ignores_a_builtin_that_is_only_returned():
+    assert call_learner(lambda: math.sqrt, forbid=(math.sqrt,)) == (True, math.sqrt)
+
+
+def test_an_array_replaced_by_an_equal_list_is_an_edit():
+    def to_list(grads):
+        grads[0] = grads[0].tolist()
+        return 1
+
+    ok, hint = call_learner(to_list, [np.zeros(2)])
+    assert hint.startswith("your function changed its argument grads in place")
+
+    def to_int(grads):
+        grads[0] = grads[0].astype(int)
+        return 1
+
+    assert call_learner(to_int, [np.zeros(2)])[0] is False
+
+
+def test_same_and_contains_are_strict_booleans():
+    same, contains = _check._same, _check._contains
+    assert same(np.array([1.0]), np.array([1])) is False             # dtype
+    assert same(np.array([1.0]), [1.0]) is False and same([1.0], np.array([1.0])) is False
+    assert same(np.zeros(2), np.zeros(3)) is False
+    assert same(np.array([np.nan]), np.array([np.nan])) is True
+    assert same(float("nan"), 1.0) is False and same(1.0, float("nan")) is False
+    assert same(float("nan"), float("nan")) is True
+    assert same([1, 2], (1, 2)) is False and same([1, 2], [1, 2]) is True
+    assert same([1, 2], [1, 2, 3]) is False and same({"a": 1}, {"a": 2}) is False
+    assert same({"a": 1}, {"b": 1}) is False and same({"a": [1]}, {"a": [1]}) is True
+
+    class Boom:
+        def __eq__(self, other):
+            raise RuntimeError("no")
+
+    boom = np.empty(1, dtype=object)
+    boom[0] = Boom()
+    assert same(boom, boom.copy()) is True                    # cannot tell: assume unchanged
+    x = np.ones(3)
+    assert contains([np.ones(1)], [x]) is False and contains(x[1:], [x]) is True
+    assert contains(5, [[x, 5]]) is False and contains(x, [[1, x]]) is True
+    assert contains([5], [[5]]) is False
+
+
+def test_an_array_inside_a_dict_argument_edited_in_place_is_seen():
+    def learner(params):
+        params["w"][0] = 5.0
+        return 1
+
+    ok, hint = call_learner(learner, {"w": np.zeros(2), "b": 0.0})
+    assert hint.startswith("your function changed its argument params in place")
+    assert call_learner(lambda p: 1, {"w": np.zeros(2)}) == (True, 1)
+
+
+def test_a_0_d_object_array_of_a_number_is_read():
+    assert as_array(np.array(Fraction(1, 2), dtype=object), "x")[1] == np.array(0.5)
+
+
+def test_a_builtin_without_a_signature_gets_numbered_arguments():
+    ok, hint = call_learner(dict.update, {"a": 1}, b=2)
+    assert hint == ("your function changed its argument number 1 in place; leave the inputs as "
+                    "they are and compute new arrays")
+
+
+def test_keyword_arguments_given_out_of_order_are_named_right():
+    def learner(a, b, c):
+        c.append(1)
+        return 1
+
+    ok, hint = call_learner(learner, [0], c=[], b=[])
+    assert hint.startswith("your function changed its argument c in place")
+    ok, hint = call_learner(lambda a, *rest: rest[1].append(1) or 1, [], [], [])
+    assert hint.startswith("your function changed its argument rest[1] in place")
+
+
+def test_one_line_keeps_text_at_the_limit():
+    assert _check._one_line("x" * 160) == "x" * 160
+    assert _check._one_line("x" * 161) == "x" * 159 + "…"
+    assert _check._one_line(" a\n b ", 10) == "a b"
+
+
+def test_an_exception_outside_the_learners_file_has_no_line():
+    assert call_learner(int, "x") == (False, "your code raised ValueError: invalid literal for "
+                                             "int() with base 10: 'x'")
+
+
+def _inner_raise(x):
+    raise ValueError(f"inner {x}")
+
+
+def test_the_hint_shows_the_innermost_line_of_the_learners_file():
+    def outer(x):
+        return _inner_raise(x) + 1
+
+    assert call_learner(outer, 2) == (False, "your code raised ValueError at "
+                                             "`raise ValueError(f\"inner {x}\")`: inner 2")
+
+
+def test_a_one_element_object_array_is_not_a_number():
+    ok, hint = as_array(np.array([1.5], dtype=object), "dx")
+    assert not ok and hint.startswith("dx is an array of Python objects")
+
+
+def test_shape_hints_only_when_they_fit():
+    assert as_array(np.ones((5, 4)), "db", (3,)) == (False, "db should have shape (3,), got (5, 4)")
+    assert as_array(np.ones(5), "db", ()) == (
+        False, "db should have shape (), got (5,): one axis too many: a sum over the batch (or "
+               "over time) forgotten?")
+
+
+def test_compare_says_false_for_every_kind_of_wrong():
+    assert compare(E.T, E, "dW") == (False, "dW should have shape (2, 3), got (3, 2): the "
+                                            "transposed shape: a missing transpose?")
+    assert compare(E.T, E, "dW", mistakes=[("no transpose", E.T)]) == (False, "dW: no transpose")
+    assert compare(E * np.inf, E, "dW") == (False, "dW contains inf: an overflow or a 0/0 "
+                                                   "somewhere?")
+    assert compare("x", E, "dW") == (False, "dW should be numbers, got a string 'x'")
+    assert matches("abc", E) is False and matches(E, E) is True
+
+
+def test_the_largest_named_factor_is_4096():
+    assert compare(E * 4096, E, "dx")[1].startswith("dx is exactly 4096×")
+    assert compare(E * 4097, E, "dx")[1] == ("dx is off by a constant factor (4.1e+03×): right "
+                                             "pattern, wrong scale")
+    assert compare(E / 4096, E, "dx")[1].startswith("dx is exactly 1/4096 of")
+    assert compare(E / 4097, E, "dx")[1].startswith("dx is off by a constant factor (0.000244×)")
+
+
+def test_factors_of_small_expected_values_are_named_too():
+    small = E * 0.01
+    assert compare(small * 4, small, "dx")[1].startswith("dx is exactly 4×")
+    assert compare(small * -1, small, "dx")[1].startswith("dx has the wrong sign")
+
+
+def test_a_tiny_answer_orthogonal_to_the_expected_one():
+    assert compare(np.array([0.0, 1e-12]), np.array([1.0, 0.0]), "dz") == (
+        False, "dz has the right shape but wrong values (the first wrong entry is at index (0,))")
+
+
+def test_transposes_beyond_two_dimensions():
+    T = np.arange(8.0).reshape(2, 2, 2) + 1
+    assert compare(T.T, T, "dw")[1] == ("dw is transposed: a product in the wrong order "
+                                        "(x.T @ d vs d.T @ x)?")

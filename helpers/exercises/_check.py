@@ -57,7 +57,8 @@ def is_strict() -> bool:
     """True when failed checks raise: :func:`strict` was called, else ``BACKPROP_STRICT=1``."""
     if _strict_override is not None:
         return _strict_override
-    return os.environ.get("BACKPROP_STRICT", "").strip().lower() in {"1", "true", "yes", "on"}
+    flag = os.environ.get("BACKPROP_STRICT")
+    return flag is not None and flag.strip().lower() in {"1", "true", "yes", "on"}
 
 
 # ------------------------------------------------------------------------------ verdicts
@@ -126,10 +127,7 @@ def clear_safety_net_uses() -> None:
 
 
 def _where(exc: BaseException) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return "?"
-    last = frames[-1]
+    last = traceback.extract_tb(exc.__traceback__)[-1]     # where the checker's code raised
     return f"{os.path.basename(last.filename)}:{last.lineno}"
 
 
@@ -211,9 +209,7 @@ def progress(notebook) -> tuple[int, int]:
 # ------------------------------------------------------------------------------ calling
 
 def _kind(value) -> str:
-    """A short description of a value's type for hints: 'None', 'a str', 'an int'."""
-    if value is None:
-        return "None"
+    """A short description of a value's type for hints: 'a str', 'an int', 'a numpy array'."""
     if isinstance(value, np.ndarray):
         return "a numpy array"
     name = type(value).__name__
@@ -230,20 +226,16 @@ def _public_name(fn) -> str:
 
 def _same(a, b) -> bool:
     """Deep equality that never raises (arrays by value with nan == nan, containers by item)."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
-            return False
-        if a.shape != b.shape or a.dtype != b.dtype:
-            return False
-        try:
-            return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
-        except (TypeError, ValueError):
-            return bool(np.all(a == b))
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(map(_same, a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if type(a) is not type(b):
+        return False
     try:
+        if isinstance(a, np.ndarray):
+            return a.dtype == b.dtype and bool(
+                np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+        if isinstance(a, (list, tuple)):
+            return len(a) == len(b) and all(map(_same, a, b))
+        if isinstance(a, dict):
+            return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
         return bool(a == b) or (a != a and b != b)    # nan equals nan here
     except Exception:   # an exotic __eq__: assume unchanged
         return True
@@ -256,21 +248,20 @@ def _copy(value):
         return value
 
 
-def _argument_names(fn, args, kwargs) -> list[str]:
-    try:
-        bound = inspect.signature(fn).bind(*args, **kwargs)
-    except (TypeError, ValueError):
-        return [f"argument {i + 1}" for i in range(len(args))] + list(kwargs)
-    names = []
-    for name, value in bound.arguments.items():
-        kind = inspect.signature(fn).parameters[name].kind
-        if kind is inspect.Parameter.VAR_POSITIONAL:
-            names += [f"{name}[{i}]" for i in range(len(value))]
-        elif kind is inspect.Parameter.VAR_KEYWORD:
-            names += list(value)
+def _argument_names(fn, n_args: int, kwargs: dict) -> list[str]:
+    """The learner's own names of the arguments: ``x``, ``grads``, ``args[1]``, ``number 2``."""
+    names = [f"number {i + 1}" for i in range(n_args)]
+    try:        # bind the positions 0, 1, … to see which parameter each one lands in
+        bound = inspect.signature(fn).bind_partial(*range(n_args)).arguments
+    except (TypeError, ValueError):     # a builtin without a signature
+        bound = {}
+    for name, value in bound.items():
+        if isinstance(value, tuple):    # *args
+            for j, i in enumerate(value):
+                names[i] = f"{name}[{j}]"
         else:
-            names.append(name)
-    return names
+            names[value] = name
+    return names + list(kwargs)
 
 
 def _one_line(text: str, limit: int = 160) -> str:
@@ -298,8 +289,8 @@ def _contains(result, originals) -> bool:
     items = result if isinstance(result, (list, tuple)) else (result,)
     for item in items:
         for original in originals:
-            if item is original:
-                return True
+            if item is original and isinstance(item, (np.ndarray, list, dict)):
+                return True     # (a number handed back is harmless: it cannot be edited)
             if isinstance(item, np.ndarray) and isinstance(original, np.ndarray):
                 if np.shares_memory(item, original):
                     return True
@@ -325,9 +316,7 @@ class _ForbidWatch:
 
     def _from_learner(self, frame) -> bool:
         """A call counts unless another course helper made it (the checker's own call does)."""
-        if frame is None:
-            return True
-        filename = os.path.abspath(frame.f_code.co_filename)
+        filename = os.path.abspath(frame.f_code.co_filename)   # (frame: never None here)
         return filename == _THIS_FILE or not filename.startswith(_HELPERS_DIR + os.sep)
 
     def __call__(self, frame, event, arg):
@@ -378,10 +367,10 @@ def call_learner(fn, *args, forbid=(), fresh: bool = False, **kwargs) -> tuple[b
                        f"without {names}")
     if failure is not None:
         return False, failure
-    names = _argument_names(fn, args, kwargs)
-    changed = [n for n, a, b in zip(names, given + list(given_kw.values()),
-                                    snapshot[0] + list(snapshot[1].values()), strict=False)
-               if not _same(a, b)]
+    names = _argument_names(fn, len(args), kwargs)
+    now = given + list(given_kw.values())
+    before = snapshot[0] + list(snapshot[1].values())
+    changed = [names[i] for i in range(len(names)) if not _same(now[i], before[i])]
     if changed:
         return False, (f"your function changed its argument {', '.join(changed)} in place; "
                        "leave the inputs as they are and compute new arrays")
@@ -410,7 +399,7 @@ def _numbers(value, name: str) -> tuple[bool, Any]:
     try:
         arr = np.asarray(value)
     except ValueError as exc:
-        if "inhomogeneous" in str(exc) or "sequence" in str(exc):
+        if "inhomogeneous" in str(exc):
             return False, (f"{name} is ragged: its rows have different lengths, so it is not an "
                            "array (return one array per gradient)")
         return False, f"{name} could not be read as numbers ({_one_line(exc, 80)})"
@@ -418,7 +407,7 @@ def _numbers(value, name: str) -> tuple[bool, Any]:
         return False, f"{name} could not be read as numbers ({type(exc).__name__})"
     kind = arr.dtype.kind
     if kind == "O":
-        if arr.ndim == 0 and hasattr(value, "__float__"):
+        if hasattr(value, "__float__"):       # a Fraction, a Decimal (arrays: 0-d only)
             try:
                 return True, np.array(float(value))
             except Exception:   # noqa: BLE001 - any failure means "not a number"
@@ -447,7 +436,7 @@ def _shape_hint(name: str, got: tuple, want: tuple) -> str:
         return hint + ": the transposed shape: a missing transpose?"
     if [s for s in got if s != 1] == [s for s in want if s != 1]:
         return hint + ": the same numbers with an extra axis of length 1 (reshape it)"
-    if len(got) == len(want) + 1 and got[1:] == want:
+    if got[1:] == want:
         return hint + ": one axis too many: a sum over the batch (or over time) forgotten?"
     return hint
 
@@ -528,8 +517,8 @@ def as_arrays(answer, expected, names=None, *, finite: bool = True) -> tuple[boo
     if not ok:
         return False, parts
     arrays = []
-    for part, want, name in zip(parts, wants, names, strict=True):
-        ok, arr = as_array(part, name, want.shape, finite=finite)
+    for i, want in enumerate(wants):
+        ok, arr = as_array(parts[i], names[i], want.shape, finite=finite)
         if not ok:
             return False, arr
         arrays.append(arr)
@@ -555,7 +544,7 @@ def _generic_hint(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: fl
         return f"{name} is all zeros: was it never filled in, or never accumulated?"
     if np.any(e) and matches(a, -e, rtol, atol):
         return f"{name} has the wrong sign: a minus sign lost (or one too many)?"
-    if a.ndim == 2 and a.shape[0] == a.shape[1] and matches(a, e.T, rtol, atol):
+    if matches(a, e.T, rtol, atol):     # (1-D: e.T is e, which a is not)
         return f"{name} is transposed: a product in the wrong order (x.T @ d vs d.T @ x)?"
     ee = float(np.sum(e * e))
     if ee > 0:
@@ -573,10 +562,9 @@ def _generic_hint(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: fl
             return f"{name} is off by a constant factor ({c:.3g}×): right pattern, wrong scale"
     if a.ndim == 0:
         return f"{name} is off"
-    wrong = np.argwhere(~np.isclose(a, e, rtol=rtol, atol=atol))
-    at = "" if len(wrong) == 0 else \
-        f" (the first wrong entry is at index {tuple(int(i) for i in wrong[0])})"
-    return f"{name} has the right shape but wrong values{at}"
+    first = np.argwhere(~np.isclose(a, e, rtol=rtol, atol=atol))[0]
+    return (f"{name} has the right shape but wrong values (the first wrong entry is at index "
+            f"{tuple(int(i) for i in first)})")
 
 
 def compare(answer, expected, names=None, mistakes=(), rtol: float = 1e-6,
@@ -615,8 +603,9 @@ def compare(answer, expected, names=None, mistakes=(), rtol: float = 1e-6,
                 return f"{names[i]}: {hint}"
         return None
 
-    for i, (part, want, name) in enumerate(zip(parts, wants, names, strict=True)):
-        ok, a = _numbers(part, name)
+    for i, want in enumerate(wants):
+        name = names[i]
+        ok, a = _numbers(parts[i], name)
         if not ok:
             return False, a
         if a.shape != want.shape:
