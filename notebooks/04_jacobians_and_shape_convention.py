@@ -19,7 +19,13 @@
 # By the end you can backpropagate through a whole layer with Jacobian matrices, turn the result
 # into gradients shaped like the parameters, and train a small word-window classifier with them.
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/04_jacobians_and_shape_convention.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/04_jacobians_and_shape_convention.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+# [Open in Colab](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/04_jacobians_and_shape_convention.ipynb) · [Launch Binder](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/04_jacobians_and_shape_convention.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 1 min. The promise: notebooks 01–03 multiplied local gradients one number or one matrix at a
+# time; here the same chain rule is written with Jacobians, and we learn when to write a gradient
+# as a Jacobian and when in the parameter's shape. Plan two lectures: up to the end of the window
+# classifier's derivation, then the implementation, the tagger and the exercises.
 
 # %% slideshow={"slide_type": "skip"}
 # Colab only: install the course's `helpers` package from its repository when it is missing.
@@ -46,14 +52,17 @@ if "google.colab" in sys.modules:
 #   $\delta$ **once** and reuse it for $b$, $W$ (an outer product $\delta^\top x^\top$) and $x$.
 # - Move between the Jacobian form ($1 \times nm$ for $W$) and the shape convention (the gradient
 #   has $W$'s shape), and between the column ($Wx + b$) and row ($xW + b$) conventions.
-#
+# - Train a tiny location tagger with these gradients, and test it on sentences it never saw.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Prerequisites
 #
-# - [01 — Chain rule, computational graphs and gates](01_chain_rule_and_gates.ipynb): downstream = upstream × local,
-#   numerical gradients and relative error.
-# - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb): the local
-#   gradients $\sigma' = \sigma(1-\sigma)$ and $\tanh' = 1 - \tanh^2$.
-# - [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$, summing over broadcast axes.
+# - [01 — Chain rule, computational graphs and gates](01_chain_rule_and_gates.ipynb):
+#   downstream = upstream × local, numerical gradients and relative error.
+# - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb):
+#   the local gradients $\sigma' = \sigma(1-\sigma)$ and $\tanh' = 1 - \tanh^2$.
+# - [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): $dW = X^\top dD$,
+#   summing over broadcast axes.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Key terms
@@ -74,28 +83,28 @@ if "google.colab" in sys.modules:
 
 # %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
-import time
 from collections import Counter
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 import helpers.plotting as hp
-from helpers.exercises.nb04 import (check_gradient_from_jacobian, check_sigmoid_jacobian,
-                                    check_window_backward)
-from helpers.gradcheck import check_layer, numerical_gradient, numerical_gradient_array, rel_error
+from helpers.exercises._check import progress
+from helpers.exercises.nb04 import (
+    check_jacobian_form,
+    check_sigmoid_jacobian,
+    check_window_gradients,
+)
+from helpers.gradcheck import (
+    check_layer,
+    numerical_gradient,
+    numerical_gradient_array,
+    rel_error,
+    verdict,
+)
 from helpers.gradcheck import numerical_jacobian as reference_numerical_jacobian
-from helpers.layers import (affine_backward, affine_forward, sigmoid, tanh_backward,
-                            tanh_forward)
-from helpers.widgets.jacobian_explorer import (jacobian_data, jacobian_explorer,
-                                               jacobian_explorer_figure)
-
-
-def verdict(name, err, tol=1e-7):
-    """One stable line for a relative error: below the tolerance or not (no raw digits)."""
-    ok = err < tol
-    return f"{name}: relative error {'<' if ok else '≥'} {tol:.0e} {'✓' if ok else '✗'}"
-
+from helpers.layers import affine_backward, affine_forward, sigmoid, tanh_backward, tanh_forward
+from helpers.widgets.jacobian_explorer import jacobian_explorer, jacobian_explorer_figure
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Intuition: one output or many
@@ -108,6 +117,12 @@ def verdict(name, err, tol=1e-7):
 #
 # Take $f(x) = x_1 x_2 + x_3^2$: then $\partial f/\partial x = [x_2,\; x_1,\; 2x_3]$.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 5 min. Start from one-variable calculus: a derivative is one number; with $n$ inputs it is
+# a row of $n$ numbers; with $m$ outputs, a table. Ask the room: "how many numbers does
+# $\partial z/\partial W$ hold for a 100 × 250 weight matrix?" — keep the answer (2.5 million)
+# for the einsum slide. Run the cell: the hand-made gradient matches central differences.
+
 # %% slideshow={"slide_type": "fragment"}
 def f(x):
     return x[0] * x[1] + x[2] ** 2
@@ -119,6 +134,8 @@ print("gradient by hand:", grad_by_hand)
 print(verdict("by hand vs numerical_gradient", rel_error(grad_by_hand, numerical_gradient(f, x0))))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Many outputs: the Jacobian
+#
 # With $m$ outputs, $g: \mathbb{R}^n \to \mathbb{R}^m$, each output has its own gradient.
 # Stack them as rows and you get the **Jacobian**, an $m \times n$ table:
 #
@@ -130,13 +147,15 @@ print(verdict("by hand vs numerical_gradient", rel_error(grad_by_hand, numerical
 # Row $i$ is the gradient of output $i$; column $j$ says how *every* output moves when $x_j$
 # moves. For $g(x) = (x_1 x_2,\; x_2 + x_3^2)$:
 # $\;J = \begin{bmatrix} x_2 & x_1 & 0 \\ 0 & 1 & 2x_3 \end{bmatrix}$.
-#
-# To build $J$ numerically, note that row $i$ is the gradient of $\sum_k g_k e_{i,k} = g_i$
-# ($e_i$ is the $i$-th unit vector), which `numerical_gradient_array(g, x, dout=e_i)` already
-# computes. The course keeps the same function, with input checks, as
-# `helpers.gradcheck.numerical_jacobian`; the cell compares the two.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A Jacobian, numerically, one row at a time
+#
+# Row $i$ is the gradient of $\sum_k g_k\, e_{i,k} = g_i$ ($e_i$ is the $i$-th unit vector), which
+# `numerical_gradient_array(g, x, dout=e_i)` (notebook 01) already computes. The course keeps the
+# same function, with input checks, as `helpers.gradcheck.numerical_jacobian`.
+
+# %% slideshow={"slide_type": "-"}
 def numerical_jacobian(g, x):
     """(m, n) central-difference Jacobian of g at x, built one row (one output) at a time."""
     out = np.asarray(g(x))
@@ -148,12 +167,13 @@ def numerical_jacobian(g, x):
     return J
 
 
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 def g(x):
     return np.array([x[0] * x[1], x[1] + x[2] ** 2])
 
 
-J_by_hand = np.array([[x0[1], x0[0], 0.0],
-                      [0.0, 1.0, 2 * x0[2]]])
+J_by_hand = np.array([[x0[1], x0[0], 0.0],                   # [[x2, x1, 0   ],
+                      [0.0, 1.0, 2 * x0[2]]])                #  [0,  1,  2x3]]
 J_num = numerical_jacobian(g, x0)
 print("J by hand (2 × 3):\n", J_by_hand)
 print(verdict("by hand vs numerical_jacobian", rel_error(J_by_hand, J_num)))
@@ -164,15 +184,19 @@ print(verdict("g(x + ε) vs g(x) + J ε (first order)",
               rel_error(g(x0 + eps), g(x0) + J_by_hand @ eps), 1e-6))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The chain rule multiplies Jacobians
+#
 # The chain rule (연쇄 법칙) keeps its one-variable form, with matrices: for $y = g(f(x))$ with
 # $f: \mathbb{R}^n \to \mathbb{R}^k$ and $g: \mathbb{R}^k \to \mathbb{R}^m$,
 #
 # $$\frac{\partial y}{\partial x} = \frac{\partial y}{\partial f}\,\frac{\partial f}{\partial x}
 #   \qquad (m \times k)\,(k \times n) = (m \times n).$$
 #
-# "Downstream = upstream × local" from notebook 01 is this product, read from the left.
+# "Downstream = upstream × local" from notebook 01 is this product, read from the left. The
+# check: a tanh layer $\mathbb{R}^3 \to \mathbb{R}^2$ followed by a small $\mathbb{R}^2 \to
+# \mathbb{R}^2$ function.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 A = np.array([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]])
 
 
@@ -199,14 +223,20 @@ print(verdict("J_outer @ J_inner vs the Jacobian of the composition",
 # $$z = Wx + b, \qquad h = f(z), \qquad s = u^\top h,$$
 #
 # with $x \in \mathbb{R}^{D}$, $W \in \mathbb{R}^{n \times D}$, $b, z, h, u \in \mathbb{R}^n$ and
-# $s$ a number. We need five Jacobians. Each is derived, then computed numerically as a full
-# matrix and compared.
+# $s$ a number. Each Jacobian below is derived, then computed numerically as a full matrix and
+# compared.
 #
-# **Convention.** Until the section *Column convention vs row (batch) convention*, vectors
-# ($x, b, z, h, u$) are **columns** and a layer is $Wx + b$, as in the CS224N lecture notes; the derivative
-# of the number $s$ with respect to a vector is then a $1 \times n$ **row** (a Jacobian with one
-# output). The course's `helpers.layers` put one example per **row** ($xW + b$); that section
-# shows the two give the same numbers, transposed.
+# **Convention.** Until *Column convention vs row (batch) convention*, vectors ($x, b, z, h, u$)
+# are **columns** and a layer is $Wx + b$, as in the CS224N lecture; the derivative of the number
+# $s$ with respect to a vector is then a $1 \times n$ **row**. The course's `helpers.layers` put
+# one example per **row** ($xW + b$); that section shows the two agree, transposed.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 15 min for the four Jacobians. For each, write one entry $\partial z_i/\partial x_j$ on the
+# board, say which rule gives it, then collect the entries into a matrix; only then show the
+# slide. Ask: "which of these Jacobians would you never build in code?" (the diagonal one: it is
+# an elementwise product) and "which one is *not* diagonal though it looks elementwise?"
+# (softmax). The checks compare each with a numerical Jacobian.
 
 # %% slideshow={"slide_type": "skip"}
 rng = np.random.default_rng(4)
@@ -225,20 +255,20 @@ h = np.tanh(z)
 # \begin{aligned}
 # h_i &= f(z_i) && \text{elementwise: output } i \text{ reads only input } i\\
 # \frac{\partial h_i}{\partial z_j} &= f'(z_i) \text{ if } i = j, \text{ else } 0
-#   && \text{one-variable derivative; } z_j \text{ does not appear in } h_i \text{ for } j \ne i\\
+#   && \text{one-variable derivative; } h_i \text{ has no } z_j,\ j \ne i\\
 # \frac{\partial h}{\partial z} &= \mathrm{diag}\big(f'(z)\big)
-#   && \text{collect the entries into an } n \times n \text{ matrix}
+#   && \text{collect the entries: an } n \times n \text{ matrix}
 # \end{aligned}
 # $$
 #
-# For $f = \tanh$: $\;\partial h/\partial z = \mathrm{diag}(1 - \tanh^2 z)$.
+# For $f = \tanh$: $\;\partial h/\partial z = \mathrm{diag}(1 - \tanh^2 z)$. A backward pass never
+# builds this matrix: multiplying by a diagonal matrix is an elementwise product.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 J_hz = numerical_jacobian(np.tanh, z)
 off_diagonal = J_hz - np.diag(np.diag(J_hz))
 print(verdict("numerical ∂h/∂z vs diag(1 − tanh²(z))", rel_error(J_hz, np.diag(1 - h ** 2))))
 print("largest |entry| off the diagonal:", f"{np.abs(off_diagonal).max():.1f}")
-# A backward pass never builds this matrix: multiplying by a diagonal is an elementwise product.
 _, cache = tanh_forward(z)
 print(verdict("tanh_backward(ones) vs the diagonal", rel_error(tanh_backward(np.ones(n), cache),
                                                              np.diag(J_hz))))
@@ -248,9 +278,9 @@ print(verdict("tanh_backward(ones) vs the diagonal", rel_error(tanh_backward(np.
 #
 # $$
 # \begin{aligned}
-# z_i &= \textstyle\sum_k W_{ik} x_k + b_i && \text{definition of the matrix–vector product}\\
+# z_i &= \textstyle\sum_k W_{ik} x_k + b_i && \text{the matrix–vector product}\\
 # \frac{\partial z_i}{\partial x_j} &= W_{ij}
-#   && \text{only the term } k = j \text{ contains } x_j \;\;(\text{like } \tfrac{d}{dx}(ax) = a)\\
+#   && \text{only } k = j \text{ contains } x_j \;\;(\text{like } \tfrac{d}{dx}(ax) = a)\\
 # \frac{\partial z_i}{\partial b_j} &= [\,i = j\,]
 #   && b_j \text{ is added to } z_j \text{ alone} \;\;(\text{like } \tfrac{d}{db}(c + b) = 1)\\
 # \frac{\partial z}{\partial x} = W, &\qquad \frac{\partial z}{\partial b} = I
@@ -260,7 +290,7 @@ print(verdict("tanh_backward(ones) vs the diagonal", rel_error(tanh_backward(np.
 #
 # Here $[\,i = j\,]$ is 1 when $i = j$ and 0 otherwise (the entries of the identity $I$).
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 J_zx = numerical_jacobian(lambda v: W @ v + b, x)
 J_zb = numerical_jacobian(lambda v: W @ x + v, b)
 print("∂z/∂x has shape", J_zx.shape, "and ∂z/∂b has shape", J_zb.shape)
@@ -272,7 +302,7 @@ print(verdict("numerical ∂z/∂b vs I", rel_error(J_zb, np.eye(n))))
 #
 # $$
 # \begin{aligned}
-# s &= \textstyle\sum_k u_k h_k && \text{definition of the dot product}\\
+# s &= \textstyle\sum_k u_k h_k && \text{the dot product}\\
 # \frac{\partial s}{\partial u_j} &= h_j, \quad \frac{\partial s}{\partial h_j} = u_j
 #   && \text{only the term } k = j \text{ contains } u_j \text{ or } h_j\\
 # \frac{\partial s}{\partial u} &= h^\top, \quad \frac{\partial s}{\partial h} = u^\top
@@ -280,7 +310,7 @@ print(verdict("numerical ∂z/∂b vs I", rel_error(J_zb, np.eye(n))))
 # \end{aligned}
 # $$
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 J_su = numerical_jacobian(lambda v: v @ h, u)
 J_sh = numerical_jacobian(lambda v: u @ v, h)
 print("∂s/∂u has shape", J_su.shape)
@@ -305,7 +335,7 @@ print(verdict("numerical ∂s/∂h vs uᵀ", rel_error(J_sh, u[None, :])))
 # \end{aligned}
 # $$
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 def softmax(v):
     e = np.exp(v - v.max())                   # subtract the max: no overflow (notebook 02)
     return e / e.sum()
@@ -322,37 +352,54 @@ print("every column sums to", f"{abs(J_pz.sum(axis=0)).max():.1f}",
 #
 # Named-entity recognition (개체명 인식) asks of each word: is it a *location*? A dictionary
 # cannot decide ("Paris" is a city in one sentence and Paris Hilton in another), but the
-# **context** can. The window classifier looks at the centre word and two neighbours on each
-# side, e.g. "museums in **Paris** are amazing" from *the museums in Paris are amazing to see*:
-#
-# ![The window classifier, forward and backward](../figures/nb04_window_classifier.png)
+# **context** can. The window classifier of the CS224N lecture looks at the centre word and two
+# neighbours on each side, e.g. "museums in **Paris** are amazing" from *the museums in Paris are
+# amazing to see*.
 #
 # Each word has a vector in $\mathbb{R}^d$; the five are stacked into $x \in \mathbb{R}^{5d}$,
 # then $z = Wx + b$, $h = f(z)$, $s = u^\top h$, and $\sigma(s)$ is the probability that the
-# centre word is a location. We differentiate the score $s$; the loss adds one factor at the end.
-#
-# In the diagram, notice that all three gradients (bottom row) hang off one orange box, $\delta$:
-# it is computed once and reused.
+# centre word is a location. We differentiate the score $s$; a loss adds one factor at the end.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 20 min for the section. Draw the window on the board: five small columns stacked into one
+# long one. Ask: "what can the classifier use to call an unknown word a location?" (only its
+# neighbours — keep that for the tagger at the end). Then derive ∂s/∂b, ∂s/∂W and ∂s/∂x with the
+# room, pointing at the common factor each time: that factor is δ.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The window classifier, forward and backward
+#
+# ![The window classifier: five word vectors stacked into x, then z = Wx + b, h = f(z), s = uᵀh and σ(s) in blue; underneath, in orange, δ computed once from ∂s/∂h and ∂h/∂z and handed to ∂s/∂W, ∂s/∂b and ∂s/∂x](../figures/nb04_window_classifier.png)
+#
+# Notice that all three gradients (bottom row) hang off one orange box, $\delta$: it is computed
+# once and reused.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One window, in numbers
+#
+# Word vectors of size $d = 3$, a hidden layer of $n = 4$ units, random numbers for now (the
+# tagger at the end learns them):
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 d, n = 3, 4                                                  # word-vector size, hidden size
 window = ["museums", "in", "paris", "are", "amazing"]
 rng = np.random.default_rng(0)
-word_vectors = {w: rng.standard_normal(d) for w in window}
-x = np.concatenate([word_vectors[w] for w in window])        # (5d,)
+x = np.concatenate([rng.standard_normal(d) for _ in window])  # (5d,): the five vectors stacked
 W = rng.standard_normal((n, 5 * d)) * 0.4                    # (n, 5d)
 b = rng.standard_normal(n) * 0.1                             # (n,)
 u = rng.standard_normal(n)                                   # (n,)
+print("x", x.shape, "  W", W.shape, "  b, u", b.shape)
 
 
+# %% slideshow={"slide_type": "fragment"}
 def score(x, W, b, u):
     """s = uᵀ tanh(Wx + b) for one window x (5d,)."""
     return u @ np.tanh(W @ x + b)
 
 
-z = W @ x + b
-h = np.tanh(z)
-print("x", x.shape, " W", W.shape, " z, h, u", z.shape, " s =", f"{score(x, W, b, u):.4f}")
+z = W @ x + b                                                 # (n,)
+h = np.tanh(z)                                                # (n,)
+print("z, h", z.shape, "  s =", f"{score(x, W, b, u):.4f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### $\partial s/\partial b = \delta$
@@ -365,13 +412,13 @@ print("x", x.shape, " W", W.shape, " z, h, u", z.shape, " s =", f"{score(x, W, b
 #   &= u^\top\; \mathrm{diag}\big(f'(z)\big)\; I
 #   && \text{the three Jacobians derived above}\\
 #   &= u^\top \circ f'(z)
-#   && \text{a row times a diagonal matrix scales entry } i \text{ by } f'(z_i)\\
+#   && \text{a row times a diagonal: entry } i \text{ scaled by } f'(z_i)\\
 #   &=: \delta
-#   && \text{name it: the error signal at } z,\ \delta = \partial s/\partial z
+#   && \text{the error signal at } z,\ \delta = \partial s/\partial z
 # \end{aligned}
 # $$
 #
-# $\delta$ is a $1 \times n$ row here (Jacobian form); in numpy it is just a vector of length $n$.
+# $\delta$ is a $1 \times n$ row here (Jacobian form); in numpy it is a vector of length $n$.
 
 # %% slideshow={"slide_type": "fragment"}
 delta = u * (1 - h ** 2)                                      # uᵀ ∘ f'(z), f = tanh
@@ -389,7 +436,7 @@ print(verdict("δ vs numerical ∂s/∂b", rel_error(delta, db_num)))
 #   &= \textstyle\sum_k \frac{\partial s}{\partial z_k}\,\frac{\partial z_k}{\partial W_{ij}}
 #   && \text{chain rule through every } z_k\\
 # \frac{\partial z_k}{\partial W_{ij}} &= [\,k = i\,]\; x_j
-#   && z_k = \textstyle\sum_l W_{kl} x_l + b_k \text{ contains } W_{ij} \text{ only if } k = i\\
+#   && z_k = \textstyle\sum_l W_{kl} x_l + b_k \text{ has } W_{ij} \text{ only if } k = i\\
 # \frac{\partial s}{\partial W_{ij}} &= \delta_i\, x_j
 #   && \text{the sum over } k \text{ keeps only } k = i\\
 # \frac{\partial s}{\partial W} &= \delta^\top x^\top
@@ -397,10 +444,8 @@ print(verdict("δ vs numerical ∂s/∂b", rel_error(delta, db_num)))
 # \end{aligned}
 # $$
 #
-# Entry $(i, j)$ is "error at $z_i$" times "input $x_j$": a weight's gradient is the signal at
-# its output times the value at its input. Arranging the numbers $\partial s/\partial W_{ij}$ in
-# a matrix shaped like $W$ is the **shape convention**; *The Jacobian form vs the shape
-# convention* below compares it with writing them as one long row.
+# A weight's gradient is the signal at its output ($\delta_i$) times the value at its input
+# ($x_j$). Arranging these numbers in a matrix shaped like $W$ is the **shape convention**.
 
 # %% slideshow={"slide_type": "fragment"}
 dW = np.outer(delta, x)                                       # δᵀ xᵀ
@@ -412,21 +457,15 @@ print(verdict("δᵀxᵀ vs numerical ∂s/∂W", rel_error(dW, dW_num)))
 # ### $\partial s/\partial x$, and why $\delta$ is computed once
 #
 # $$
-# \begin{aligned}
-# \frac{\partial s}{\partial x} &= \frac{\partial s}{\partial z}\,\frac{\partial z}{\partial x}
-#   && \text{chain rule}\\
-#   &= \delta\, W && \partial z/\partial x = W \qquad (1 \times n)(n \times 5d) = 1 \times 5d
-# \end{aligned}
+# \frac{\partial s}{\partial x} = \frac{\partial s}{\partial z}\,\frac{\partial z}{\partial x}
+#   = \delta\, W \qquad (1 \times n)(n \times 5d) = 1 \times 5d
 # $$
 #
-# As a column (the shape of $x$) that is $(\delta W)^\top = W^\top \delta^\top$; in numpy, where
-# `delta` is a 1-D array, `W.T @ delta`. Its five slices of length $d$ are the
-# gradients of the five word vectors: the word vectors can be *learned* too.
-#
-# All three gradients start with the same factor $\partial s/\partial z = \delta$. Backprop
-# computes it once, at the node $z$, and hands it to $b$, $W$ and $x$; without that reuse every
-# parameter would redo the product $u^\top \mathrm{diag}(f'(z))$ and, in a deep network, every
-# layer above it.
+# As a column (the shape of $x$) that is $W^\top \delta^\top$: `W.T @ delta` in numpy. Its five
+# slices of length $d$ are the gradients of the five word vectors, so the word vectors can be
+# *learned* too. All three gradients start with the same factor $\partial s/\partial z = \delta$:
+# backprop computes it once, at $z$, and hands it to $b$, $W$ and $x$; in a deep network every
+# layer below reuses it the same way.
 
 # %% slideshow={"slide_type": "fragment"}
 dx = W.T @ delta                                              # (δ W)ᵀ = Wᵀ δᵀ
@@ -438,10 +477,16 @@ for word, g_word in zip(window, dx.reshape(5, d), strict=True):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Implementation: a layer pair, and the two ways to write a gradient
 #
-# The derivation becomes a forward/backward pair in the course's style: the forward pass
-# stores what the backward pass needs, and the backward pass computes $\delta$ **once**.
-# The score's upstream gradient `ds` (1 for $\partial s/\partial\cdot$, $\sigma(s) - y$ for the
-# cross-entropy loss) multiplies everything.
+# The derivation becomes a forward/backward pair in the course's style: the forward pass stores
+# what the backward pass needs, and the backward pass computes $\delta$ **once**. The score's
+# upstream gradient `ds` (1 for $\partial s/\partial\cdot$; $\sigma(s) - y$ for the
+# cross-entropy loss, as we will see) multiplies everything.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 15 min for the section. Put the derivation next to the backward function: one line per
+# result. Ask: "where would a second, identical computation of δ hide if we did not name it?"
+# Then the two ways to write ∂s/∂W (a long row vs W's shape) and the row convention of
+# `helpers.layers`: same numbers, transposed. The einsum slide is optional in a short lecture.
 
 # %% slideshow={"slide_type": "fragment"}
 def window_forward(x, W, b, u):
@@ -450,6 +495,10 @@ def window_forward(x, W, b, u):
     return np.array([u @ h]), (x, W, h, u)
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The backward pass: $\delta$ once, then three products
+
+# %% slideshow={"slide_type": "-"}
 def window_backward(ds, cache):
     """ds (1,) → dx (5d,), dW (n, 5d), db (n,), du (n,)."""
     x, W, h, u = cache
@@ -461,6 +510,7 @@ def window_backward(ds, cache):
     return dx, dW, db, du
 
 
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 result = check_layer(window_forward, window_backward, {"x": x, "W": W, "b": b, "u": u},
                      name="window classifier")
 
@@ -468,17 +518,15 @@ result = check_layer(window_forward, window_backward, {"x": x, "W": W, "b": b, "
 # ### The Jacobian form vs the shape convention
 #
 # Treat $W$ ($n \times 5d$) as one long vector of $n \cdot 5d$ numbers and $\partial s/\partial W$
-# is a Jacobian of shape $1 \times (n \cdot 5d)$: one row, as for any scalar function. That form is
-# the natural one for the chain rule (everything is a matrix product). An optimiser wants the
-# **shape convention** instead, $\partial s/\partial W$ with the shape of $W$, so that
-# `W -= lr * dW` just works.
+# is a Jacobian of shape $1 \times (n \cdot 5d)$: one row, as for any function with one output.
+# That form suits the chain rule (everything is a matrix product). An optimiser wants the
+# **shape convention**, $\partial s/\partial W$ shaped like $W$, so that `W -= lr * dW` just works.
 #
-# The two hold the same numbers; moving between them is a reshape. The one trap: the order in
-# which $W$ was flattened. numpy's `reshape` goes row by row (C order); the $\mathrm{vec}$ of
-# most matrix-calculus texts stacks columns (Fortran order). Either is fine if you undo it with
-# the same order.
+# The two hold the same numbers; a reshape moves between them. The one trap is the order in which
+# $W$ was flattened: numpy's `reshape` goes row by row (C order); the $\mathrm{vec}$ of most
+# matrix-calculus texts stacks columns (Fortran order). Undo a flattening in its own order.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 J_sW = numerical_jacobian(lambda w: score(x, w.reshape(n, 5 * d), b, u), W.reshape(-1))
 print("Jacobian form:", J_sW.shape, "   shape convention:", dW.shape)
 print(verdict("Jacobian form, reshaped row by row, vs δᵀxᵀ", rel_error(J_sW.reshape(n, 5 * d), dW)))
@@ -493,19 +541,21 @@ print(verdict("mixing the two orders (wrong on purpose)",
 # ### The full Jacobian with `np.einsum` (tiny sizes only)
 #
 # Without the shortcut, $\partial z/\partial W$ is a 3-D array $T_{kij} = [\,k=i\,]\,x_j$ of
-# shape $n \times n \times 5d$, and the chain rule is a contraction over the shared index $k$:
+# shape $n \times n \times 5d$, and the chain rule is a contraction over the shared indices:
 #
 # $$\frac{\partial s}{\partial W_{ij}} = \textstyle\sum_{a}\sum_{k} u_a\,
 #   \big[\mathrm{diag}(f'(z))\big]_{ak}\; T_{kij}.$$
 #
-# `np.einsum` writes that sum as it reads. It gives the same numbers as $\delta^\top x^\top$, but
+# `np.einsum` writes that sum as it reads. It gives the numbers of $\delta^\top x^\top$, but
 # stores $n$ times more of them, almost all zeros.
 
 # %% slideshow={"slide_type": "fragment"}
 T = np.einsum("ki,j->kij", np.eye(n), x)                       # ∂z_k/∂W_ij, (n, n, 5d)
-T_num = numerical_jacobian(lambda w: w.reshape(n, 5 * d) @ x + b, W.reshape(-1))
-dW_full = np.einsum("a,ak,kij->ij", u, np.diag(1 - h ** 2), T)
+dW_full = np.einsum("a,ak,kij->ij", u, np.diag(1 - h ** 2), T)  # the chain rule, summed
 print("T has shape", T.shape, "with", np.count_nonzero(T), "non-zeros out of", T.size)
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+T_num = numerical_jacobian(lambda w: w.reshape(n, 5 * d) @ x + b, W.reshape(-1))
 print(verdict("einsum T vs numerical ∂z/∂W", rel_error(T.reshape(n, -1), T_num)))
 print(verdict("full-Jacobian einsum vs δᵀxᵀ", rel_error(dW_full, dW), 1e-12))
 n_big, D_big = 100, 5 * 50
@@ -515,15 +565,15 @@ print(f"for n = {n_big}, 5d = {D_big}: the full ∂z/∂W holds {n_big * n_big *
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Column convention vs row (batch) convention
 #
-# The CS224N lecture writes $z = Wx + b$ with $x$ a column and $W$ of shape $(n, 5d)$.
+# The lecture writes $z = Wx + b$ with $x$ a column and $W$ of shape $(n, 5d)$.
 # `helpers.layers.affine` (like most code) puts one example per **row**: `out = x @ w + b` with
 # `x` $(N, 5d)$ and `w` $(5d, n)$, that is, `w` $= W^\top$. Same numbers, transposed:
 #
 # $$\text{column: } \frac{\partial s}{\partial W} = \delta^\top x^\top \;(n \times 5d)
 #   \qquad\text{row: } \frac{\partial s}{\partial w} = x^\top \delta \;(5d \times n)
-#   = \Big(\frac{\partial s}{\partial W}\Big)^{\!\top},$$
+#   = \Big(\frac{\partial s}{\partial W}\Big)^{\!\top}.$$
 #
-# and for a batch the row form `x.T @ dout` sums the outer products of all $N$ examples
+# For a batch, the row form `x.T @ dout` sums the outer products of all $N$ examples
 # (notebook 03).
 
 # %% slideshow={"slide_type": "fragment"}
@@ -532,6 +582,8 @@ h_row, cache_tanh = tanh_forward(z_row)
 dz_row = tanh_backward(u[None, :], cache_tanh)                # ds/dh = u, then through tanh
 dx_row, dw_row, db_row = affine_backward(dz_row, cache_affine)
 print("column ∂s/∂W:", dW.shape, "  row ∂s/∂w:", dw_row.shape)
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 print(verdict("z: x W + b (row) vs W x + b (column)", rel_error(z_row[0], z), 1e-12))
 print(verdict("row dz vs δ", rel_error(dz_row[0], delta), 1e-12))
 print(verdict("row dw vs (δᵀxᵀ)ᵀ", rel_error(dw_row, dW.T), 1e-12))
@@ -546,6 +598,11 @@ print(verdict("row db vs δ", rel_error(db_row, delta), 1e-12))
 # below repeats it at three more seeds and prints the relative errors themselves
 # (machine-dependent, so nbval does not compare them).
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 3 min. Point out the size of the errors (around 1e-10 or below) and why they differ per
+# gradient: the central difference's error grows with the size of the entries it divides. Ask:
+# "what relative error would a forgotten f′(z) give?" (of order 1 — nothing in between).
+
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 for seed in (1, 2, 3):
     r = check_layer(window_forward, window_backward, {"x": x, "W": W, "b": b, "u": u},
@@ -555,55 +612,61 @@ for seed in (1, 2, 3):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Picture: the Jacobian explorer
 #
-# Pick an operation and move its four inputs. The heat-map is the Jacobian
-# (rows: outputs, columns: inputs or parameters; purple positive, orange negative). Things to
-# try: push a tanh input to ±3 and watch its diagonal entry fade (saturation); compare sigmoid's
-# colours with tanh's ($\sigma' \le 1/4$); look for $x$ inside the Jacobian of $Wx + b$ with
-# respect to $W$; see softmax fill in off the diagonal.
+# Pick an operation and move its four inputs. The heat-map is the Jacobian (rows: outputs;
+# columns: inputs or parameters; purple positive, orange negative). Things to try: push a tanh
+# input to ±3 and watch its diagonal entry fade (saturation); compare sigmoid's colours with
+# tanh's ($\sigma' \le 1/4$); find $x$ inside the Jacobian of $Wx + b$ with respect to $W$; see
+# softmax fill in off the diagonal.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 8 min, live. Start on tanh and drag x₁ to ±3: the entry fades (saturation, notebook 02).
+# Switch to softmax: ask the room to predict the sign of the off-diagonal entries before showing
+# them (always negative: raising one score lowers every other probability). End on "wrt W": the
+# input x appears, copied once per row — the outer product δᵀxᵀ in picture form.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 explorer = jacobian_explorer()
 explorer
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The default state: tanh
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 jacobian_explorer_figure()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The default state (tanh at $x = (-1.5, -0.3, 0.4, 2.0)$): only the diagonal is coloured, and
-# the inputs far from 0 ($x_1 = -1.5$, $x_4 = 2.0$) get the palest entries, because tanh is
+# The explorer's default (tanh at $x = (-1.5, -0.3, 0.4, 2.0)$): only the diagonal is coloured,
+# and the inputs far from 0 ($x_1 = -1.5$, $x_4 = 2.0$) get the palest entries, because tanh is
 # flat there.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### $z = Wx + b$, with respect to $W$
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 jacobian_explorer_figure("affine_W")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# For $z = Wx + b$ with respect to the 12 entries of $W$ (flattened row by row), each output
-# $z_i$ sees only its own row of $W$, and there the entries are $x$ itself: the block pattern is
+# With respect to the 12 entries of $W$ (flattened row by row), each output $z_i$ sees only its
+# own row of $W$, and there the entries are $x$ itself: the block pattern is
 # $\partial z_k/\partial W_{ij} = [k = i]\,x_j$, the same $T$ that `np.einsum` built above.
-
-# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
-# How fast is the widget? Machine-dependent: wall-clock time grows when other programs share
-# the CPU, so the CPU time of this process is printed too. Targets: < 20 ms and < 100 ms.
-slider = explorer.children[1].children[0]
-t_wall, t_cpu = time.perf_counter(), time.process_time()
-for op in ["tanh", "softmax", "affine_W"] * 10:
-    jacobian_data(op, [0.3, -1.0, 0.5, 2.0])
-pure = (1e3 * (time.perf_counter() - t_wall) / 30, 1e3 * (time.process_time() - t_cpu) / 30)
-t_wall, t_cpu = time.perf_counter(), time.process_time()
-for value in (-1.0, 0.0, 1.0):
-    slider.value = value                          # recompute + update artists + render
-redraw = (1e3 * (time.perf_counter() - t_wall) / 3, 1e3 * (time.process_time() - t_cpu) / 3)
-print(f"pure function: {pure[0]:.1f} ms per call ({pure[1]:.1f} ms CPU); "
-      f"slider move: {redraw[0]:.0f} ms ({redraw[1]:.0f} ms CPU)")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Putting it to work: a tiny location tagger
 #
-# Sixteen sentences, locations in brackets. Words seen only once become `<unk>`, so the
-# classifier must learn what an unknown word in a location-like *context* means; `<pad>` fills
-# the window at the sentence ends.
+# Sixteen sentences written for this notebook, locations in brackets. Words seen only once
+# become `<unk>`, so the tagger must learn what an unknown word in a location-like *context*
+# means; `<pad>` fills the window at the sentence ends. Then we test it on sentences it never saw.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 12 min. The point is not the tagger but that the gradients of this notebook train it: every
+# update is `W -= lr * dW` in the shape convention. Before showing the test, ask the room to
+# predict: "which words of the unseen sentences will it call locations, and why?" The honest
+# answer at the end: a context rule (a word right after *in* or *to*), with its misfires.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The training text
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 CORPUS = """the museums in [paris] are amazing to see
 we flew from [seoul] to [tokyo] last spring
 she was born in [busan] and studied in [seoul]
@@ -621,12 +684,16 @@ the old market sells fresh food
 he likes fast trains and cold weather
 my friends travel to [vienna] every winter""".splitlines()
 PAD, UNK = "<pad>", "<unk>"
+print("\n".join(CORPUS))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Each sentence becomes words and 0/1 labels; the vocabulary keeps words seen at least twice;
-# every word yields one window of five ids (its own and two neighbours each side).
+# ### From sentences to windows
+#
+# Each sentence becomes words and 0/1 labels; the vocabulary keeps the words seen at least twice
+# (every other word is read as `<unk>`); every word yields one window of five ids: its own and two
+# neighbours on each side.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 def parse(line):
     """'in [paris] now' → (['in', 'paris', 'now'], [0, 1, 0])."""
     tokens = line.split()
@@ -639,70 +706,90 @@ vocab = [PAD, UNK] + sorted(w for w, c in counts.items() if c >= 2)
 index = {w: i for i, w in enumerate(vocab)}
 
 
+# %% slideshow={"slide_type": "fragment"}
 def make_windows(sentences):
     """Every word with two neighbours each side → ids (N, 5) and labels (N,)."""
     ids, labels = [], []
     for words, tags in sentences:
         padded = [PAD, PAD] + words + [PAD, PAD]
-        for t, tag in enumerate(tags):
-            ids.append([index.get(w, index[UNK]) for w in padded[t:t + 5]])
-            labels.append(tag)
+        ids += [[index.get(w, index[UNK]) for w in padded[t:t + 5]] for t in range(len(words))]
+        labels += tags
     return np.array(ids), np.array(labels, dtype=float)
 
 
 ids, y = make_windows(sentences)
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 print(f"{len(sentences)} sentences, {len(vocab)} words in the vocabulary, {len(ids)} windows, "
       f"{int(y.sum())} locations")
 print("the window around 'paris' in sentence 1:", [vocab[i] for i in ids[3]], "→ label", int(y[3]))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The batched backward pass
+# ### The loss and its $\partial L/\partial s$
 #
-# For a batch of $N$ windows the examples go in **rows**: $X$ $(N, 5d)$, one window per row, and
-# the per-window $\delta$s (each a $1 \times n$ row) stacked into $\Delta$ $(N, n)$. $W$ keeps
-# the lecture's shape $(n, 5d)$, so the layer is $Z = XW^\top + b$ (row $t$ is
-# $(Wx_t + b)^\top$). The loss is the mean binary cross-entropy of $\sigma(s)$, and with
+# The loss is the mean binary cross-entropy of $\sigma(s)$ over the $N$ windows. With
 # $\sigma' = \sigma(1 - \sigma)$ (notebook 02) each window's term has a short derivative:
 #
-# $$\frac{\partial}{\partial s}\Big[-y\log\sigma(s) - (1 - y)\log\big(1 - \sigma(s)\big)\Big]
-#   = -y\,(1 - \sigma) + (1 - y)\,\sigma = \sigma(s) - y,$$
+# $$
+# \begin{aligned}
+# \frac{\partial}{\partial s}\Big[-y\log\sigma(s) - (1 - y)\log\big(1 - \sigma(s)\big)\Big]
+#   &= -y\,(1 - \sigma) + (1 - y)\,\sigma && \text{chain rule, } \sigma' = \sigma(1-\sigma)\\
+#   &= \sigma(s) - y && \text{expand: the } y\sigma \text{ terms cancel}
+# \end{aligned}
+# $$
 #
-# the two-class case of notebook 02's $p - y$. Divided by $N$ (the mean), that is the `ds` of
-# the layer pair above; each window's $\delta$ is multiplied by its `ds`, so $\Delta$ holds
-# $\partial L/\partial Z$. Then $\partial L/\partial W = \Delta^\top X$ $(n, 5d)$ sums the outer
-# products $\delta^\top x^\top$ of all windows, and the word vectors $E$ $(V, d)$, one row per
-# vocabulary word, receive $\partial L/\partial X$ slice by slice: a word used in several
-# windows or positions **sums** its gradients (a fork, notebook 01), which is what `np.add.at`
-# does.
+# the two-class case of notebook 02's $p - y$. Divided by $N$ (the mean), it is each window's
+# upstream gradient `ds`: the `ds` of the layer pair above.
 
-# %% slideshow={"slide_type": "fragment"}
-def loss_and_grads(E, W, b, u, ids, y):
-    """E (V, d), W (n, 5d), b (n,), u (n,), ids (N, 5), y (N,) → loss, (dE, dW, db, du)."""
-    N = len(ids)
-    X = E[ids].reshape(N, -1)                       # (N, 5d): the five vectors side by side
-    H = np.tanh(X @ W.T + b)                        # (N, n)
-    P = sigmoid(H @ u)                              # (N,) probability of "location"
-    loss = -np.mean(y * np.log(P) + (1 - y) * np.log(1 - P))
-    ds = (P - y) / N                                # ∂L/∂s for each window
-    Delta = ds[:, None] * u * (1 - H ** 2)          # (N, n): one δ per window, computed once
-    dW = Delta.T @ X                                # Σ over windows of δᵀxᵀ
-    db = Delta.sum(axis=0)
-    du = H.T @ ds
-    dX = Delta @ W                                  # (N, 5d): one δW per window
-    dE = np.zeros_like(E)
-    np.add.at(dE, ids, dX.reshape(N, 5, -1))        # forks sum: repeated words accumulate
-    return loss, (dE, dW, db, du)
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The tagger's forward pass, from the course's layers
+#
+# One window per row: $X$ $(N, 5d)$. $W$ keeps the lecture's shape $(n, 5d)$ and enters
+# `helpers.layers.affine` as `w` $= W^\top$ (the row convention above), so row $t$ of $Z$ is
+# $(Wx_t + b)^\top$. The word vectors are the rows of a table $E$ $(V, d)$, one per vocabulary
+# word.
+
+# %% slideshow={"slide_type": "-"}
+def tagger_forward(E, W, b, u, ids):
+    """E (V, d), W (n, 5d), b (n,), u (n,), ids (N, 5) → P(location) (N,), cache."""
+    X = E[ids].reshape(len(ids), -1)                 # (N, 5d): five vectors side by side
+    Z, c_affine = affine_forward(X, W.T, b)          # (N, n), row convention: w = Wᵀ
+    H, c_tanh = tanh_forward(Z)                      # (N, n)
+    return sigmoid(H @ u), (H, c_affine, c_tanh)
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# Fresh parameters for the tagger (word vectors of size $d = 8$, hidden size $n = 12$), then a
-# check of all four gradients on all 119 windows. Summed over many windows, some entries of
-# $\partial L/\partial W$ nearly cancel, and the plain central difference's round-off (of order
-# $10^{-16}\,|L|/h$) is no longer small *relative to such a tiny entry*. So the check uses
-# `richardson=True` at $h = 10^{-3}$, as `check_layer` does: a large step has a hundred times
+# ### Its backward pass: one $\delta$ per window
+#
+# `tanh_backward` returns $\Delta$ $(N, n)$: row $t$ is window $t$'s $\delta$, times its `ds`.
+# `affine_backward` returns $\partial L/\partial X$ and `dw`, the gradient of $W^\top$: its
+# transpose is $\partial L/\partial W$ (the row and column conventions again). Each window's
+# slice of $\partial L/\partial X$ goes to the rows of $E$ it read; a word used in several
+# windows or positions **sums** its gradients (a fork, notebook 01): `np.add.at` does that.
+
+# %% slideshow={"slide_type": "-"}
+def loss_and_grads(E, W, b, u, ids, y):
+    """→ mean cross-entropy, (dE, dW, db, du) in the shapes of (E, W, b, u)."""
+    P, (H, c_affine, c_tanh) = tagger_forward(E, W, b, u, ids)
+    loss = -np.mean(y * np.log(P) + (1 - y) * np.log(1 - P))
+    ds = (P - y) / len(ids)                          # ∂L/∂s of each window
+    Delta = tanh_backward(np.outer(ds, u), c_tanh)   # (N, n): each window's δ, once
+    dX, dw, db = affine_backward(Delta, c_affine)
+    dE = np.zeros_like(E)
+    np.add.at(dE, ids, dX.reshape(*ids.shape, -1))   # repeated words accumulate
+    return loss, (dE, dw.T, db, H.T @ ds)
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Checked on all 119 windows
+#
+# Fresh parameters ($d = 8$, $n = 12$), and a check of all four gradients. Summed over many
+# windows, some entries of $\partial L/\partial W$ nearly cancel, and the central difference's
+# round-off (of order $10^{-16}\,|L|/h$) is no longer small *relative to such a tiny entry*. So
+# the check uses `richardson=True` at $h = 10^{-3}$, as `check_layer` does: a larger step has
 # less round-off, and combining the steps $h$ and $h/2$ cancels the $O(h^2)$ error.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 d, n = 8, 12
 rng = np.random.default_rng(0)
 params = {"E": rng.normal(0, 0.5, (len(vocab), d)),
@@ -720,10 +807,10 @@ for (name, value), grad in zip(params.items(), grads, strict=True):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training
 #
-# Plain full-batch gradient descent, every parameter in the shape convention, so each update is
-# one line.
+# Plain full-batch gradient descent. Every gradient is in the shape convention, so each update
+# is one line.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"}
 lr, steps = 1.0, 400
 history = []
 for _ in range(steps):
@@ -731,151 +818,240 @@ for _ in range(steps):
     history.append(loss)
     for value, grad in zip(params.values(), grads, strict=True):
         value -= lr * grad                           # W -= lr * dW: shapes match
-
-
-def scores(params, ids):
-    """s for every window: (N, 5) ids → (N,) log-odds that the centre word is a location."""
-    E, W, b, u = params.values()
-    return np.tanh(E[ids].reshape(len(ids), -1) @ W.T + b) @ u
-
-
-def predict(params, ids):
-    return sigmoid(scores(params, ids))
-
-
-P_train = predict(params, ids)
+P_train = tagger_forward(*params.values(), ids)[0]
 print(f"loss {history[0]:.3f} → {history[-1]:.4f} after {steps} steps")
-print(f"training accuracy: {np.mean((P_train > 0.5) == y):.0%} of {len(y)} windows, "
+print(f"training windows right: {np.mean((P_train > 0.5) == y):.0%} of {len(y)}, "
       f"{int(((P_train > 0.5) & (y == 1)).sum())} of {int(y.sum())} locations found")
 
-# %% slideshow={"slide_type": "subslide"}
-fig, ax = plt.subplots(figsize=(6.4, 3.2))
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The training loss
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+fig, ax = plt.subplots(figsize=(7.5, 3.4))
 ax.semilogy(history, color=hp.FORWARD)
 ax.set(title="Training loss of the window classifier", xlabel="gradient-descent step",
-       ylabel="mean cross-entropy (log scale)")
+       ylabel="mean cross-entropy")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The loss falls by three orders of magnitude in a few hundred steps: sixteen sentences are easy
-# to fit. The interesting question is what it does with sentences it has never seen.
+# to fit, down to every training window. What matters is what the tagger does with sentences it
+# has never seen.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Seven sentences it never saw
+#
+# Some put a location in a context the tagger met; some put the word *paris* in new places; two
+# are traps. No sentence is in the training text, but a few short windows are: the cell after
+# the test sentences lists how many, and the location among them.
+
+# %% slideshow={"slide_type": "-"}
 TEST = """the hotels in [lisbon] are cheap
 we flew to [lima] last winter
-paris hilton flew to [tokyo]
-the market in [seoul] sells fresh food""".splitlines()
+the trains in [paris] are fast
+paris hilton likes fast trains
+[paris] is amazing to see
+she was born in june
+he lives near [porto]""".splitlines()
 test_sentences = [parse(line) for line in TEST]
 test_ids, test_y = make_windows(test_sentences)
-P_test = predict(params, test_ids)
-print(f"test accuracy: {np.mean((P_test > 0.5) == test_y):.0%} of {len(test_y)} windows")
-print("P(location) of every word (* = not in the vocabulary, read as <unk>):")
-start = 0
-for words, _ in test_sentences:
-    probs = P_test[start:start + len(words)]
-    start += len(words)
-    print("  " + "  ".join(f"{w}{'*' if w not in index else ''} {p:.2f}"
-                           for w, p in zip(words, probs, strict=True)))
+print("test sentences also in the training text:", [s for s in TEST if s in CORPUS])
 
-# %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(2, 2, figsize=(9.5, 4.8), sharey=True)
-S_test = scores(params, test_ids)
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+train_words = [w for words, _ in sentences for w in words]
+repeats = [t for t, w in enumerate(test_ids) if (ids == w).all(axis=1).any()]
+print(f"test windows identical, id for id, to a training window: {len(repeats)} of "
+      f"{len(test_ids)}")
+for t in repeats:
+    if test_y[t]:                                    # one centred on a location
+        same = np.flatnonzero((ids == test_ids[t]).all(axis=1))
+        print(f"  a location's window, {[vocab[i] for i in test_ids[t]]}")
+        print("  is in training around", ", ".join(f"{train_words[k]} (label {y[k]:.0f})"
+                                                   for k in same))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What the tagger says about every word
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+P_test = tagger_forward(*params.values(), test_ids)[0]
+words_test = [w for words, _ in test_sentences for w in words]
+print("P(location) of every word (* = not in the vocabulary, read as <unk>; [ ] = a location):")
 start = 0
-for ax, (words, tags) in zip(axes.ravel(), test_sentences, strict=True):
-    s_words = S_test[start:start + len(words)]
+for words, tags in test_sentences:
+    print("  " + "  ".join(f"{'[' * t}{w}{'*' if w not in index else ''}{']' * t} {p:.2f}"
+                           for w, t, p in zip(words, tags, P_test[start:], strict=False)))
     start += len(words)
-    ax.bar(range(len(words)), s_words, color=[hp.HIGHLIGHT if t else hp.FORWARD for t in tags])
-    ax.set_xticks(range(len(words)))
-    ax.set_xticklabels([w if w in index else w + "*" for w in words], fontsize=9)
-    ax.axhline(0, color=hp.NEUTRAL, lw=0.8)
-for ax in axes[:, 0]:
-    ax.set_ylabel("score s (log-odds)")
-for ax in axes[1]:
-    ax.set_xlabel("test-sentence word (* = read as <unk>)")
-fig.suptitle("Unseen sentences: s > 0 means \"location\"; orange = true location, blue = not")
-fig.tight_layout()
+found = P_test > 0.5
+print("locations found:", [words_test[t] for t in np.flatnonzero(found & (test_y == 1))],
+      " missed:", [words_test[t] for t in np.flatnonzero(~found & (test_y == 1))],
+      " false alarms:", [words_test[t] for t in np.flatnonzero(found & (test_y == 0))])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The same, as a picture
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+longest = max(len(words) for words, _ in test_sentences)
+grid = np.full((len(TEST), longest), np.nan)           # blank after the end of a sentence
+fig, ax = plt.subplots(figsize=(9.0, 4.0))
+start = 0
+for row, (words, tags) in enumerate(test_sentences):
+    grid[row, :len(words)] = P_test[start:start + len(words)]
+    for col, (word, tag) in enumerate(zip(words, tags, strict=True)):
+        ax.text(col, row, word + ("*" if word not in index else ""), ha="center", va="center",
+                fontsize=12, color="black" if grid[row, col] > 0.5 else "white")
+        if tag:                                        # outline the true locations
+            ax.add_patch(plt.Rectangle((col - 0.47, row - 0.44), 0.94, 0.88, fill=False,
+                                       ec=hp.HIGHLIGHT, lw=3))
+    start += len(words)
+image = ax.imshow(grid, cmap=hp.SEQUENTIAL_CMAP, vmin=0, vmax=1, aspect="auto")
+fig.colorbar(image, ax=ax, label="P(location)", fraction=0.04, pad=0.02)
+ax.grid(False)
+ax.set(title="The tagger on seven unseen sentences", xticks=range(longest),
+       xlabel="word position (outlined: a true location; *: read as <unk>)",
+       yticks=range(len(TEST)), yticklabels=range(1, len(TEST) + 1), ylabel="sentence")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Only the true locations get a positive score. "lisbon" and "lima" were never in the training
-# text (and "tokyo" only once, too rarely to get its own vector), so they enter as `<unk>`; the
-# classifier still calls them locations because of the words around them ("hotels in …",
-# "flew to …"), while "paris" in "paris hilton" is **not** tagged: the window sees the context,
-# not just the word.
+# Yellow is "location". Notice that every yellow cell comes right after *in* or *to*, and that
+# *paris* is dark in two of its three sentences.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What it learned, and what it did not
+#
+# - **Context carries over to new sentences.** In sentence 1, *hotels*, *lisbon* and *cheap* are
+#   all `<unk>`, the very same input vector: 0.00, 1.00, 0.00. Only the window differs. *lima*
+#   (1.00) is found the same way.
+# - **The word alone does not decide.** *paris* scores 1.00 in "the trains in paris are fast" and 0.00
+#   in "paris hilton likes fast trains" — right both times — but also 0.00 in "paris is amazing
+#   to see", where it *is* the city.
+# - **The rule misfires.** *june* in "she was born in june" scores 0.97: right after *in*, like
+#   *busan* in training. And *porto* (0.00) is read as the window `<unk> <unk> <unk> <pad>
+#   <pad>`, which training labelled 0 four times (*spring*, *job*, *cats*, *monday*): from that
+#   window no classifier could tell.
+#
+# So the tagger generalises only partly. What sixteen sentences taught it is, roughly, to look
+# for *in* or *to* right before the word: every word it calls a location here has one, and the
+# city without one is missed. More varied text would teach more; the gradients would be the same.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
 #
-# ### Exercise 1 — the Jacobian of an elementwise sigmoid
+# Three exercises, from a warm-up to an optional stretch. Edit the stub and run the cell: the
+# checker prints ✓ or a hint. Solutions are folded under each exercise.
 #
-# Write `sigmoid_jacobian(z)` returning the full $n \times n$ Jacobian of $\sigma$ applied
-# elementwise to `z` (shape `(n,)`). `sigmoid` from `helpers.layers` is imported.
+# 1. warm-up: the Jacobian of an elementwise sigmoid (≈ 5 min);
+# 2. build it: the window classifier's gradients from δ, for a batch of windows (≈ 20 min);
+# 3. stretch: the Jacobian form, then the shape convention (≈ 15 min).
 
-# %% slideshow={"slide_type": "subslide"}
-def sigmoid_jacobian(z):
-    """z (n,) → J (n, n) with J[i, j] = ∂σ(z_i)/∂z_j."""
-    J = None  # TODO
-    return J
-
-
-check_sigmoid_jacobian(sigmoid_jacobian)
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# <details><summary>Solution</summary>
-#
-# Elementwise, so diagonal, with $\sigma' = \sigma(1 - \sigma)$ on it:
-# `s = sigmoid(z); J = np.diag(s * (1 - s))`.
-#
-# </details>
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 40 min in a lab for all three; in a lecture, do exercise 1 together (5 min) and set 2 as
+# homework, 3 for the keen. The classic slips in 2: dW as xδᵀ (the row convention's layout),
+# δ without f′(z), du from z instead of h, db not summed over the windows — the checker names
+# each of them.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2 — δ and ∂s/∂W for the window classifier
+# ### Exercise 1 — warm-up: the Jacobian of an elementwise sigmoid (≈ 5 min)
 #
-# For $s = u^\top \tanh(Wx + b)$ return `delta` $= \partial s/\partial z$ (shape `(n,)`) and
-# `dW` $= \partial s/\partial W$ in the shape convention (shape of `W`).
+# Write `sigmoid_jacobian(z)`: the full $n \times n$ Jacobian of $\sigma$ applied elementwise
+# to `z` (shape `(n,)`). `sigmoid` from `helpers.layers` is imported.
 
-# %% slideshow={"slide_type": "subslide"}
-def window_delta_and_dW(x, W, b, u):
-    """x (5d,), W (n, 5d), b (n,), u (n,) → delta (n,), dW (n, 5d)."""
-    delta = None  # TODO
-    dW = None  # TODO
-    return delta, dW
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def sigmoid_jacobian(z):
+    """z (n,) → J (n, n) with J[i, j] = ∂σ(z_i)/∂z_j."""
+    # TODO: which entries can be non-zero, and what is σ′ in terms of σ?
+    return None
 
 
-check_window_backward(window_delta_and_dW)
+_ = check_sigmoid_jacobian(sigmoid_jacobian)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
 # <details><summary>Solution</summary>
 #
 # ```python
-# h = np.tanh(W @ x + b)
-# delta = u * (1 - h ** 2)        # uᵀ ∘ f'(z)
-# dW = np.outer(delta, x)         # δᵀ xᵀ, shape (n, 5d)
+# def sigmoid_jacobian(z):
+#     """z (n,) → J (n, n) with J[i, j] = ∂σ(z_i)/∂z_j."""
+#     s = sigmoid(z)
+#     return np.diag(s * (1 - s))       # elementwise, so diagonal, with σ′ = σ(1 − σ) on it
 # ```
 #
 # </details>
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 3 — from a Jacobian to the shape convention
+# ### Exercise 2 — build it: the window classifier's gradients from δ (≈ 20 min)
 #
-# You are given `dz` $= \partial s/\partial z$ (shape `(n,)`) and the full Jacobian `J` of
-# $z = Wx + b$ with respect to $W$ flattened row by row (shape `(n, n·D)`, like the explorer's
-# "wrt W" view). Return $\partial s/\partial W$ with the shape `W_shape` $= (n, D)$.
+# For a batch of windows, one per row of `X` $(N, 5d)$, and the upstream gradient `ds` $(N,)$
+# of each window's score $s_t = u^\top \tanh(Wx_t + b)$, return $\partial L/\partial W$,
+# $\partial L/\partial b$, $\partial L/\partial u$ and $\partial L/\partial X$ in the shapes of
+# `W` $(n, 5d)$, `b`, `u` and `X`. Compute each window's $\delta$ once and reuse it; `W`, `b`
+# and `u` are shared by all windows. Without `helpers.layers`' backward functions.
 
-# %% slideshow={"slide_type": "subslide"}
-def gradient_from_jacobian(dz, J, W_shape):
-    """dz (n,), J (n, n·D), W_shape (n, D) → ∂s/∂W of shape (n, D)."""
-    # TODO: chain rule in Jacobian form, then undo the flattening
-    raise NotImplementedError
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def window_gradients(X, W, b, u, ds):
+    """X (N, 5d) one window per row, W (n, 5d), b (n,), u (n,), ds (N,) = ∂L/∂s per window
+    → dW (n, 5d), db (n,), du (n,), dX (N, 5d)."""
+    # TODO: the forward values δ needs, for every window at once
+    # TODO: Delta (N, n): row t is window t's δ = ds_t · u ∘ f′(z_t)
+    # TODO: dW, db, du, dX from Delta (a parameter shared by the windows sums over them)
+    return None
 
 
-check_gradient_from_jacobian(gradient_from_jacobian)
+_ = check_window_gradients(window_gradients)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
 # <details><summary>Solution</summary>
 #
-# The chain rule gives the Jacobian form, a row of $n \cdot D$ numbers: `dz @ J`. $W$ was
-# flattened row by row, so numpy's default reshape undoes it: `(dz @ J).reshape(W_shape)`, which
-# equals `np.outer(dz, x)`.
+# ```python
+# def window_gradients(X, W, b, u, ds):
+#     """X (N, 5d) one window per row, W (n, 5d), b (n,), u (n,), ds (N,) = ∂L/∂s per window
+#     → dW (n, 5d), db (n,), du (n,), dX (N, 5d)."""
+#     H = np.tanh(X @ W.T + b)                  # (N, n): row t is h_tᵀ
+#     Delta = ds[:, None] * u * (1 - H ** 2)    # (N, n): row t is window t's δ, once
+#     dW = Delta.T @ X                          # Σ_t δ_tᵀ x_tᵀ, the shape of W
+#     db = Delta.sum(axis=0)                    # b is added to every window
+#     du = H.T @ ds                             # Σ_t ds_t h_t
+#     dX = Delta @ W                            # row t is δ_t W, i.e. (Wᵀ δ_tᵀ)ᵀ
+#     return dW, db, du, dX
+# ```
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3 — stretch: the Jacobian form, then the shape convention (≈ 15 min)
+#
+# For one window, build $\partial s/\partial W$ the long way, as the product of three Jacobians:
+# $\partial s/\partial h$ $(1 \times n)$, $\partial h/\partial z$ $(n \times n)$ and
+# $\partial z/\partial W$ $(n \times n{\cdot}5d)$, where $W$ is flattened row by row. Return that
+# $1 \times n{\cdot}5d$ row `J`, and the same numbers in $W$'s shape, `dW`.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def jacobian_form(x, W, b, u):
+    """x (5d,), W (n, 5d), b (n,), u (n,) → J (1, n·5d), dW (n, 5d):
+    ∂s/∂W as one row (W flattened row by row), then in W's shape."""
+    # TODO: the three Jacobians; row k of ∂z/∂W holds x in the block of W's row k
+    # TODO: J is their product; dW is J reshaped
+    return None
+
+
+_ = check_jacobian_form(jacobian_form)
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def jacobian_form(x, W, b, u):
+#     """x (5d,), W (n, 5d), b (n,), u (n,) → J (1, n·5d), dW (n, 5d):
+#     ∂s/∂W as one row (W flattened row by row), then in W's shape."""
+#     n = W.shape[0]
+#     h = np.tanh(W @ x + b)
+#     ds_dh = u[None, :]                        # (1, n)
+#     dh_dz = np.diag(1 - h ** 2)               # (n, n)
+#     dz_dW = np.kron(np.eye(n), x[None, :])    # (n, n·5d): ∂z_k/∂W_ij = [k = i] x_j
+#     J = ds_dh @ dh_dz @ dz_dW
+#     return J, J.reshape(W.shape)              # numpy's reshape: row by row, as flattened
+# ```
 #
 # </details>
 
@@ -890,9 +1066,18 @@ check_gradient_from_jacobian(gradient_from_jacobian)
 # - The error signal $\delta = \partial s/\partial z = u^\top \circ f'(z)$ is computed once and
 #   reused: $\partial s/\partial b = \delta$, $\partial s/\partial W = \delta^\top x^\top$,
 #   $\partial s/\partial x = \delta W$.
-# - Jacobian form for deriving, shape convention for updating; a reshape (in the same order as
-#   the flattening) moves between them. Row convention $xW + b$ gives the transposed gradient.
-# - Every formula here was checked against central differences; do the same for every new layer.
+# - Jacobian form for deriving, shape convention for updating; a reshape (in the order of the
+#   flattening) moves between them. The row convention $xW + b$ gives the transposed gradient.
+# - A classifier that fits its training text can still have learned a shortcut: test it on
+#   sentences it never saw, and read what it gets wrong.
 #
 # Next: [05 — Convolution backprop](05_convolution.ipynb), where $\delta$ meets a kernel that
 # slides.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 2 min. Read the bullets; ask which of the two ways to write ∂s/∂W the room would use to
+# derive a new layer, and which to update its weights (Jacobian form, then the shape
+# convention). Point forward: in 05 the same δ is convolved instead of multiplied.
+
+# %% slideshow={"slide_type": "skip"}
+_ = progress("04")
