@@ -117,7 +117,7 @@ def main(outdir: Path) -> list[Path]:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / "nb04_window_classifier.png"
-    return [save_figure(window_classifier_figure(), path)]
+    return [save_figure(window_classifier_figure(), path, dpi=220)]   # sharp at 2x
 
 
 if __name__ == "__main__":
