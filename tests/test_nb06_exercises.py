@@ -41,10 +41,10 @@ def test_shared_dWh_right_answers(capsys):
 
 
 @pytest.mark.parametrize("wrong, hint", [
-    (lambda h_prev, da: h_prev[-1].T @ da[-1], "only the last step's share"),
-    (lambda h_prev, da: h_prev[0].T @ da[0], "only the first step's share"),
-    (lambda h_prev, da: right_dWh(h_prev, da) / len(da), "the average over steps"),
-    (lambda h_prev, da: right_dWh(h_prev, da).T, "h_prev[t].T @ da[t]"),
+    (lambda h_prev, da: h_prev[-1].T @ da[-1], "dWh: that is only the last step's share"),
+    (lambda h_prev, da: h_prev[0].T @ da[0], "dWh: that is only the first step's share"),
+    (lambda h_prev, da: right_dWh(h_prev, da) / len(da), "dWh: that is the average over steps"),
+    (lambda h_prev, da: right_dWh(h_prev, da).T, "dWh: transposed: dWh[i, j] pairs"),
     (lambda h_prev, da: -right_dWh(h_prev, da), "wrong sign"),
     (lambda h_prev, da: None, "fill in the lines marked TODO"),
     (lambda h_prev, da: "dWh", "got a string"),
@@ -141,11 +141,41 @@ def test_bptt_cases_are_batch_one_non_square_and_one_step():
               for _, dh, cache in nb06._sequence_cases(np.random.default_rng(1))]
     assert shapes == [((1, 4, 3), (5, 5), (1, 4, 5)), ((3, 5, 4), (3, 3), (3, 5, 3)),
                       ((2, 1, 2), (4, 4), (2, 1, 4))]
-    for _, dh, cache in nb06._sequence_cases(np.random.default_rng(2)):
-        x, h0, Wx, Wh, h = cache
-        assert np.all(np.abs(h) < 0.999)                  # tanh′ is never negligible
-        assert np.linalg.norm(Wh, 2) < 3 and np.linalg.norm(Wx, 2) < 4
-        assert np.abs(h0).max() > 0.05 and np.ptp(dh) > 0.5
+    for _, _dh, cache in nb06._sequence_cases(np.random.default_rng(2)):
+        assert np.all(np.abs(cache[4]) < 0.999)           # tanh′ is never negligible
+
+
+def _sizes(label):
+    """{"N": 1, "T": 4, …} from a case label such as "N = 1 sequence, T = 4 steps, …"."""
+    return {k: float(v) for k, v in re.findall(r"\b([A-Zθ]) = ([\d.]+)", label)}
+
+
+def test_every_case_label_states_its_sizes():
+    for label, (T, N, H) in nb06.SHARED_CASES:
+        assert _sizes(label) == {"T": T, "N": N, "H": H}
+    assert [shape[1] for _, shape in nb06.SHARED_CASES].count(1) == 1      # batch 1 included
+    for label, (N, T, D, H) in nb06.SEQUENCE_CASES:
+        assert _sizes(label) == {"N": N, "T": T, "D": D, "H": H}
+    for label, N, lengths, D, H in nb06.STITCH_CASES:
+        assert _sizes(label) == {"N": N, "D": D, "H": H}
+        words = re.search(r"(\d) chunks of ([\d, and]+) steps", label)
+        assert int(words.group(1)) == len(lengths)
+        assert tuple(int(n) for n in re.findall(r"\d+", words.group(2))) == lengths
+    for label, shapes, norms, theta in nb06.CLIP_CASES:
+        assert _sizes(label) == {"θ": theta} and len(shapes) == len(norms)
+        stated = [float(n) for n in re.findall(r"[\d.]+", label.split("norms")[1].split("θ")[0])]
+        assert stated == list(norms)
+
+
+def test_rnn_weights_keep_tanh_in_its_working_range():
+    rng = np.random.default_rng(7)
+    draws = [nb06._rnn_weights(rng, 8, 50) for _ in range(20)]
+    wx = np.mean([np.mean(Wx ** 2) for Wx, _, _ in draws])          # variance 1/D = 1/8
+    wh = np.mean([np.mean(Wh ** 2) for _, Wh, _ in draws])          # variance 1/H = 1/50
+    assert 0.1 < wx < 0.15 and 0.015 < wh < 0.025
+    b = np.concatenate([b for _, _, b in draws])
+    assert -0.2 <= b.min() < -0.19 and 0.19 < b.max() <= 0.2
+    assert [w.shape for w in draws[0]] == [(8, 50), (50, 50), (50,)]
 
 
 @pytest.mark.parametrize("mistake, hint", [
@@ -196,6 +226,31 @@ def test_bptt_refuses_the_reference_layers(capsys):
         return np.stack(out, axis=1), dh_next, dWx, dWh, db
     _fails_with(capsys, nb06.check_bptt_backward, by_steps,
                 "without helpers.layers.rnn_step_backward")
+
+
+def test_bptt_refuses_the_notebooks_own_step_backward(capsys):
+    namespace = {"np": np, "__name__": "__main__"}
+    exec("def rnn_step_backward(dh, cache):\n"                  # noqa: S102 - the notebook's
+         "    x, h_prev, Wx, Wh, h = cache\n"
+         "    da = dh * (1 - h ** 2)\n"
+         "    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)\n", namespace)
+    step = namespace["rnn_step_backward"]
+
+    def by_steps(dh, cache):
+        x, h0, Wx, Wh, h = cache
+        out, dh_next, dWx, dWh, db = [], np.zeros_like(h0), 0, 0, 0
+        for t in reversed(range(dh.shape[1])):
+            h_prev = h0 if t == 0 else h[:, t - 1]
+            dx_t, dh_next, a, b, c = step(dh[:, t] + dh_next, (x[:, t], h_prev, Wx, Wh, h[:, t]))
+            out.insert(0, dx_t)
+            dWx, dWh, db = dWx + a, dWh + b, db + c
+        return np.stack(out, axis=1), dh_next, dWx, dWh, db
+    by_steps.__globals__["rnn_step_backward"] = step           # as the notebook would have it
+    try:
+        _fails_with(capsys, nb06.check_bptt_backward, by_steps,
+                    "without the notebook's rnn_step_backward")
+    finally:
+        del by_steps.__globals__["rnn_step_backward"]
 
 
 def test_bptt_refuses_the_notebooks_own_backward(capsys):
@@ -276,13 +331,16 @@ def test_clip_refuses_a_function_that_edits_pops_or_hands_back_its_inputs(capsys
     _fails_with(capsys, nb06.check_clip_grad_norm, lazy, "returned the very arrays")
 
 
-def test_clip_cases_cover_large_small_and_lopsided():
-    norms = [(np.sqrt(sum(np.sum(g * g) for g in grads)), [np.linalg.norm(g) for g in grads], m)
-             for _, grads, m in nb06._clip_cases(np.random.default_rng(3))]
-    (big, _, m_big), (small, _, m_small), (lop, parts, m_lop), (three, _, m_three) = norms
-    assert big > m_big and small < m_small and three > m_three
-    assert lop > m_lop and max(parts) < m_lop                 # only the pair is over θ
-    assert len(nb06._clip_cases(np.random.default_rng(3))[3][1]) == 3
+def test_clip_cases_have_the_norms_their_labels_state():
+    cases = nb06._clip_cases(np.random.default_rng(3))
+    for (label, grads, theta), (_, shapes, norms, m) in zip(cases, nb06.CLIP_CASES, strict=True):
+        assert [g.shape for g in grads] == list(shapes) and theta == m, label
+        np.testing.assert_allclose([np.linalg.norm(g) for g in grads], norms, rtol=1e-12)
+        assert np.ptp(np.concatenate([g.ravel() for g in grads])) > 0
+    totals = [np.sqrt(sum(n * n for n in norms)) for _, _, norms, _ in nb06.CLIP_CASES]
+    thetas = [theta for *_, theta in nb06.CLIP_CASES]
+    assert [t > m for t, m in zip(totals, thetas, strict=True)] == [True, False, True, True]
+    assert max(nb06.CLIP_CASES[2][2]) < thetas[2]            # each under θ, the pair over
 
 
 def test_clip_switches():
@@ -321,6 +379,7 @@ def test_predictions(capsys):
     (["vanish"], "expected a dict"),
     ({**RIGHT_PREDICTIONS, "B": "maybe"}, "each prediction must be one of"),
     ({**RIGHT_PREDICTIONS, "B": None}, "each prediction must be one of"),
+    ({k: "" for k in RIGHT_PREDICTIONS}, "fill in the lines marked TODO"),
 ])
 def test_prediction_mistakes(capsys, wrong, hint):
     _fails_with(capsys, nb06.check_predictions, wrong, hint)
@@ -336,6 +395,16 @@ def test_prediction_matrices_are_what_the_docstring_says():
     assert nb06.linear_gradient_ratio(m["C"], T=3) == pytest.approx(1.1 ** 3)
     assert nb06.linear_gradient_ratio(2 * np.eye(3), seed=5) == pytest.approx(2.0 ** 100)
     assert nb06._truth() == RIGHT_PREDICTIONS
+    entries = {k: round(float(np.abs(W).max()), 2) for k, W in m.items()}   # the notebook prints
+    assert entries == {"A": 0.48, "B": 0.76, "C": 0.83, "D": 0.3, "E": 2.0}
+    assert round(sig["D"], 2) == 2.4 and round(sig["E"], 2) == 9.57
+    assert np.count_nonzero(m["E"]) == 28 and np.all(np.diag(m["E"]) == 0)
+
+
+def test_classify_thresholds():
+    assert [nb06._classify(r) for r in (9.99e-4, 1e-3, 1.0, 1e3, 1000.5)] == [
+        "vanish", "neither", "neither", "neither", "explode"]
+    assert nb06.linear_gradient_ratio(np.eye(4) * 0.5, T=2, seed=9) == pytest.approx(0.25)
 
 
 # ----------------------------------------------------------------------------- exercise 5
@@ -397,8 +466,18 @@ def _stitch_wrong(mode):
     return stitched
 
 
+@pytest.mark.parametrize("part, name", [(1, "dWx"), (2, "dWh"), (3, "db")])
+def test_stitched_names_the_wrong_part(capsys, part, name):
+    def one_part_doubled(dh_chunks, caches):
+        out = list(right_stitched(dh_chunks, caches))
+        out[part] = 2 * out[part]
+        return tuple(out)
+    _fails_with(capsys, nb06.check_stitched_backward, one_part_doubled,
+                f"{name} is exactly 2× the right value")
+
+
 @pytest.mark.parametrize("mode, hint", [
-    ("drop", "that is truncated BPTT"),
+    ("drop", "dh0: that is truncated BPTT"),
     ("forward", "backward in time, last chunk first"),
     ("first_step", "previous chunk's *last* state"),
     ("replace", "must be *added* to dh[:, -1]"),
@@ -458,3 +537,18 @@ def test_the_notebook_stubs_are_not_done(capsys):
         exec(cell, namespace)  # noqa: S102 - our own notebook's stubs
     out = capsys.readouterr().out
     assert out.count("not yet: fill in the lines marked TODO") == 5, out
+
+
+def test_clip_cases_mix_matrices_and_vectors():
+    assert [list(shapes) for _, shapes, _, _ in nb06.CLIP_CASES] == [
+        [(4, 3), (3,)], [(4, 3), (3,)], [(2, 2), (3,)], [(2, 5), (5, 5), (5,)]]
+
+
+def test_the_five_exercises_are_registered_in_order():
+    from helpers.exercises._check import registered
+
+    exercises = registered("06")
+    assert [ex.number for ex in exercises] == [1, 2, 3, 4, 5]
+    assert [ex.checker.__name__ for ex in exercises] == [
+        "check_shared_dWh", "check_bptt_backward", "check_clip_grad_norm", "check_predictions",
+        "check_stitched_backward"]

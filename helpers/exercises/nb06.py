@@ -45,9 +45,33 @@ BPTT_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
 NOTEBOOK_REFERENCES = ("rnn_backward", "rnn_step_backward")  # the notebook's own versions
 
 
+# Each case's label is what the learner reads in a hint ("on N = 1 sequence, …"): the tests
+# check that every label states the sizes its case really has.
+SHARED_CASES = (("T = 5 steps, a batch of N = 3, H = 4", (5, 3, 4)),
+                ("T = 3 steps, a batch of N = 1, H = 2", (3, 1, 2)))
+SEQUENCE_CASES = (("N = 1 sequence, T = 4 steps, D = 3, H = 5", (1, 4, 3, 5)),
+                  ("N = 3 sequences, T = 5 steps, D = 4, H = 3", (3, 5, 4, 3)),
+                  ("N = 2 sequences, T = 1 step, D = 2, H = 4", (2, 1, 2, 4)))
+CLIP_CASES = (("a large gradient (norms 30 and 20, θ = 5)", ((4, 3), (3,)), (30.0, 20.0), 5.0),
+              ("a small gradient (norms 0.03 and 0.02, θ = 5)", ((4, 3), (3,)), (0.03, 0.02),
+               5.0),
+              ("arrays each under θ, together over (norms 4 and 4, θ = 5)", ((2, 2), (3,)),
+               (4.0, 4.0), 5.0),
+              ("three arrays (norms 3, 6 and 2, θ = 1)", ((2, 5), (5, 5), (5,)),
+               (3.0, 6.0, 2.0), 1.0))
+STITCH_CASES = (("3 chunks of 3, 3 and 2 steps, N = 2, D = 3, H = 4", 2, (3, 3, 2), 3, 4),
+                ("2 chunks of 4 and 1 steps, N = 1, D = 2, H = 5", 1, (4, 1), 2, 5))
+
+
 def _rng() -> np.random.Generator:
     """A fresh generator: every run of a checker draws new cases."""
     return np.random.default_rng()
+
+
+def _rnn_weights(rng, D: int, H: int):
+    """Wx (D, H), Wh (H, H), b (H,) at a scale that keeps tanh away from saturation."""
+    return (rng.standard_normal((D, H)) / np.sqrt(D), rng.standard_normal((H, H)) / np.sqrt(H),
+            rng.uniform(-0.2, 0.2, H))
 
 
 # ----------------------------------------------------------------------------- exercise 1
@@ -62,10 +86,8 @@ def check_shared_dWh(shared_dWh) -> bool:
     Returns (expected): dWh, shape (H, H).
     """
     rng = _rng()
-    for label, T, N, H in (("T = 5 steps, a batch of N = 3, H = 4", 5, 3, 4),
-                           ("T = 3 steps, a batch of N = 1, H = 2", 3, 1, 2)):
-        h_prev = rng.standard_normal((T, N, H))
-        da = rng.standard_normal((T, N, H))
+    for label, shape in SHARED_CASES:
+        h_prev, da = rng.standard_normal(shape), rng.standard_normal(shape)   # (T, N, H)
         ok, result = call_learner(shared_dWh, h_prev, da)
         if not ok:
             return not_yet(result)
@@ -76,7 +98,7 @@ def check_shared_dWh(shared_dWh) -> bool:
             ("that is only the first step's share: Wh is used at every step, so add them all",
              h_prev[0].T @ da[0]),
             ("that is the average over steps; a shared weight collects the sum",
-             expected / T),
+             expected / len(da)),
             ("transposed: dWh[i, j] pairs h_{t−1}[:, i] with da_t[:, j], so use "
              "h_prev[t].T @ da[t]", np.einsum("tni,tnj->ij", da, h_prev))])
         if not good:
@@ -98,9 +120,8 @@ def _bptt(dh, cache, *, fork=True, local=True, slope="h", transpose=True, shares
     dx = np.zeros(x.shape)
     dWx, dWh, db = np.zeros(Wx.shape), np.zeros(Wh.shape), np.zeros(Wh.shape[1])
     dh_next = np.zeros(h0.shape)
-    da = dh_next
     for t in reversed(range(T)):
-        h_prev = h0 if t == 0 and h_first == "h0" else h[:, t - 1]   # "wrap": h[:, -1] at t = 0
+        h_prev = h[:, t - 1] if t > 0 or h_first == "wrap" else h0   # "wrap": h[:, -1] at t = 0
         g = (dh[:, t] if local or t == T - 1 else 0.0) + (dh_next if fork else 0.0)
         tanh_slope = {"h": 1 - h[:, t] ** 2, "h_prev": 1 - h_prev ** 2,
                       "tanh_h": 1 - np.tanh(h[:, t]) ** 2,
@@ -119,17 +140,11 @@ def _bptt(dh, cache, *, fork=True, local=True, slope="h", transpose=True, shares
 
 
 def _sequence_cases(rng):
-    """(label, dh, cache): batch 1 non-square, a batch with D > H, and T = 1."""
+    """(label, dh, cache) for SEQUENCE_CASES: batch 1 non-square, D > H, and T = 1."""
     cases = []
-    for label, N, T, D, H in (("N = 1 sequence, T = 4 steps, D = 3, H = 5", 1, 4, 3, 5),
-                              ("N = 3 sequences, T = 5 steps, D = 4, H = 3", 3, 5, 4, 3),
-                              ("N = 2 sequences, T = 1 step, D = 2, H = 4", 2, 1, 2, 4)):
-        x = rng.standard_normal((N, T, D))
-        h0 = rng.standard_normal((N, H))
-        Wx = rng.standard_normal((D, H)) / np.sqrt(D)
-        Wh = rng.standard_normal((H, H)) / np.sqrt(H)
-        b = 0.1 * rng.standard_normal(H)
-        _, cache = layers.rnn_forward(x, h0, Wx, Wh, b)
+    for label, (N, T, D, H) in SEQUENCE_CASES:
+        x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
+        _, cache = layers.rnn_forward(x, h0, *_rnn_weights(rng, D, H))
         cases.append((label, rng.standard_normal((N, T, H)), cache))
     return cases
 
@@ -196,26 +211,27 @@ def check_bptt_backward(bptt_backward) -> bool:
 def _clip(grads, max_norm, *, norm="global", always=False):
     """Clip with switches: ``norm`` "global" (right), "each" (per array), "squared" (no sqrt),
     "sum" (the sum of the arrays' norms); ``always`` rescales even below the threshold."""
-    norms = [float(np.sqrt(np.sum(g * g))) for g in grads]
-    total = {"global": float(np.sqrt(sum(n * n for n in norms))),
-             "squared": float(sum(n * n for n in norms)), "sum": float(sum(norms))}.get(norm)
+    sizes = [float(np.sqrt(np.sum(g * g))) for g in grads]
+    total = {"global": float(np.sqrt(sum(n * n for n in sizes))),
+             "squared": float(sum(n * n for n in sizes)), "sum": float(sum(sizes))}.get(norm)
     out = []
-    for g, n in zip(grads, norms, strict=True):
-        size = n if norm == "each" else total
-        scale = max_norm / size if size > 0 and (always or size > max_norm) else 1.0
+    for i, g in enumerate(grads):
+        size = sizes[i] if norm == "each" else total
+        scale = (max_norm / size if always else min(1.0, max_norm / size)) if size > 0 else 1.0
         out.append(g * scale)
     return out
 
 
+def _with_norm(rng, shape, norm: float) -> np.ndarray:
+    """A random array of the given shape whose norm is exactly ``norm``."""
+    g = rng.standard_normal(shape)
+    return g * (norm / np.linalg.norm(g))
+
+
 def _clip_cases(rng):
-    big = [rng.standard_normal((4, 3)) * 10, rng.standard_normal(3) * 10]
-    small = [rng.standard_normal((4, 3)) * 0.01, rng.standard_normal(3) * 0.01]
-    lopsided = [np.full((2, 2), 2.0), rng.uniform(2.2, 2.8, 3)]  # each under 5, the pair over
-    three = [rng.standard_normal((2, 5)) * 2, rng.standard_normal((5, 5)) * 2,
-             rng.standard_normal(5) * 2]
-    return [("a large gradient", big, 5.0), ("a small gradient", small, 5.0),
-            ("a gradient whose arrays are each under θ but whose total is over", lopsided, 5.0),
-            ("three arrays, θ = 1", three, 1.0)]
+    """(label, grads, θ) for CLIP_CASES: large, small, each array under θ, three arrays."""
+    return [(label, [_with_norm(rng, s, n) for s, n in zip(shapes, norms, strict=True)], theta)
+            for label, shapes, norms, theta in CLIP_CASES]
 
 
 @exercise("06", 3, "clip several gradients with one norm")
@@ -274,19 +290,21 @@ def linear_gradient_ratio(Wh: np.ndarray, T: int = PREDICTION_T, seed: int = 0) 
     Starts from a seeded random unit vector dh_T and applies dh_{t−1} = dh_t·Whᵀ T times.
     """
     rng = np.random.default_rng(seed)
-    dh = rng.standard_normal(Wh.shape[0])
+    dh = rng.standard_normal(len(Wh))
     dh /= np.linalg.norm(dh)
     for _ in range(T):
         dh = dh @ Wh.T
     return float(np.linalg.norm(dh))
 
 
+def _classify(ratio: float) -> str:
+    """"vanish" below 1e-3, "explode" above 1e3, else "neither"."""
+    return "vanish" if ratio < 1e-3 else "explode" if ratio > 1e3 else "neither"
+
+
 def _truth() -> dict[str, str]:
-    out = {}
-    for name, Wh in prediction_matrices().items():
-        r = linear_gradient_ratio(Wh)
-        out[name] = "vanish" if r < 1e-3 else "explode" if r > 1e3 else "neither"
-    return out
+    return {name: _classify(linear_gradient_ratio(Wh))
+            for name, Wh in prediction_matrices().items()}
 
 
 @exercise("06", 4, "predict: vanish, explode or neither?")
@@ -324,12 +342,10 @@ def check_predictions(predictions) -> bool:
 
 def _chunks(rng, N, lengths, D, H):
     """Consecutive chunks of one batch of sequences, the state carried across them."""
-    Wx = rng.standard_normal((D, H)) / np.sqrt(D)
-    Wh = rng.standard_normal((H, H)) / np.sqrt(H)
-    b = 0.1 * rng.standard_normal(H)
+    weights = _rnn_weights(rng, D, H)
     h, caches, dh_chunks = rng.standard_normal((N, H)), [], []
     for k in lengths:
-        hs, cache = layers.rnn_forward(rng.standard_normal((N, k, D)), h, Wx, Wh, b)
+        hs, cache = layers.rnn_forward(rng.standard_normal((N, k, D)), h, *weights)
         caches.append(cache)
         dh_chunks.append(rng.standard_normal((N, k, H)))
         h = hs[:, -1]
@@ -341,16 +357,12 @@ def _stitch(dh_chunks, caches, mode="carry"):
     (truncated BPTT), "forward" (chunks in the wrong order), "first_step" (the carry added to
     the previous chunk's first step), "replace" (the carry replaces that step's own gradient)."""
     order = range(len(caches)) if mode == "forward" else reversed(range(len(caches)))
-    carry = np.zeros_like(caches[0][1])
-    dWx = dWh = db = 0.0
+    step = {"carry": -1, "forward": -1, "replace": -1, "first_step": 0, "drop": None}[mode]
+    carry = dWx = dWh = db = 0.0
     for i in order:
         dh = np.array(dh_chunks[i], dtype=np.float64)
-        if mode in ("carry", "forward"):
-            dh[:, -1] += carry
-        elif mode == "first_step":
-            dh[:, 0] += carry
-        elif mode == "replace":
-            dh[:, -1] = carry
+        if step is not None:
+            dh[:, step] = carry if mode == "replace" else dh[:, step] + carry
         _, carry, dWx_i, dWh_i, db_i = layers.rnn_backward(dh, caches[i])
         dWx, dWh, db = dWx + dWx_i, dWh + dWh_i, db + db_i
     return carry, dWx, dWh, db
@@ -366,10 +378,7 @@ def check_stitched_backward(stitched_backward) -> bool:
     the gradient of the state entering chunk 0.
     """
     rng = _rng()
-    for label, N, lengths, D, H in (("3 chunks of 3, 3 and 2 steps, N = 2, D = 3, H = 4",
-                                     2, (3, 3, 2), 3, 4),
-                                    ("2 chunks of 4 and 1 steps, N = 1, D = 2, H = 5",
-                                     1, (4, 1), 2, 5)):
+    for label, N, lengths, D, H in STITCH_CASES:
         dh_chunks, caches = _chunks(rng, N, lengths, D, H)
         ok, answer = call_learner(stitched_backward, dh_chunks, caches)
         if not ok:
