@@ -1,137 +1,350 @@
-"""Checkers for notebook 05 (convolution backprop).
+"""Checkers for notebook 05 — convolution backprop.
 
-1. :func:`check_output_size` — the output-size formula ``(H + 2P − FH) // S + 1``.
-2. :func:`check_dx_by_hand` — dL/dx of the 5-input, 3-tap example, written out by hand.
-3. :func:`check_conv1d_dw` — dL/dw of a 1-D cross-correlation as a correlation of x with δ.
-4. :func:`check_maxpool_backward` — 2×2 max-pool backward routes δ to each window's winner.
+1. :func:`check_output_size` (warm-up): ``conv_output_size(H, K, S, P)``, the output height
+   ``(H + 2P − K) // S + 1`` (28 − 3 + 1 = 26 for a 28×28 input and a 3×3 kernel).
+2. :func:`check_dx_by_hand` (warm-up): dL/dx of the 5-input, 3-tap example, as five sums.
+3. :func:`check_conv2d_backward` (build-it): the whole backward pass of a 2-D convolution with
+   stride and padding — dx, dw, db from ``dout`` and the cache ``(x, w, stride, pad)`` of the
+   notebook's ``conv2d_loops_forward``.
+4. :func:`check_max_pool_backward` (stretch): max-pool backward for any window size and stride
+   (overlapping windows, gaps, ties) from ``dout`` and the cache ``(x, size, stride)``.
+
+Shapes: x (N, C, H, W); w (F, C, KH, KW) (helpers' docstrings call the kernel size HH, WW);
+dout (N, F, H_out, W_out) with H_out = (H + 2·pad − KH) // stride + 1, likewise W_out.
+Each checker returns True/False and prints one line (see :mod:`helpers.exercises._check`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from helpers.exercises._check import as_array, call_learner, compare, exercise, not_yet, passed
-from helpers.gradcheck import numerical_gradient
-from helpers.layers import conv1d_backward, max_pool2d_backward
+import helpers.layers as layers
+from helpers.exercises._check import (
+    as_array,
+    call_learner,
+    compare,
+    exercise,
+    not_yet,
+    passed,
+)
 
-__all__ = ["check_output_size", "check_dx_by_hand", "check_conv1d_dw", "check_maxpool_backward",
-           "EX2_W", "EX2_DELTA"]
+__all__ = ["check_output_size", "check_dx_by_hand", "check_conv2d_backward",
+           "check_max_pool_backward", "EX2_W", "EX2_DELTA"]
 
 # Exercise 2: a 3-tap kernel w = (w1, w2, w3) and the upstream gradient δ = (δ1, δ2, δ3).
 EX2_W = (1.0, 2.0, -1.0)
 EX2_DELTA = (0.5, -1.0, 2.0)
 
+# Exercise 1: (H, K, S, P) in the order tried; 28 − 3 + 1 = 26 first, then padding, then strides
+# that leave a remainder (where rounding matters), a kernel as tall as the input.
+SIZE_CASES = [(28, 3, 1, 0), (32, 5, 1, 2), (8, 3, 2, 2), (7, 3, 2, 1), (8, 3, 2, 0),
+              (10, 4, 3, 1), (4, 4, 1, 0)]
 
-@exercise("05", 1, "output size")
-def check_output_size(fn) -> bool:
-    """``fn(H, FH, S, P)`` must return the output height ``(H + 2P − FH) // S + 1`` (an int)."""
-    cases = [(28, 3, 1, 0), (7, 3, 2, 1), (32, 5, 1, 2), (8, 3, 2, 0), (10, 4, 3, 1), (4, 4, 1, 0)]
-    for H, FH, S, P in cases:
-        ok, got = call_learner(fn, H, FH, S, P)
+_CONV_REFERENCE = (layers.conv2d_backward, layers.conv2d_naive_backward, layers.conv1d_backward)
+
+
+def _rng() -> np.random.Generator:
+    """A fresh generator: every run of a checker draws new numbers."""
+    return np.random.default_rng()
+
+
+# ------------------------------------------------------------------ 1. output size (warm-up)
+
+def _size_hint(got, H, K, S, P) -> str | None:
+    """Why ``got`` is not the output height for (H, K, S, P), or None when it is."""
+    want = (H + 2 * P - K) // S + 1
+    where = f"for H={H}, K={K}, S={S}, P={P}"
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer, float,
+                                                                 np.floating)):
+        return f"return a number (an int), got {type(got).__name__} {where}"
+    if got == want:
+        return None if isinstance(got, (int, np.integer)) else \
+            "right value, but return an int: a size is a whole number (use // for the division)"
+    if got == (H + P - K) // S + 1:
+        return "padding adds P zeros on *both* sides: the padded height is H + 2P"
+    if got == (H - K) // S + 1:
+        return "the padding is missing: the window slides over the padded height H + 2P"
+    if got == (H + 2 * P - K) / S + 1 or got == -(-(H + 2 * P - K) // S) + 1:
+        return "a window that would stick out of the padded input does not count: round down"
+    if got == (H + 2 * P - K) // S:
+        return "count the first window too: + 1 (a K-tall input gives one output)"
+    return f"{where} you gave {got}, but {want} windows fit"
+
+
+@exercise("05", 1, "output size (warm-up)")
+def check_output_size(conv_output_size) -> bool:
+    """``conv_output_size(H, K, S, P)`` → the output height ``(H + 2P − K) // S + 1``, an int."""
+    for H, K, S, P in SIZE_CASES:
+        ok, got = call_learner(conv_output_size, H, K, S, P)
         if not ok:
             return not_yet(got)
-        want = (H + 2 * P - FH) // S + 1
-        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
-            if isinstance(got, (float, np.floating)) and got == want:
-                return not_yet("right value, but return an int: a size cannot be fractional "
-                               "(use // for the division)")
-            return not_yet(f"expected an int, got {type(got).__name__} for H={H}, FH={FH}, "
-                           f"S={S}, P={P}")
-        if got != want:
-            if got == (H - FH) // S + 1:
-                hint = "padding adds P zeros on *both* sides: the padded height is H + 2P"
-            elif S > 1 and got == (H + 2 * P - FH) / S + 1:
-                hint = "a partial window at the edge does not count: floor the division"
-            else:
-                hint = f"for H={H}, FH={FH}, S={S}, P={P} you gave {got}"
+        hint = _size_hint(got, H, K, S, P)
+        if hint:
             return not_yet(hint)
-    return passed("output size (H + 2P − FH) // S + 1 — e.g. 28 − 3 + 1 = 26")
+    return passed("H_out = (H + 2P − K) // S + 1: a 28×28 input and a 3×3 kernel give "
+                  "28 − 3 + 1 = 26")
 
 
-def _full_conv(delta, w):
-    """dx_j = Σ_i δ_i · w_{j−i}: the full convolution of δ with w (0-based)."""
-    return np.convolve(np.asarray(delta, dtype=np.float64), np.asarray(w, dtype=np.float64))
+# ------------------------------------------------------------------ 2. dx by hand (warm-up)
 
-
-@exercise("05", 2, "dL/dx of the 5-input example, by hand")
+@exercise("05", 2, "dL/dx of the 5-input example, by hand (warm-up)")
 def check_dx_by_hand(dx) -> bool:
     """``dx``: the five numbers (dL/dx1, …, dL/dx5) for ``EX2_W`` and ``EX2_DELTA``."""
-    want = _full_conv(EX2_DELTA, EX2_W)
-    if dx is None:
-        return not_yet("fill in dx, then run this cell again")
+    delta, w = np.array(EX2_DELTA), np.array(EX2_W)
+    want = np.convolve(delta, w)                          # full: dx_j = Σ_i δ_i·w_(j−i+1)
     ok, a = as_array(dx, "dx")
     if not ok:
         return not_yet(a)
     if a.shape == (3,):
         return not_yet("dx has one entry per input x_j: five numbers, not three")
-    ok, hint = compare(a, want, "dx")
+    unflipped = np.correlate(np.pad(delta, 2), w, "valid")
+    ok, hint = compare(a, want, "dx", mistakes=[
+        ("the kernel meets δ flipped: x3 receives w3·δ1 + w2·δ2 + w1·δ3", unflipped)])
     if ok:
-        return passed("dx = full convolution of δ with w: " +
-                      ", ".join(f"{v:g}" for v in want))
-    if a.shape != want.shape:
-        return not_yet(hint)
-    unflipped = np.correlate(np.pad(np.asarray(EX2_DELTA), 2), np.asarray(EX2_W), "valid")
-    if np.allclose(a, unflipped):
-        return not_yet("the kernel is used flipped: x3 receives w3·δ1 + w2·δ2 + w1·δ3")
-    if np.allclose(a[1:-1], want[1:-1]):
-        return not_yet("the middle is right; the edge inputs x1 and x5 each touch one output")
-    return not_yet(hint + " (write each x_j's sum: which outputs o_i used x_j, with which w_k?)")
+        return passed("dx = the full convolution of δ with w: "
+                      + ", ".join(f"{v:g}" for v in want))
+    if a.shape == want.shape and np.allclose(a[1:-1], want[1:-1]):
+        return not_yet("the middle is right; x1 fed only o1 (through w1) and x5 only o3 "
+                       "(through w3)")
+    return not_yet(hint + " (write each x_j's sum: which outputs o_i used x_j, and through "
+                   "which w_k?)")
 
 
-@exercise("05", 3, "the weight gradient of a 1-D layer")
-def check_conv1d_dw(fn) -> bool:
-    """``fn(x, delta)`` → dw of ``o_i = Σ_k w_k·x_{i+k}`` (valid, stride 1); ``K = L − len(δ) + 1``.
+# ------------------------------------------------------------- 3. conv2d backward (build-it)
 
-    Shapes: x (L,), delta (L − K + 1,) → dw (K,).
+def _conv_cases(rng):
+    """(label, x, w, stride, pad): batch 1 with C = F (so w[c, f] for w[f, c] fits the shapes),
+    three images with pad 0 (so pad:-pad crops everything), two images with stride 3, pad 2."""
+    return [
+        ("one 6×5 image, 2 channels → 2 filters, kernel 3×2, stride 2, pad 1",
+         rng.standard_normal((1, 2, 6, 5)), rng.standard_normal((2, 2, 3, 2)), 2, 1),
+        ("three 5×7 images, 3 channels → 2 filters, kernel 2×3, stride 1, pad 0",
+         rng.standard_normal((3, 3, 5, 7)), rng.standard_normal((2, 3, 2, 3)), 1, 0),
+        ("two 8×6 images, 1 channel → 3 filters, kernel 3×3, stride 3, pad 2",
+         rng.standard_normal((2, 1, 8, 6)), rng.standard_normal((3, 1, 3, 3)), 3, 2),
+    ]
+
+
+def _windows(dout, stride):
+    """Every output position with the top-left corner of its window: (i, j, row, col)."""
+    return [(i, j, i * stride, j * stride) for i in range(dout.shape[2])
+            for j in range(dout.shape[3])]
+
+
+def _scatter(dout, xp, w, stride, *, flip=False, swap=False, dx_stride=True, dw_stride=True):
+    """(dx_pad, dw) by the scatter rule, with switches that make the classic mistakes."""
+    KH, KW = w.shape[2:]
+    wk = w[:, :, ::-1, ::-1] if flip else w
+    wk = wk.transpose(1, 0, 2, 3) if swap else wk
+    dxp, dw = np.zeros_like(xp), np.zeros_like(w)
+    for i, j, r, s in _windows(dout, stride):
+        d = dout[:, :, i, j]                                           # (N, F)
+        a, b = (r, s) if dx_stride else (i, j)
+        dxp[:, :, a:a + KH, b:b + KW] += np.tensordot(d, wk, axes=(1, 0))
+        a, b = (r, s) if dw_stride else (i, j)
+        dw += np.tensordot(d, xp[:, :, a:a + KH, b:b + KW], axes=(0, 0))
+    return dxp, dw
+
+
+def _overwritten(dout, xp, w, stride):
+    """dx_pad with `=` where `+=` belongs, in the two usual loop orders."""
+    KH, KW = w.shape[2:]
+    by_position, by_scalar = np.zeros_like(xp), np.zeros_like(xp)
+    for i, j, r, s in _windows(dout, stride):
+        by_position[:, :, r:r + KH, s:s + KW] = np.tensordot(dout[:, :, i, j], w, axes=(1, 0))
+    for n in range(dout.shape[0]):
+        for f in range(dout.shape[1]):
+            for i, j, r, s in _windows(dout, stride):
+                by_scalar[n, :, r:r + KH, s:s + KW] = w[f] * dout[n, f, i, j]
+    return by_position, by_scalar
+
+
+def _conv_mistakes(dout, x, w, stride, pad):
+    """The whole answers (dx, dw, db) of the classic mistakes; None where a mistake cannot
+    show on this case (stride 1, pad 0, one image, windows that do not overlap) or is not the
+    wrong part."""
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dxp, dw = _scatter(dout, xp, w, stride)
+
+    def crop(a):
+        return a[:, :, pad:pad + H, pad:pad + W]
+
+    def dx(wrong, shows=True):
+        return (wrong if shows else None, None, None)
+
+    def dw_(wrong, shows=True):
+        return (None, wrong if shows else None, None)
+
+    def db(wrong, shows=True):
+        return (None, None, wrong if shows else None)
+
+    i, j, r, s = _windows(dout, stride)[-1]
+    dw_last = np.tensordot(dout[:, :, i, j], xp[:, :, r:r + KH, s:s + KW], axes=(0, 0))
+    dw_image = [_scatter(dout[k:k + 1], xp[k:k + 1], w, stride)[1] for k in (0, N - 1)]
+    by_position, by_scalar = _overwritten(dout, xp, w, stride)
+    overlap = stride < KH or stride < KW
+    strided, padded, batch = stride > 1, pad > 0, N > 1
+    summed = "collects all their gradients: +=, not ="
+    bias = "the bias b_f is added at every position of every image: sum dout over n, i and j"
+    images = "every image uses the same weights: add the contributions of all N images"
+    return [
+        ("the kernel met δ the wrong way round: each window sends back dout·w[f, c] as the "
+         "forward used w (as a full convolution: the kernel flipped once)",
+         dx(crop(_scatter(dout, xp, w, stride, flip=True)[0]))),
+        ("output (i, j) read the window at (i·S, j·S): the stride counts in the backward "
+         "pass too (in the full-convolution form: dilate δ with S − 1 zeros)",
+         dx(crop(_scatter(dout, xp, w, stride, dx_stride=False)[0]), strided)),
+        ("dx still has the padding border: crop P from every side, "
+         "dx_pad[:, :, P:P + H, P:P + W]", dx(dxp, padded)),
+        ("dx is empty: with pad = 0, dx_pad[:, :, pad:-pad] is dx_pad[:, :, 0:0]; crop with "
+         "pad:pad + H", dx(dxp[:, :, :0, :0], not padded)),
+        ("the padding is cropped at one end only: P rows and columns come off both sides",
+         dx(dxp[:, :, :H, :W], padded)),
+        (f"a pixel read by several windows {summed}", dx(crop(by_position), overlap)),
+        (f"a pixel read by several windows (and by every filter) {summed}",
+         dx(crop(by_scalar))),
+        ("filter f's weights on input channel c are w[f, c] (w is (F, C, KH, KW)): "
+         "dx[:, c] sums dout[:, f]·w[f, c] over the filters f",
+         dx(crop(_scatter(dout, xp, w, stride, swap=True)[0]) if F == C else None)),
+        (images, dw_(dw_image[0], batch)),
+        (images, dw_(dw_image[1], batch)),
+        ("every output position uses the same weights: += over all positions (i, j), not =",
+         dw_(dw_last)),
+        ("output (i, j) read the patch at (i·S, j·S): the stride counts in dw too",
+         dw_(_scatter(dout, xp, w, stride, dw_stride=False)[1], strided)),
+        ("no flip in dw: dw[f, c, u, v] pairs dout[n, f, i, j] with "
+         "x_pad[n, c, i·S + u, j·S + v]", dw_(dw[:, :, ::-1, ::-1])),
+        ("dw has the layout of w, (F, C, KH, KW): the filter first, then the input channel",
+         dw_(dw.transpose(1, 0, 2, 3))),
+        (bias, db(dout.sum(axis=0))),
+        (bias, db(dout.sum(axis=(2, 3)))),
+        (bias, db(dout[0].sum(axis=(1, 2)), batch)),
+        ("one bias per filter: sum over n, i and j, but keep the filters apart (shape (F,))",
+         db(dout.sum())),
+    ]
+
+
+@exercise("05", 3, "conv2d backward with loops, stride and padding (build-it)")
+def check_conv2d_backward(conv2d_backward_loops) -> bool:
+    """``conv2d_backward_loops(dout, cache)`` with cache ``(x, w, stride, pad)`` → dx, dw, db.
+
+    Shapes: dout (N, F, H_out, W_out), x (N, C, H, W), w (F, C, KH, KW) → dx (N, C, H, W),
+    dw (F, C, KH, KW), db (F,).
     """
-    rng = np.random.default_rng(5)
-    for L, K in [(5, 3), (8, 2), (6, 6), (9, 4)]:
-        x = rng.standard_normal(L)
-        w = rng.standard_normal(K)
-        delta = rng.standard_normal(L - K + 1)
-        ok, got = call_learner(fn, x, delta, forbid=(conv1d_backward,))
+    rng = _rng()
+    for label, x, w, stride, pad in _conv_cases(rng):
+        out, ref_cache = layers.conv2d_forward(x, w, np.zeros(w.shape[0]), stride=stride,
+                                               pad=pad)
+        dout = rng.standard_normal(out.shape)
+        expected = layers.conv2d_backward(dout, ref_cache)
+        ok, answer = call_learner(conv2d_backward_loops, dout, (x, w, stride, pad),
+                                  forbid=_CONV_REFERENCE)
         if not ok:
-            return not_yet(got)
-
-        def loss(wv, x=x, delta=delta):
-            return np.sum(np.correlate(x, wv, "valid") * delta)
-
-        want = numerical_gradient(loss, w.copy())
-        ok, hint = compare(got, want, "dw", rtol=1e-6, atol=1e-8, mistakes=[
-            ("reversed: dw_k pairs δ_i with x_{i+k}, slide δ along x "
-             "(np.correlate(x, delta, 'valid'))", want[::-1])])
+            return not_yet(answer)
+        ok, hint = compare(answer, tuple(expected), names=("dx", "dw", "db"),
+                           mistakes=_conv_mistakes(dout, x, w, stride, pad))
         if not ok:
-            return not_yet(hint if "reversed" in hint else
-                           f"{hint} (for L={L}, K={K}: dw_k = Σ_i δ_i·x_(i+k))")
-    return passed("dw is the correlation of the input with δ")
+            return not_yet(f"on {label}: {hint}")
+    return passed("dw and db sum over every image and position, dx_pad collects every window "
+                  "that read a pixel (+=), the stride places each window, the padding is cropped")
 
 
-def _max_pool(x):
-    """2×2 max pool with stride 2 of an (H, W) map, H and W even → (H/2, W/2)."""
-    H, W = x.shape
-    return x.reshape(H // 2, 2, W // 2, 2).max(axis=(1, 3))
+# ---------------------------------------------------------------- 4. max-pool backward (stretch)
+
+def _pool_cases(rng):
+    """(label, x, size, stride): overlapping windows with ties (small integers), a batch
+    without ties, and a stride larger than the window (some pixels in no window).
+
+    In the first case a 3 at (2, 2) is the maximum of four overlapping windows (off their
+    diagonal in two), and the window of rows 4–6, columns 0–2 has a tie of 3s at (5, 0) and
+    (6, 1): every classic mistake changes the answer there, whatever the random pixels."""
+    ties = rng.integers(0, 3, (1, 2, 7, 5)).astype(float)
+    ties[:, :, 2, 2] = ties[:, :, 5, 0] = ties[:, :, 6, 1] = 3.0
+    return [
+        ("one 7×5 image, 2 channels, pixel values 0 to 3 (ties), 3×3 windows, stride 2",
+         ties, 3, 2),
+        ("two 4×6 images, 3 channels, 2×2 windows, stride 2",
+         rng.standard_normal((2, 3, 4, 6)), 2, 2),
+        ("two 8×7 images, 1 channel, 2×2 windows, stride 3",
+         rng.standard_normal((2, 1, 8, 7)), 2, 3),
+    ]
 
 
-@exercise("05", 4, "max-pool backward")
-def check_maxpool_backward(fn) -> bool:
-    """``fn(x, dout)`` → dx for a 2×2, stride-2 max pool of one map.
+def _pool_routes(dout, x, size, stride, pick):
+    """dx when ``pick(window, d)`` says what each window sends back, three ways: summed over
+    the windows (+=), the later window's whole patch winning (=), its nonzero cells winning."""
+    summed, patch, cells = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
+    for n, c, i, j in np.ndindex(*dout.shape):
+        rows = slice(i * stride, i * stride + size)
+        cols = slice(j * stride, j * stride + size)
+        sent = pick(x[n, c, rows, cols], dout[n, c, i, j])
+        summed[n, c, rows, cols] += sent
+        patch[n, c, rows, cols] = sent
+        cells[n, c, rows, cols][sent != 0] = sent[sent != 0]
+    return summed, patch, cells
 
-    Shapes: x (H, W) with H, W even; dout (H/2, W/2) → dx (H, W).
+
+def _one_hot(window, k):
+    """A window-shaped array with a 1 at flat (row-major) position k."""
+    e = np.zeros(window.size)
+    e[k] = 1.0
+    return e.reshape(window.shape)
+
+
+def _pool_mistakes(dout, x, size, stride):
+    def first(win, d):
+        return d * _one_hot(win, np.argmax(win))
+
+    def last_max(win, d):
+        return d * _one_hot(win, win.size - 1 - np.argmax(win.ravel()[::-1]))
+
+    def transposed(win, d):
+        a, b = divmod(int(np.argmax(win)), size)
+        return d * _one_hot(win, b * size + a)
+
+    every = _pool_routes(dout, x, size, stride, lambda win, d: np.full(win.shape, d))[0]
+    mean = _pool_routes(dout, x, size, stride, lambda win, d: np.full(win.shape, d / win.size))
+    tied = _pool_routes(dout, x, size, stride, lambda win, d: d * (win == win.max()))[0]
+    _, patch, cells = _pool_routes(dout, x, size, stride, first)
+    unstrided = [_pool_routes(dout, x, size, step, first)[0]
+                 for step in (1, size) if step != stride]
+    return [
+        ("max is a router: only the window's maximum (its argmax) receives δ, the others "
+         "get 0", every),
+        ("δ/size² to every cell is average pooling's backward: max pooling sends all of δ to "
+         "the maximum", mean[0]),
+        ("at a tie only one element takes δ — the first maximum, as np.argmax picks it "
+         "(the forward's argmax); a mask x == max gives it to every tied element", tied),
+        ("at a tie the *first* maximum (row-major, as np.argmax) takes δ; yours went to a "
+         "later one (>= where > belongs?)", _pool_routes(dout, x, size, stride, last_max)[0]),
+        ("np.argmax of a window counts row by row: row = k // size, column = k % size",
+         _pool_routes(dout, x, size, stride, transposed)[0]),
+        ("a pixel that wins two overlapping windows collects both δs: +=, not =", patch),
+        ("a pixel that wins two overlapping windows collects both δs: +=, not =", cells),
+    ] + [("window (i, j) starts at (i·stride, j·stride): the stride and the window size "
+          "differ here", u) for u in unstrided]
+
+
+@exercise("05", 4, "max-pool backward, any window and stride (stretch)")
+def check_max_pool_backward(max_pool_backward) -> bool:
+    """``max_pool_backward(dout, cache)`` with cache ``(x, size, stride)`` → dx (N, C, H, W).
+
+    Shapes: x (N, C, H, W), dout (N, C, H_out, W_out) with H_out = (H − size) // stride + 1.
     """
-    rng = np.random.default_rng(7)
-    cases = [np.array([[1., 3., 2., 0.], [4., 2., 1., 5.], [0., 1., 3., 2.], [2., 6., 1., 1.]]),
-             rng.standard_normal((6, 8)), rng.standard_normal((2, 2))]
-    for x in cases:
-        dout = rng.uniform(0.5, 2.0, (x.shape[0] // 2, x.shape[1] // 2))
-        ok, got = call_learner(fn, x, dout, forbid=(max_pool2d_backward,))
+    rng = _rng()
+    for label, x, size, stride in _pool_cases(rng):
+        out, ref_cache = layers.max_pool2d_forward(x, size=size, stride=stride)
+        dout = rng.standard_normal(out.shape)
+        expected = layers.max_pool2d_backward(dout, ref_cache)
+        ok, answer = call_learner(max_pool_backward, dout, (x, size, stride),
+                                  forbid=(layers.max_pool2d_backward,))
         if not ok:
-            return not_yet(got)
-        want = numerical_gradient(lambda z, d=dout: np.sum(_max_pool(z) * d), x.copy())
-        spread = np.kron(dout, np.ones((2, 2)))
-        router = ("every cell of a window got gradient: max is a router, only the winner (the "
-                  "argmax) receives δ, the others get 0")
-        ok, hint = compare(got, want, "dx", rtol=1e-6, atol=1e-7,
-                           mistakes=[(router, spread), (router, spread / 4)])
+            return not_yet(answer)
+        ok, hint = compare(answer, expected, names="dx",
+                           mistakes=_pool_mistakes(dout, x, size, stride))
         if not ok:
-            return not_yet(hint if router in hint else f"{hint} (for x of shape {x.shape})")
-    return passed("max-pool backward routes each δ to its window's maximum, like the max gate")
+            return not_yet(f"on {label}: {hint}")
+    return passed("each δ goes to its window's first maximum and overlapping windows add up: "
+                  "max pooling routes like notebook 01's max gate")
