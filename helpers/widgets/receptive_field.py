@@ -1,14 +1,15 @@
 """Receptive field and gradient routing of a 2-D convolution (notebook 05).
 
 One input channel, one filter, a square ``size × size`` input ``x``, a ``K × K`` kernel ``w``,
-stride ``S`` and zero padding ``P``. In the notebook's notation (cross-correlation, 0-based)
+stride ``S`` and zero padding ``P``. In the notebook's notation (cross-correlation, 0-based;
+output position ``(i, j)``, kernel offset ``(u, v)``, input pixel ``(r, t)``)
 
-    o[i, j] = Σ_a Σ_b  w[a, b] · x[i·S − P + a, j·S − P + b]       (x is 0 outside the image)
+    o[i, j] = Σ_u Σ_v  w[u, v] · x[i·S − P + u, j·S − P + v]       (x is 0 outside the image)
 
-so every term of the sum is one *link* ``(i, j, a, b, r, c)``: output ``(i, j)`` used weight
-``(a, b)`` on input ``(r, c) = (i·S − P + a, j·S − P + b)``. The backward pass uses the same links
-in reverse: ``dx[r, c] = Σ dout[i, j] · w[a, b]`` and ``dw[a, b] = Σ dout[i, j] · x[r, c]`` over
-the links that touch ``(r, c)`` or ``(a, b)``.
+so every term of the sum is one *link* ``(i, j, u, v, r, t)``: output ``(i, j)`` used weight
+``(u, v)`` on input ``(r, t) = (i·S − P + u, j·S − P + v)``. The backward pass uses the same links
+in reverse: ``dx[r, t] = Σ dout[i, j] · w[u, v]`` and ``dw[u, v] = Σ dout[i, j] · x[r, t]`` over
+the links that touch ``(r, t)`` or ``(u, v)``.
 
 - :func:`receptive_field_links` is the pure function (index sets, no matplotlib).
 - :func:`receptive_field` is the widget; :func:`receptive_field_figure` the static default view.
@@ -53,8 +54,8 @@ class ReceptiveField:
         mode: ``"output"`` (which inputs and weights an output used) or ``"input"`` (which
             outputs and weights the gradient of an input comes from).
         pos: the picked ``(row, col)`` (of the output in mode ``"output"``, else of the input).
-        links: tuple of ``(i, j, a, b, r, c)``: output ``(i, j)``, weight ``(a, b)``, input
-            ``(r, c)`` with ``r = i·stride − pad + a``, ``c = j·stride − pad + b``.
+        links: tuple of ``(i, j, u, v, r, t)``: output ``(i, j)``, weight ``(u, v)``, input
+            ``(r, t)`` with ``r = i·stride − pad + u``, ``t = j·stride − pad + v``.
     """
 
     size: int
@@ -73,17 +74,17 @@ class ReceptiveField:
 
     @property
     def weights(self) -> set:
-        """The weight positions ``(a, b)`` that take part."""
-        return {(a, b) for _, _, a, b, _, _ in self.links}
+        """The weight positions ``(u, v)`` that take part."""
+        return {(u, v) for _, _, u, v, _, _ in self.links}
 
     @property
     def inputs(self) -> set:
-        """The input positions ``(r, c)`` that take part, padding included."""
-        return {(r, c) for *_, r, c in self.links}
+        """The input positions ``(r, t)`` that take part, padding included."""
+        return {(r, t) for *_, r, t in self.links}
 
-    def in_image(self, r: int, c: int) -> bool:
-        """True when input position ``(r, c)`` is a real pixel, not padding."""
-        return 0 <= r < self.size and 0 <= c < self.size
+    def in_image(self, r: int, t: int) -> bool:
+        """True when input position ``(r, t)`` is a real pixel, not padding."""
+        return 0 <= r < self.size and 0 <= t < self.size
 
 
 def _check_int(fname: str, name: str, value, low: int) -> int:
@@ -106,12 +107,12 @@ def receptive_field_links(size: int, kernel: int, stride: int = 1, pad: int = 0,
         pad: P, zeros added on every side (int ≥ 0).
         output: ``(i, j)`` with ``0 ≤ i, j < out_size``: the forward question "which inputs and
             weights made o[i, j]?" (``K²`` links, some on padding).
-        input: ``(r, c)`` with ``0 ≤ r, c < size``: the backward question "which outputs and
-            weights send gradient to x[r, c]?" (possibly none when the stride skips it).
+        input: ``(r, t)`` with ``0 ≤ r, t < size``: the backward question "which outputs and
+            weights send gradient to x[r, t]?" (possibly none when the stride skips it).
             Give exactly one of ``output`` and ``input``.
 
     Returns:
-        :class:`ReceptiveField` whose ``links`` are sorted ``(i, j, a, b, r, c)`` tuples.
+        :class:`ReceptiveField` whose ``links`` are sorted ``(i, j, u, v, r, t)`` tuples.
     """
     fname = "receptive_field_links"
     size = _check_int(fname, "size", size, 1)
@@ -123,7 +124,7 @@ def receptive_field_links(size: int, kernel: int, stride: int = 1, pad: int = 0,
                          f"so the output is not empty, got kernel={kernel}")
     out_size = (size + 2 * pad - kernel) // stride + 1
     if (output is None) == (input is None):
-        raise ValueError(f"{fname}: expects exactly one of output=(i, j) or input=(r, c), "
+        raise ValueError(f"{fname}: expects exactly one of output=(i, j) or input=(r, t), "
                          f"got output={output!r}, input={input!r}")
     mode, pos, limit = (OUTPUT, output, out_size) if output is not None else (INPUT, input, size)
     try:
@@ -135,15 +136,15 @@ def receptive_field_links(size: int, kernel: int, stride: int = 1, pad: int = 0,
         raise ValueError(f"{fname}: {mode} expects row and col in [0, {limit}), got {(p, q)}")
 
     if mode == OUTPUT:
-        links = [(p, q, a, b, p * stride - pad + a, q * stride - pad + b)
-                 for a in range(kernel) for b in range(kernel)]
+        links = [(p, q, u, v, p * stride - pad + u, q * stride - pad + v)
+                 for u in range(kernel) for v in range(kernel)]
     else:
-        # r = i·S − P + a  ⇔  a = r + P − i·S, and a must lie in [0, K).
+        # r = i·S − P + u  ⇔  u = r + P − i·S, and u must lie in [0, K).
         rows = [(i, p + pad - i * stride) for i in range(out_size)
                 if 0 <= p + pad - i * stride < kernel]
         cols = [(j, q + pad - j * stride) for j in range(out_size)
                 if 0 <= q + pad - j * stride < kernel]
-        links = [(i, j, a, b, p, q) for i, a in rows for j, b in cols]
+        links = [(i, j, u, v, p, q) for i, u in rows for j, v in cols]
     return ReceptiveField(size, kernel, stride, pad, out_size, mode, (p, q), tuple(sorted(links)))
 
 
@@ -161,15 +162,20 @@ def grid_codes(rf: ReceptiveField) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ocodes = np.full((rf.out_size, rf.out_size), EMPTY, dtype=np.int8)
     if rf.mode == OUTPUT:
         ocodes[rf.pos] = SELECTED
-        for _, _, a, b, r, c in rf.links:
-            xcodes[r + rf.pad, c + rf.pad] = USED if rf.in_image(r, c) else PAD_USED
-            kcodes[a, b] = USED
+        for _, _, u, v, r, t in rf.links:
+            xcodes[r + rf.pad, t + rf.pad] = USED if rf.in_image(r, t) else PAD_USED
+            kcodes[u, v] = USED
     else:
         xcodes[rf.pos[0] + rf.pad, rf.pos[1] + rf.pad] = SELECTED
-        for i, j, a, b, _, _ in rf.links:
+        for i, j, u, v, _, _ in rf.links:
             ocodes[i, j] = ROUTED
-            kcodes[a, b] = ROUTED
+            kcodes[u, v] = ROUTED
     return xcodes, kcodes, ocodes
+
+
+def _ix(a: int, b: int) -> str:
+    """Two indices as a label: ``"22"``, or ``"10,3"`` once one has two digits."""
+    return f"{a}{b}" if a < 10 and b < 10 else f"{a},{b}"
 
 
 def describe(rf: ReceptiveField, max_terms: int = 4) -> str:
@@ -181,37 +187,46 @@ def describe(rf: ReceptiveField, max_terms: int = 4) -> str:
         return " + ".join(terms[:max_terms]) + more
 
     if rf.mode == OUTPUT:
-        i, j = rf.pos
-        terms = [f"w{a}{b}·x{r}{c}" if rf.in_image(r, c) else f"w{a}{b}·0"
-                 for _, _, a, b, r, c in rf.links]
-        return f"o{i}{j} = {join(terms)}"
-    r, c = rf.pos
-    terms = [f"δ{i}{j}·w{a}{b}" for i, j, a, b, _, _ in rf.links]
-    return f"dx{r}{c} = {join(terms)}"
+        terms = [f"w{_ix(u, v)}·x{_ix(r, t)}" if rf.in_image(r, t) else f"w{_ix(u, v)}·0"
+                 for _, _, u, v, r, t in rf.links]
+        return f"o{_ix(*rf.pos)} = {join(terms)}"
+    terms = [f"δ{_ix(i, j)}·w{_ix(u, v)}" for i, j, u, v, _, _ in rf.links]
+    return f"dx{_ix(*rf.pos)} = {join(terms)}"
 
 
 # ---------------------------------------------------------------- drawing -------------------
 
 MAX_SIZE, MAX_KERNEL, MAX_STRIDE, MAX_PAD = 9, 5, 3, 2
 _MAX_GRID = MAX_SIZE + 2 * MAX_PAD
+FIGSIZE = (10.0, 4.6)     # inches; at 90 dpi a 900 × 414 px image, text 11–14 pt
+
+
+def _label_style(n: int) -> tuple[float, bool]:
+    """Font size of the cell labels on an n × n grid, and whether they fit their letter."""
+    if n <= 7:
+        return 12.0, True
+    if n <= 9:
+        return 10.5, True
+    return 9.0, False           # big grids: the indices only ("22" rather than "w22")
 
 
 class _Panel:
     """One grid (image of codes, cell grid lines and a pool of cell labels), updated in place."""
 
-    def __init__(self, ax, title: str, xlabel: str):
+    def __init__(self, ax, title: str, xlabel: str, ylabel: str):
         self.ax = ax
         self.im = ax.imshow(np.zeros((1, 1)), cmap=_CMAP, vmin=-0.5, vmax=len(_CODE_COLOURS) - 0.5,
                             interpolation="nearest")
-        self.labels = [ax.text(0, 0, "", ha="center", va="center", fontsize=7, color="black",
+        self.labels = [ax.text(0, 0, "", ha="center", va="center", color="black",
                                visible=False) for _ in range(_MAX_GRID * _MAX_GRID)]
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel(xlabel, fontsize=9)
+        ax.set_title(title, fontsize=13)
+        ax.set_xlabel(xlabel, fontsize=12, labelpad=2)
+        ax.set_ylabel(ylabel, fontsize=12, labelpad=2)
         ax.grid(False)
         # cell borders: one LineCollection (cheaper to redraw than minor-tick grid lines)
-        self.cells = ax.add_collection(LineCollection([], colors=NEUTRAL, linewidths=0.5,
+        self.cells = ax.add_collection(LineCollection([], colors=NEUTRAL, linewidths=0.6,
                                                       alpha=0.6))
-        ax.tick_params(which="both", length=0, labelsize=7)
+        ax.tick_params(which="both", length=0, labelsize=11, pad=2)
         self.frame = None
         self.offset = 0
 
@@ -228,61 +243,59 @@ class _Panel:
         ax.set_yticks(ticks)
         ax.set_xticklabels([str(t - offset) for t in ticks])
         ax.set_yticklabels([str(t - offset) for t in ticks])
+        ax.tick_params(labelsize=11 if n <= 9 else 9)
         edges = np.arange(-0.5, n, 1)
         self.cells.set_segments([[(e, -0.5), (e, n - 0.5)] for e in edges]
                                 + [[(-0.5, e), (n - 0.5, e)] for e in edges])
-        size = 7 if n <= 9 else 5.5
+        size, letters = _label_style(n)
         items = list(labels.items())
-        for k, t in enumerate(self.labels):
+        for k, text in enumerate(self.labels):
             if k < len(items):
-                (r, c), s = items[k]
-                t.set_position((c, r))
-                t.set_text(s if n <= 9 else s.lstrip("wx"))  # big grids: the indices only
-                t.set_fontsize(size)
-                t.set_visible(True)
+                (r, t), label = items[k]
+                text.set_position((t, r))
+                text.set_text(label if letters else label.lstrip("wxo"))
+                text.set_fontsize(size if letters or "," not in label else size - 1.5)
+                text.set_visible(True)
             else:
-                t.set_visible(False)
+                text.set_visible(False)
         if self.frame is not None:
             self.frame.remove()
             self.frame = None
         if offset:
             m = n - 2 * offset
             self.frame = ax.add_patch(Rectangle((offset - 0.5, offset - 0.5), m, m, fill=False,
-                                                edgecolor=NEUTRAL, linewidth=1.5))
+                                                edgecolor=NEUTRAL, linewidth=1.8))
 
 
 def _labels(rf: ReceptiveField) -> tuple[dict, dict, dict]:
     """Cell labels of the three grids: which weight links each highlighted cell."""
     xl, kl, ol = {}, {}, {}
     if rf.mode == OUTPUT:
-        for _, _, a, b, r, c in rf.links:
-            xl[(r + rf.pad, c + rf.pad)] = f"w{a}{b}" if rf.in_image(r, c) else "0"
-            kl[(a, b)] = f"w{a}{b}"
-        ol[rf.pos] = f"o{rf.pos[0]}{rf.pos[1]}"
+        for _, _, u, v, r, t in rf.links:
+            xl[(r + rf.pad, t + rf.pad)] = f"w{_ix(u, v)}" if rf.in_image(r, t) else "0"
+            kl[(u, v)] = f"w{_ix(u, v)}"
+        ol[rf.pos] = f"o{_ix(*rf.pos)}"
     else:
-        xl[(rf.pos[0] + rf.pad, rf.pos[1] + rf.pad)] = f"x{rf.pos[0]}{rf.pos[1]}"
-        for i, j, a, b, _, _ in rf.links:
-            ol[(i, j)] = f"w{a}{b}"
-            kl[(a, b)] = f"w{a}{b}"
+        xl[(rf.pos[0] + rf.pad, rf.pos[1] + rf.pad)] = f"x{_ix(*rf.pos)}"
+        for i, j, u, v, _, _ in rf.links:
+            ol[(i, j)] = f"w{_ix(u, v)}"
+            kl[(u, v)] = f"w{_ix(u, v)}"
     return xl, kl, ol
 
 
 class _View:
     """The figure of the widget: three panels and a formula line, updated in place."""
 
-    def __init__(self, figsize=(9.0, 3.6), dpi=90):
+    def __init__(self, figsize=FIGSIZE, dpi=90):
         self.canvas = FigureImage(figsize=figsize, dpi=dpi)
         fig = self.canvas.fig
-        axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.3, 0.75, 1.0]})
-        self.px = _Panel(axes[0], "input x (grey = zero padding)", "column c")
-        self.pk = _Panel(axes[1], "kernel w", "column b")
-        self.po = _Panel(axes[2], "output o  /  upstream δ", "column j")
-        axes[0].set_ylabel("row r")
-        axes[1].set_ylabel("row a")
-        axes[2].set_ylabel("row i")
-        self.suptitle = fig.suptitle("", fontsize=11)
-        self.formula = fig.text(0.5, 0.02, "", ha="center", fontsize=9, color=GRADIENT)
-        fig.subplots_adjust(left=0.05, right=0.99, top=0.82, bottom=0.2, wspace=0.3)
+        axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.25, 0.8, 1.0]})
+        self.px = _Panel(axes[0], "input x (grey: zero padding)", "column t", "row r")
+        self.pk = _Panel(axes[1], "kernel w", "column v", "row u")
+        self.po = _Panel(axes[2], "output o, upstream δ", "column j", "row i")
+        self.suptitle = fig.suptitle("", fontsize=14)
+        self.formula = fig.text(0.5, 0.025, "", ha="center", fontsize=13, color=GRADIENT)
+        fig.subplots_adjust(left=0.05, right=0.985, top=0.84, bottom=0.17, wspace=0.28)
 
     def refresh(self) -> None:
         """Render to the image widget.
@@ -307,14 +320,14 @@ class _View:
         self.px.update(xcodes, xl, offset=rf.pad)
         self.pk.update(kcodes, kl)
         self.po.update(ocodes, ol)
-        cfg = f"size {rf.size}, kernel {rf.kernel}, stride {rf.stride}, pad {rf.pad}"
+        cfg = f"input {rf.size}×{rf.size}, kernel {rf.kernel}, stride {rf.stride}, pad {rf.pad}"
         if rf.mode == OUTPUT:
-            head = (f"Forward: output o{rf.pos[0]}{rf.pos[1]} reads a {rf.kernel}×{rf.kernel} "
-                    f"patch ({cfg})")
+            head = f"Forward: o{_ix(*rf.pos)} reads a {rf.kernel}×{rf.kernel} patch ({cfg})"
             self.formula.set_color(PALETTE[0])
         else:
-            head = (f"Backward: x{rf.pos[0]}{rf.pos[1]} gets gradient from "
-                    f"{len(rf.outputs)} output(s) ({cfg})")
+            n = len(rf.outputs)
+            head = (f"Backward: x{_ix(*rf.pos)} gets gradient from {n} "
+                    f"output{'' if n == 1 else 's'} ({cfg})")
             self.formula.set_color(GRADIENT)
         self.suptitle.set_text(head)
         self.formula.set_text(describe(rf))
@@ -385,8 +398,7 @@ def receptive_field(size: int = 7, kernel: int = 3, stride: int = 1, pad: int = 
                                        **{mode.value: pick})
             view.update(rf)
             view.refresh()
-            status.value = (f"<small>output {out}×{out}; "
-                            f"redraw {view.canvas.last_render_ms:.0f} ms</small>")
+            status.value = f"output {out}×{out}"
         finally:
             busy["flag"] = False
 
