@@ -99,6 +99,8 @@ def lstm_answer(dh, dc_next, cache, *, wrong=""):
     da_g = dg * (1 - tanh_c**2) if wrong == "g slope from tanh_c" else dg * (1 - g * g)
     if wrong == "all sigmoid slopes as tanh":
         da_i, da_f, da_o = di * (1 - i * i), df * (1 - f * f), do * (1 - o * o)
+    if wrong == "no sigmoid slopes":
+        da_i, da_f, da_o = di, df, do
     blocks = [da_i, da_f, da_g, da_o] if wrong == "ifgo" else [da_i, da_f, da_o, da_g]
     da = np.hstack(blocks)
     dx = da @ Wx.T
@@ -137,7 +139,7 @@ def gru_answer(dh, cache, *, wrong=""):
         dh_prev = dh_prev + da_z @ Wh_z.T + da_r @ Wh_r.T
     da = np.hstack([da_r, da_z, da_n] if wrong == "rzn" else [da_z, da_r, da_n])
     dx = da @ Wx.T
-    dWh = np.hstack([h_prev.T @ da_z, h_prev.T @ da_r, dWh_n])
+    dWh = np.hstack([h_prev.T @ da[:, :2 * H], dWh_n])
     dWx = x.T @ da
     if wrong == "transposed":
         dWx, dWh = dWx.T, dWh.T
@@ -240,6 +242,7 @@ def test_lstm_refuses_the_reference(capsys):
     ("no slope on i", "each gate goes through its sigmoid"),
     ("no slope on f", "each gate goes through its sigmoid"),
     ("no slope on o", "each gate goes through its sigmoid"),
+    ("no sigmoid slopes", "each gate goes through its sigmoid"),
     ("ifgo", "the order of a's columns: i, f, o, g"),
     ("transposed", "dWx: the weights multiply from the right"),
     ("db not summed", "db: b is added to every row of the batch"),
@@ -392,4 +395,101 @@ def test_torch_odd_answers(capsys):
     assert not nb07.check_gru_torch_step_backward(_stub)
     _says(capsys, "TODO")
     assert not nb07.check_gru_torch_step_backward(lambda dh, cache: torch_answer(dh, cache)[:5])
-    _says(capsys, "return 6 arrays")
+    _says(capsys, "return 6 arrays, in this order: dx, dh_prev, dWx, dWh, dbx, dbh")
+
+    def zero_dWh(dh, cache):
+        dx, dh_prev, dWx, dWh, dbx, dbh = torch_answer(dh, cache)
+        return dx, dh_prev, dWx, 0 * dWh, dbx, dbh
+    assert not nb07.check_gru_torch_step_backward(zero_dWh)
+    _says(capsys, "dWh is all zeros")
+
+
+# ------------------------------------------------------------------ the checker's own pieces
+
+LSTM_KEYS = [("", ""), ("no f", "no f"), ("dh_prev zero", "dh_prev zero"),
+             ("dh_prev = dh", "dh_prev = dh"), ("tanh(c) vs c", "tanh' of c"),
+             ("g slope in dc", "tanh' of g in dc"),
+             ("g slope from tanh_c", "tanh' of tanh_c for g"),
+             ("o uses c", "o times c"), ("no dc_next", "dc without dc_next"),
+             ("no h path", "dc without the h path"),
+             ("all sigmoid slopes as tanh", "sigma' as tanh' ifo"),
+             ("no sigmoid slopes", "no sigma' ifo"),
+             *[(f"tanh slope on {g}", f"sigma' as tanh' {g}") for g in "ifo"],
+             *[(f"no slope on {g}", f"no sigma' {g}") for g in "ifo"],
+             ("ifgo", "order i, f, g, o"), ("transposed", "transposed"),
+             ("db not summed", "db over rows")]
+GRU_KEYS = [("", ""), ("other convention", "other convention"), ("no 1 - z", "no (1 - z) branch"),
+            ("dz sign", "dz sign"), ("dn", "dn = dh (1 - z)"), ("reset after", "reset after Wh_n"),
+            ("dWh_n input", "dWh_n from h_prev"), ("no reset path", "no reset path"),
+            ("no gate paths", "no gates path"), ("n slope sigmoid", "tanh' as sigma'"),
+            ("no n slope", "no tanh'"), ("z slope", "sigma' as tanh' z"),
+            ("r slope", "sigma' as tanh' r"), ("rzn", "order r, z, n"),
+            ("transposed", "transposed"), ("db not summed", "db over rows")]
+TORCH_KEYS = [("", ""), ("course convention", "course convention"),
+              ("reset before", "reset before Wh_n"), ("dbh_n without r", "dbh_n without r"),
+              ("dbh = dbx", "dbh_n without r"), ("dr without bias", "dr without bh_n")]
+
+
+def _same_parts(got, want):
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        assert np.shape(a) == np.shape(b)
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_every_checker_key_is_tested():
+    assert {k for _, k in LSTM_KEYS} == {"", *nb07._LSTM_MISTAKES}
+    assert {k for _, k in GRU_KEYS} == {"", *nb07._GRU_MISTAKES}
+    assert {k for _, k in TORCH_KEYS} == {"", *nb07._TORCH_MISTAKES}
+
+
+@pytest.mark.parametrize("wrong, key", LSTM_KEYS)
+def test_lstm_mistake_is_the_whole_wrong_answer(wrong, key):
+    """Each planted candidate equals, part by part, a learner's answer with that mistake."""
+    for _, N, D, H in nb07._CASES:
+        dh, dc, cache = nb07._lstm_case(np.random.default_rng(D), N, D, H)
+        _same_parts(nb07._lstm_backward(dh, dc, cache, key),
+                    lstm_answer(dh, dc, cache, wrong=wrong))
+
+
+@pytest.mark.parametrize("wrong, key", GRU_KEYS)
+def test_gru_mistake_is_the_whole_wrong_answer(wrong, key):
+    for _, N, D, H in nb07._CASES:
+        dh, cache = nb07._gru_case(np.random.default_rng(D), N, D, H)
+        _same_parts(nb07._gru_backward(dh, cache, key), gru_answer(dh, cache, wrong=wrong))
+
+
+@pytest.mark.parametrize("wrong, key", TORCH_KEYS)
+def test_torch_mistake_is_the_whole_wrong_answer(wrong, key):
+    for _, N, D, H in nb07._CASES:
+        dh, cache = nb07._torch_case(np.random.default_rng(D), N, D, H)
+        _same_parts(nb07._torch_backward(dh, cache, key), torch_answer(dh, cache, wrong=wrong))
+
+
+def test_case_labels_tell_the_truth():
+    for label, N, D, H in nb07._CASES:
+        assert f"(N = {N}" in label and f"D = {D}, H = {H})" in label
+
+
+def test_random_inputs_have_the_documented_scale():
+    """Wx, Wh with variance 1/fan-in, b with standard deviation 0.5: unsaturated gates."""
+    x, h_prev, Wx, Wh, b = nb07._inputs(np.random.default_rng(0), 2, 400, 100, 3)
+    assert x.shape == (2, 400) and h_prev.shape == (2, 100)
+    assert Wx.shape == (400, 300) and Wh.shape == (100, 300) and b.shape == (300,)
+    assert Wx.std() == pytest.approx(1 / 20, rel=0.05)
+    assert Wh.std() == pytest.approx(1 / 10, rel=0.05)
+    assert b.std() == pytest.approx(0.5, rel=0.15)
+
+
+def test_the_four_exercises_are_registered_in_order():
+    from helpers.exercises._check import registered
+
+    assert [(ex.number, ex.title) for ex in registered("07")] == [
+        (1, "how long does the highway hold?"), (2, "build it: lstm_step_backward"),
+        (3, "build it: gru_step_backward"), (4, "stretch: the GRU as PyTorch computes it")]
+
+
+def test_torch_forward_refuses_a_bias_that_is_not_an_array():
+    with pytest.raises(TypeError, match="gru_torch_step_forward: bh expects a numpy array"):
+        nb07.gru_torch_step_forward(np.zeros((1, 3)), np.zeros((1, 2)), np.zeros((3, 6)),
+                                    np.zeros((2, 6)), np.zeros(6), "0")

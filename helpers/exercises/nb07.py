@@ -75,6 +75,16 @@ _TRANSPOSED = ("the weights multiply from the right (a = x·Wx + h_prev·Wh + b)
 _DB_ROWS = "b is added to every row of the batch: db sums da over the rows (axis 0)"
 
 
+def _inputs(rng, N: int, D: int, H: int, blocks: int):
+    """x (N, D) and h_prev (N, H) standard normal; Wx (D, kH) and Wh (H, kH) with variance
+    1/fan-in, b (kH,) with standard deviation 0.5, for k = ``blocks``: the gates stay mostly
+    unsaturated, so that a wrong σ′ or tanh′ changes the answer visibly."""
+    x, h_prev = rng.standard_normal((N, D)), rng.standard_normal((N, H))
+    Wx = rng.standard_normal((D, blocks * H)) / np.sqrt(D)
+    Wh = rng.standard_normal((H, blocks * H)) / np.sqrt(H)
+    return x, h_prev, Wx, Wh, 0.5 * rng.standard_normal(blocks * H)
+
+
 def _weight_grads(x, h_prev, da, mistake):
     """dWx, dWh (the LSTM's, or the GRU's z and r blocks) and db from da, with two mistakes."""
     if mistake == "transposed":
@@ -99,9 +109,10 @@ def _lstm_backward(dh, dc_next, cache, mistake: str = ""):
     di, df, dg = dc * g, dc * c_prev, dc * i
     dc_prev = dc if mistake == "no f" else dc * f
     slopes = {"i": i * (1 - i), "f": f * (1 - f), "o": o * (1 - o), "g": 1 - g**2}
-    gates = {"i": i, "f": f, "o": o}
-    for gate in mistake.rsplit(" ", 1)[-1] if "sigma'" in mistake else "":
-        slopes[gate] = 1 - gates[gate]**2 if "as tanh'" in mistake else np.ones_like(i)
+    kind, _, gates = mistake.rpartition(" ")      # e.g. "sigma' as tanh'" and "fo"
+    values = {"i": i, "f": f, "o": o}
+    for gate in gates if kind in ("sigma' as tanh'", "no sigma'") else ():
+        slopes[gate] = 1 - values[gate]**2 if kind == "sigma' as tanh'" else 1.0
     if mistake == "tanh' of tanh_c for g":
         slopes["g"] = 1 - tanh_c**2
     blocks = {"i": di * slopes["i"], "f": df * slopes["f"], "o": do * slopes["o"],
@@ -147,11 +158,8 @@ _LSTM_REFERENCE = (layers.lstm_step_backward, layers.lstm_backward, _lstm._gates
 
 def _lstm_case(rng, N, D, H):
     """A fresh LSTM step: (dh, dc_next, cache) from ``layers.lstm_step_forward``."""
-    x, h_prev, c_prev = (rng.standard_normal(s) for s in ((N, D), (N, H), (N, H)))
-    Wx = rng.standard_normal((D, 4 * H)) / np.sqrt(D)
-    Wh = rng.standard_normal((H, 4 * H)) / np.sqrt(H)
-    b = 0.5 * rng.standard_normal(4 * H)
-    _, _, cache = layers.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
+    x, h_prev, Wx, Wh, b = _inputs(rng, N, D, H, 4)
+    _, _, cache = layers.lstm_step_forward(x, h_prev, rng.standard_normal((N, H)), Wx, Wh, b)
     return rng.standard_normal((N, H)), rng.standard_normal((N, H)), cache
 
 
@@ -192,7 +200,7 @@ def _gru_backward(dh, cache, mistake: str = ""):
     Wh_zr, Wh_n = Wh[:, :2 * H], Wh[:, 2 * H:]
     keep, take = (z, 1 - z) if mistake == "other convention" else (1 - z, z)
     # h = keep ⊙ h_prev + take ⊙ n
-    dz = dh * (n - h_prev) * (-1 if mistake in ("other convention", "dz sign") else 1)
+    dz = dh * (h_prev - n) if mistake in ("other convention", "dz sign") else dh * (n - h_prev)
     dn = dh * (1 - z if mistake == "dn = dh (1 - z)" else take)
     dh_prev = np.zeros_like(dh) if mistake == "no (1 - z) branch" else dh * keep
     slope_n = {"tanh' as sigma'": n * (1 - n), "no tanh'": np.ones_like(n)}.get(mistake,
@@ -254,11 +262,7 @@ _GRU_REFERENCE = (layers.gru_step_backward, layers.gru_backward, _gru._cell_back
 
 def _gru_case(rng, N, D, H):
     """A fresh GRU step: (dh, cache) from ``layers.gru_step_forward``."""
-    x, h_prev = rng.standard_normal((N, D)), rng.standard_normal((N, H))
-    Wx = rng.standard_normal((D, 3 * H)) / np.sqrt(D)
-    Wh = rng.standard_normal((H, 3 * H)) / np.sqrt(H)
-    b = 0.5 * rng.standard_normal(3 * H)
-    _, cache = layers.gru_step_forward(x, h_prev, Wx, Wh, b)
+    _, cache = layers.gru_step_forward(*_inputs(rng, N, D, H, 3))
     return rng.standard_normal((N, H)), cache
 
 
@@ -327,7 +331,7 @@ def _torch_backward(dh, cache, mistake: str = ""):
     H = h_prev.shape[1]
     z, r, n = np.split(zrn, 3, axis=1)
     keep, take = (1 - z, z) if mistake == "course convention" else (z, 1 - z)
-    dz = dh * (h_prev - n) * (-1 if mistake == "course convention" else 1)
+    dz = dh * (n - h_prev) if mistake == "course convention" else dh * (h_prev - n)
     dn = dh * take
     dh_prev = dh * keep
     da_n = dn * (1 - n**2)                               # gradient of x·Wx_n + bx_n + r ⊙ hn
@@ -363,11 +367,7 @@ _TORCH_NAMES = ("dx", "dh_prev", "dWx", "dWh", "dbx", "dbh")
 
 
 def _torch_case(rng, N, D, H):
-    x, h_prev = rng.standard_normal((N, D)), rng.standard_normal((N, H))
-    Wx = rng.standard_normal((D, 3 * H)) / np.sqrt(D)
-    Wh = rng.standard_normal((H, 3 * H)) / np.sqrt(H)
-    bx, bh = 0.5 * rng.standard_normal(3 * H), 0.5 * rng.standard_normal(3 * H)
-    _, cache = gru_torch_step_forward(x, h_prev, Wx, Wh, bx, bh)
+    _, cache = gru_torch_step_forward(*_inputs(rng, N, D, H, 3), 0.5 * rng.standard_normal(3 * H))
     return rng.standard_normal((N, H)), cache
 
 
