@@ -368,7 +368,8 @@ def test_two_layer_db1_mistakes_are_named_too(capsys):
     (lambda loss, g: (loss, list(g.values())), "grads should be a dict of gradients, got list"),
     (lambda loss, g: (loss, {"d" + k: v for k, v in g.items()}),
      "grads has no key W1, b1, W2, b2 (name them after the parameters: grads['W1'] holds dW1)"),
-    (lambda loss, g: (loss, {k: v for k, v in g.items() if k != "b2"}), "grads has no key b2"),
+    (lambda loss, g: (loss, {k: v for k, v in g.items() if k != "b2"}),
+     "not yet: grads has no key b2: return all four, W1, b1, W2, b2\n"),
     (lambda loss, g: (g, loss), "grads should be a dict of gradients, got float"),
 ])
 def test_two_layer_answers_of_the_wrong_form(capsys, answer, hint):
