@@ -87,7 +87,8 @@ import numpy as np
 
 from helpers.exercises.nb01 import check_by_hand, check_divide_backward, check_fork_backward
 from helpers.gradcheck import numerical_gradient, rel_error
-from helpers.graph import Value, draw_graph
+from helpers.graph import Value
+from helpers.graph_draw import draw_graph
 from helpers.plotting import GRADIENT, NEUTRAL, PALETTE
 from helpers.widgets import gradient_flow, gradient_flow_figure, gradient_flow_state
 

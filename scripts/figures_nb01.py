@@ -13,7 +13,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 
-from helpers.graph import Value, draw_graph  # noqa: E402
+from helpers.graph import Value  # noqa: E402
+from helpers.graph_draw import draw_graph  # noqa: E402
 from helpers.plotting import save_figure
 
 
