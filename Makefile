@@ -13,7 +13,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: lab test test-quick notebooks bench bench-threads figures slides pdf lint clean-venv install
+.PHONY: lab test test-quick notebooks bench bench-threads figures slides pdf mutation lint clean-venv install
 
 install: $(STAMP)
 
@@ -57,6 +57,12 @@ bench: $(STAMP)
 bench-threads: $(STAMP)
 	env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u MKL_NUM_THREADS \
 		$(BIN)/python bench/bench_threads.py $(NB)
+
+# Mutation score of helpers/ modules (widgets excepted) by the unit tests alone: every module,
+# or `make mutation MUTATE=helpers/gradcheck.py JOBS=2`. Runs in a private copy under /tmp.
+MUTATE ?= $(filter-out helpers/widgets/%,$(wildcard helpers/*.py helpers/*/*.py))
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation.py $(MUTATE) --jobs $(or $(JOBS),2)
 
 slides: $(STAMP)
 	$(BIN)/python scripts/build_slides.py

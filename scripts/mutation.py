@@ -49,7 +49,7 @@ TEST_MAP = {
     "helpers/gradcheck.py": ["tests/test_gradcheck.py"],
     "helpers/exercises/_check.py": ["tests/test_check_core.py"],
     "helpers/graph.py": ["tests/test_graph.py"],
-    "helpers/graph_draw.py": ["tests/test_graph.py"],
+    "helpers/graph_draw.py": ["tests/test_graph_draw.py", "tests/test_graph.py"],
 }
 NOT_UNIT = {"test_notebooks.py", "test_browser.py"}    # these run notebooks or a browser
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "build", ".hypothesis", ".ruff_cache",
