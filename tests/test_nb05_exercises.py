@@ -222,7 +222,7 @@ def test_conv2d_backward_refuses_the_reference(capsys):
     (conv2d_backward_loops, "dx_stride", "stride 2, pad 1: dx: output (i, j) read the window at "
                                          "(i·S, j·S)"),
     (conv2d_backward_loops, "no_crop", "stride 2, pad 1: dx: dx still has the padding border"),
-    (conv2d_backward_loops, "minus_pad", "on three 5×7 images, 3 channels → 2 filters, kernel "
+    (conv2d_backward_loops, "minus_pad", "on two 5×7 images, 3 channels → 2 filters, kernel "
                                          "2×3, stride 1, pad 0: dx: dx is empty: with pad = 0"),
     (conv2d_backward_loops, "crop_one_end", "stride 2, pad 1: dx: the padding is cropped at one "
                                             "end only"),
@@ -230,7 +230,7 @@ def test_conv2d_backward_refuses_the_reference(capsys):
                                          "filter) collects all their gradients: +=, not ="),
     (conv2d_backward_vectorized, "dx_assign", "dx: a pixel read by several windows"),
     (conv2d_backward_loops, "swap", "dx: filter f's weights on input channel c are w[f, c]"),
-    (conv2d_backward_loops, "dw_first_image", "on three 5×7 images, 3 channels → 2 filters, "
+    (conv2d_backward_loops, "dw_first_image", "on two 5×7 images, 3 channels → 2 filters, "
                                               "kernel 2×3, stride 1, pad 0: dw: every image "
                                               "uses the same weights"),
     (conv2d_backward_vectorized, "dw_last_image", "dw: every image uses the same weights"),
@@ -243,7 +243,7 @@ def test_conv2d_backward_refuses_the_reference(capsys):
                                          "3×2, stride 2, pad 1: dw: dw has the layout of w"),
     (conv2d_backward_loops, "db_positions", "db: the bias b_f is added at every position"),
     (conv2d_backward_loops, "db_batch", "db: the bias b_f is added at every position"),
-    (conv2d_backward_loops, "db_first_image", "on three 5×7 images, 3 channels → 2 filters, "
+    (conv2d_backward_loops, "db_first_image", "on two 5×7 images, 3 channels → 2 filters, "
                                               "kernel 2×3, stride 1, pad 0: db: the bias b_f"),
     (conv2d_backward_loops, "db_all", "db: one bias per filter"),
 ], ids=_ascii)
@@ -260,7 +260,7 @@ def test_conv2d_backward_dw_layout_with_other_channel_counts(capsys):
         return dx, (dw if dout.shape[0] == 1 else dw.transpose(1, 0, 2, 3)), db
 
     assert not nb05.check_conv2d_backward(layout_after_first)
-    assert _says(capsys, "on three 5×7 images, 3 channels → 2 filters, kernel 2×3, stride 1, "
+    assert _says(capsys, "on two 5×7 images, 3 channels → 2 filters, kernel 2×3, stride 1, "
                          "pad 0: dw: dw has the layout of w")
 
 

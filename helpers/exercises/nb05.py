@@ -114,14 +114,14 @@ def check_dx_by_hand(dx) -> bool:
 
 def _conv_cases(rng):
     """(label, x, w, stride, pad): batch 1 with C = F (so w[c, f] for w[f, c] fits the shapes),
-    three images with pad 0 (so pad:-pad crops everything), two images with stride 3, pad 2."""
+    two images with pad 0 (so pad:-pad crops everything), three images with stride 3, pad 2."""
     return [
         ("one 6×5 image, 2 channels → 2 filters, kernel 3×2, stride 2, pad 1",
          rng.standard_normal((1, 2, 6, 5)), rng.standard_normal((2, 2, 3, 2)), 2, 1),
-        ("three 5×7 images, 3 channels → 2 filters, kernel 2×3, stride 1, pad 0",
-         rng.standard_normal((3, 3, 5, 7)), rng.standard_normal((2, 3, 2, 3)), 1, 0),
-        ("two 8×6 images, 1 channel → 3 filters, kernel 3×3, stride 3, pad 2",
-         rng.standard_normal((2, 1, 8, 6)), rng.standard_normal((3, 1, 3, 3)), 3, 2),
+        ("two 5×7 images, 3 channels → 2 filters, kernel 2×3, stride 1, pad 0",
+         rng.standard_normal((2, 3, 5, 7)), rng.standard_normal((2, 3, 2, 3)), 1, 0),
+        ("three 8×6 images, 1 channel → 3 filters, kernel 3×3, stride 3, pad 2",
+         rng.standard_normal((3, 1, 8, 6)), rng.standard_normal((3, 1, 3, 3)), 3, 2),
     ]
 
 
