@@ -79,6 +79,8 @@ if "google.colab" in sys.modules:
 #   around the input.
 # - **feature map (특징 맵)**: the output of one filter; **receptive field (수용 영역)**: the
 #   input patch one output sees.
+# - **full convolution (완전 합성곱)**: a convolution over the input padded with $K - 1$ zeros on
+#   each side, so every partial overlap counts; a layer's input gradient is one.
 # - **max pooling (최대 풀링)**: keep the largest value of each window.
 # - **upstream gradient $\delta$ (상류 기울기)**: $\delta_i = \partial L/\partial o_i$, what
 #   backpropagation (역전파) brings to the layer from above.
