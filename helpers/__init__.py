@@ -38,7 +38,7 @@ def limit_blas_threads(threads: int = 1) -> int | None:
 
     try:
         from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+    except ImportError:  # threadpoolctl is a dependency; without it, BLAS keeps its threads
         return None
     threadpool_limits(limits=threads, user_api="blas")
     return threads
