@@ -14,6 +14,7 @@ import sys
 import time
 
 import ipywidgets as W
+import numpy as np
 
 import helpers.widgets as hw
 
@@ -48,8 +49,46 @@ def other_values(control) -> list:
     return steps + [control.value]
 
 
+def _training_explorer():
+    """The spiral explorer of notebook 03 on a random two-layer net (41 snapshots)."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((300, 2)), rng.integers(0, 3, 300)
+    shots = []
+    for k in range(41):
+        p = {"W1": rng.standard_normal((2, 64)), "b1": np.zeros(64),
+             "W2": rng.standard_normal((64, 3)), "b2": np.zeros(3)}
+        shots.append(hw.snapshot(k, p, {"W1": p["W1"], "W2": p["W2"]}, 1.0))
+    return hw.training_explorer(shots, X, y, index=4)
+
+
+def _embedding_explorer():
+    """Notebook 09's map of word vectors: 17 saved tables of 80 words, three tables."""
+    rng = np.random.default_rng(0)
+    words = sorted({w for group in hw.GROUPS.values() for w in group})
+    words += [f"w{k}" for k in range(80 - len(words))]
+    tables = {name: np.cumsum(rng.standard_normal((17, 80, 16)), axis=0)
+              for name in ("tied W", "untied input", "untied output")}
+    return hw.embedding_explorer(tables, list(range(0, 850, 50)), words)
+
+
+def _sampling_explorer():
+    """Notebook 11's sampler on a random character LSTM of the notebook's size."""
+    rng = np.random.default_rng(0)
+    chars = "".join(sorted(set(" ".join(hw.PROMPTS)) | set("abcdefghijklmnopqrstuvwxyz,.;:")))
+    V, D, H = len(chars), 32, 128
+    params = {"W_embed": rng.standard_normal((V, D)), "Wx": rng.standard_normal((D, 4 * H)) * .1,
+              "Wh": rng.standard_normal((H, 4 * H)) * .1, "b": np.zeros(4 * H),
+              "W_out": rng.standard_normal((H, V)) * .1, "b_out": np.zeros(V)}
+    return hw.sampling_explorer(params, chars)
+
+
+# Widgets that need a model or data: built from synthetic inputs of the notebooks' sizes.
+FACTORIES = {"training_explorer": _training_explorer, "embedding_explorer": _embedding_explorer,
+             "sampling_explorer": _sampling_explorer}
+
+
 def bench(name: str) -> tuple[int, list[float]]:
-    factory = getattr(hw, name)
+    factory = FACTORIES.get(name, getattr(hw, name))
     widget = factory()
     times = []
     ctrls = controls(widget)
@@ -65,6 +104,9 @@ def main() -> int:
     names = [n for n in dir(hw) if not n.startswith("_") and callable(getattr(hw, n))]
     widget_names = []
     for n in names:
+        if n in FACTORIES:
+            widget_names.append(n)
+            continue
         try:
             if isinstance(getattr(hw, n)(), W.Widget):
                 widget_names.append(n)
