@@ -13,12 +13,12 @@ Public functions:
 - :func:`explore_activation` — the pure function behind the widget: every number it draws.
 - :func:`activation_explorer_figure` — the static figure of one state (for headless notebooks).
 - :func:`activation_explorer` — the ipywidgets explorer.
-- :func:`benchmark_activation_explorer` — median pure-function and redraw times in ms.
+
+How fast a slider move redraws is measured by ``bench/bench_widgets.py`` (``make bench``), not
+here.
 """
 
 from __future__ import annotations
-
-import time
 
 import ipywidgets as W
 import numpy as np
@@ -36,7 +36,6 @@ __all__ = [
     "explore_activation",
     "activation_explorer_figure",
     "activation_explorer",
-    "benchmark_activation_explorer",
 ]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
@@ -47,13 +46,12 @@ SATURATION_FRACTION = 0.1  # "saturated" = local gradient below 10 % of its peak
 Z_RANGE = (-6.0, 6.0)
 K_MAX = 20
 LOG_FLOOR = 1e-20  # the depth plot is drawn on a log axis down to here
-SUPTITLE = ("Activation explorer: the function, its local gradient (saturated zone shaded) "
-            "and the gradient through k stacked layers")
+FIGSIZE = (10.5, 4.2)  # inches: three panels, projector-size text (11–13 pt)
 
 _FUNC_YLIM = {"sigmoid": (-0.1, 1.1), "tanh": (-1.15, 1.15), "relu": (-0.5, 6.2),
               "leaky_relu": (-0.5, 6.2)}
-_DERIV_YLIM = {"sigmoid": (-0.02, 0.4), "tanh": (-0.05, 1.6), "relu": (-0.05, 1.6),
-               "leaky_relu": (-0.05, 1.6)}  # headroom: the legend sits above the peak
+_DERIV_YLIM = {"sigmoid": (-0.02, 0.42), "tanh": (-0.05, 1.7), "relu": (-0.05, 1.7),
+               "leaky_relu": (-0.05, 1.7)}  # headroom: the legend sits above the peak
 
 
 def _check_name(fname: str, activation) -> str:
@@ -94,6 +92,11 @@ def activation_and_derivative(activation: str, z):
         a = np.where(z > 0, z, LEAKY_SLOPE * z)
         da = np.where(z > 0, 1.0, LEAKY_SLOPE)
     return a, da
+
+
+def _signed(value: float, spec: str) -> str:
+    """A number formatted with a true minus sign (−), as in the notebook's text."""
+    return format(value, spec).replace("-", "\N{MINUS SIGN}")
 
 
 def _spans(z_grid: np.ndarray, mask: np.ndarray) -> list[tuple[float, float]]:
@@ -161,7 +164,7 @@ class _Artists:
     def __init__(self, fig: Figure, blit: bool = False):
         self.fig = fig
         ax_f, ax_d, ax_k = fig.subplots(1, 3)
-        fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.76, wspace=0.32)
+        fig.subplots_adjust(left=0.075, right=0.99, bottom=0.15, top=0.80, wspace=0.38)
         self.axes = (ax_f, ax_d, ax_k)
         self.spans = []  # two shaded rectangles per curve axes (enough for every activation)
         for ax in (ax_f, ax_d):
@@ -173,30 +176,29 @@ class _Artists:
                               color=NEUTRAL, alpha=0.18, lw=0, label="_")
                 ax.add_patch(r)
                 self.spans.append(r)
-            self.spans[-1].set_label("saturated: f′ < 10 % of peak")
+        self.spans[-1].set_label("saturated:\nf′ < 10 % of peak")
         ax_f.set_ylabel("activation a = f(z)")
         ax_d.set_ylabel("local gradient f′(z)")
-        (self.line_f,) = ax_f.plot([], [], color=FORWARD, lw=2, label="f(z)")
-        (self.line_d,) = ax_d.plot([], [], color=GRADIENT, lw=2, label="f′(z)")
-        self.peak_line = ax_d.axhline(0, color=GRADIENT, lw=1, ls="--", alpha=0.7,
+        (self.line_f,) = ax_f.plot([], [], color=FORWARD, lw=2.5)
+        (self.line_d,) = ax_d.plot([], [], color=GRADIENT, lw=2.5)
+        self.peak_line = ax_d.axhline(0, color=GRADIENT, lw=1.2, ls="--", alpha=0.7,
                                       label="peak of f′")
-        ax_f.legend(loc="upper left", fontsize=8)
-        ax_d.legend(loc="upper left", fontsize=8)
+        ax_d.legend(loc="upper left", fontsize=11, handlelength=1.5, borderaxespad=0.3)
 
         ax_k.set_yscale("log")
         ax_k.set_xlim(0.5, K_MAX + 0.5)
-        ax_k.set_ylim(LOG_FLOOR / 3, 3.0)
+        ax_k.set_ylim(LOG_FLOOR / 3, 1e6)   # every gradient is ≤ 1: the legend sits above
         ax_k.set_xticks([1, 5, 10, 15, 20])
         ax_k.set_yticks([1e-20, 1e-15, 1e-10, 1e-5, 1.0])
         ax_k.yaxis.set_minor_locator(NullLocator())
-        ax_k.set_xlabel("depth j (layers the gradient has passed)")
-        ax_k.set_ylabel("|gradient| after j layers")
+        ax_k.set_xlabel("depth j (layers passed)")
+        ax_k.set_ylabel("gradient left after j layers")
         (self.line_best,) = ax_k.plot([], [], color=NEUTRAL, lw=1.5, ls="--",
-                                      label="best case: (peak of f′)^j")
-        (self.line_chain,) = ax_k.plot([], [], "o-", color=GRADIENT, lw=2, ms=4,
-                                       label="this z: f′(z)^j")
-        ax_k.legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9,
-                    edgecolor="none")
+                                      label="best: (peak of f′)$^j$")
+        (self.line_chain,) = ax_k.plot([], [], "o-", color=GRADIENT, lw=2, ms=5,
+                                       label="at this z: f′(z)$^j$")
+        ax_k.legend(loc="upper right", fontsize=11, handlelength=1.5, borderaxespad=0.2,
+                    labelspacing=0.3)
 
         # Everything below changes when z or k moves.
         (self.dot_f,) = ax_f.plot([], [], "o", color=FORWARD, ms=7)
@@ -206,7 +208,7 @@ class _Artists:
         (self.vline_f,) = ax_f.plot([], [], color=NEUTRAL, lw=1, ls=":")
         (self.vline_d,) = ax_d.plot([], [], color=NEUTRAL, lw=1, ls=":")
         self.titles = [ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center",
-                               va="bottom", fontsize=11) for ax in self.axes]
+                               va="bottom", fontsize=12) for ax in self.axes]
         self.dynamic = [self.dot_f, self.dot_d, self.vline_f, self.vline_d, self.line_chain,
                         *self.titles]
         for artist in self.dynamic:
@@ -242,12 +244,13 @@ class _Artists:
         self.vline_f.set_data([z, z], [ax_f.get_ylim()[0], d["a_z"]])
         self.vline_d.set_data([z, z], [ax_d.get_ylim()[0], d["da_z"]])
         k = len(d["depths"])
-        self.titles[0].set_text(f"{LABELS[name]}: f({z:+.1f}) = {d['a_z']:.3f}")
-        self.titles[1].set_text(f"local gradient: f′({z:+.1f}) = {d['da_z']:.3g}")
+        zs = _signed(z, "+.1f")
+        self.titles[0].set_text(f"{LABELS[name]}\nf({zs}) = {_signed(d['a_z'], '.3f')}")
+        self.titles[1].set_text(f"local gradient\nf′({zs}) = {d['da_z']:.3g}")
         last = d["chain"][-1]
-        shown = "0: dead, no gradient" if last == 0 else f"{last:.1e}"
-        self.titles[2].set_text(f"k = {k} layers, each at z = {z:+.1f}\n"
-                                f"f′(z)^{k} = {shown}   (best {d['best'][-1]:.1e})")
+        shown = "0 (dead)" if last == 0 else f"{last:.1e}"
+        self.titles[2].set_text(f"k = {k} layers, each at z = {zs}\n"
+                                f"f′(z)$^{{{k}}}$ = {shown}, best {d['best'][-1]:.1e}")
         visible = np.where(d["chain"] >= LOG_FLOOR, d["chain"], np.nan)  # off-axis: not drawn
         self.line_chain.set_data(d["depths"], visible)
         return changed
@@ -256,19 +259,17 @@ class _Artists:
 def activation_explorer_figure(activation: str = "sigmoid", z: float = 2.0,
                                k: int = 5) -> Figure:
     """The explorer's figure for one state, as a plain matplotlib Figure (not pyplot)."""
-    fig = Figure(figsize=(12.0, 4.1), dpi=90)
+    fig = Figure(figsize=FIGSIZE, dpi=100)
     FigureCanvasAgg(fig)
-    fig.suptitle(SUPTITLE, fontsize=11)
     _Artists(fig, blit=False).update(explore_activation(activation, z, k))
     return fig
 
 
 def _build(activation: str = "sigmoid", z: float = 2.0, k: int = 5):
-    """Controls, image and artists of the explorer (the benchmark and the tests reuse them)."""
+    """Controls, image and artists of the explorer (the tests reuse them)."""
     explore_activation(activation, z, k)  # validate the starting state
     # Blits artists.dynamic over one cached background per activation.
-    view = FigureImage(figsize=(12.0, 4.1), dpi=80)
-    view.fig.suptitle(SUPTITLE, fontsize=11)
+    view = FigureImage(figsize=FIGSIZE, dpi=90)
     artists = _Artists(view.fig, blit=True)
     view.dynamic = artists.dynamic
     choose = W.Dropdown(options=[(LABELS[a], a) for a in ACTIVATIONS], value=activation,
@@ -295,27 +296,3 @@ def activation_explorer(activation: str = "sigmoid", z: float = 2.0, k: int = 5)
     right: the gradient after 1..k stacked layers on a log axis, next to the best case.
     """
     return _build(activation, z, k)[0]
-
-
-def benchmark_activation_explorer(repeats: int = 5) -> dict:
-    """Median times in ms: the pure function (over 50 calls), a slider move (recompute +
-    blitted redraw + PNG, ``repeats`` times) and the first visit to another activation
-    (a complete draw)."""
-    _, view, artists, _ = _build()
-    pure, move, switch = [], [], []
-    for i in range(50):
-        t0 = time.perf_counter()
-        explore_activation("sigmoid", -4.0 + 0.16 * i, 1 + i % K_MAX)
-        pure.append(1e3 * (time.perf_counter() - t0))
-    for i in range(repeats):
-        t0 = time.perf_counter()
-        artists.update(explore_activation("sigmoid", -3.0 + i, 1 + (7 * i) % K_MAX))
-        view.refresh(key="sigmoid")
-        move.append(1e3 * (time.perf_counter() - t0))
-    for name in ("tanh",):
-        t0 = time.perf_counter()
-        artists.update(explore_activation(name, 1.0, 5))
-        view.refresh(key=name)
-        switch.append(1e3 * (time.perf_counter() - t0))
-    return {"pure_ms": float(np.median(pure)), "redraw_ms": float(np.median(move)),
-            "switch_ms": float(np.median(switch))}
