@@ -2,6 +2,7 @@
 
 - ``nb01_classic_forward.png``: the graph of f = (x + y)·z at x = −2, y = 5, z = −4 after the
   forward pass only (values on the edges, no gradients yet), shown before the engine appears.
+  Projector-size text (``projector_text``), saved at 220 dpi: sharp at 2x.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ matplotlib.use("Agg")
 
 from helpers.graph import Value  # noqa: E402
 from helpers.graph_draw import draw_graph  # noqa: E402
-from helpers.plotting import save_figure
+from helpers.plotting import save_figure  # noqa: E402
+from helpers.widgets.gradient_flow import projector_text  # noqa: E402
 
 
 def classic_forward(path: Path) -> Path:
@@ -24,9 +26,9 @@ def classic_forward(path: Path) -> Path:
     q.label = "q"
     f = q * z
     f.label = "f"
-    ax = draw_graph(f, show_grad=False,
-                    title="f = (x + y)·z, forward pass: each edge carries a value")
-    return save_figure(ax.figure, path)
+    ax = draw_graph(f, show_grad=False, title="f = (x + y)·z: each edge carries a value")
+    projector_text(ax)
+    return save_figure(ax.figure, path, dpi=220)
 
 
 def main(outdir: Path) -> list[Path]:

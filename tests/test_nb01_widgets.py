@@ -107,3 +107,48 @@ def test_every_expression_is_gradient_checked(name):
         num = numerical_gradient(forward, point.copy())
         analytic = np.array([st["input_grads"][k] for k in names])
         assert rel_error(analytic, num) < 1e-7
+
+
+def test_projector_text_enlarges_every_graph_text_but_the_title():
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Annotation
+
+    from helpers.graph import Value
+    from helpers.graph_draw import draw_graph
+    from helpers.widgets.gradient_flow import BOX_TEXT_SCALE, TEXT_SCALE, projector_text
+
+    x = Value(3.0, "x")
+    f = x * x + x.max(1.0)
+    f.backward()
+    ax = draw_graph(f)
+    before = {id(t): (t.get_fontsize(), getattr(t, "xyann", None)) for t in ax.texts}
+    assert projector_text(ax) is ax
+    kinds = set()
+    for t in ax.texts:
+        size, offset = before[id(t)]
+        if t.get_transform() == ax.transAxes:                       # the title
+            kinds.add("title")
+            assert t.get_fontsize() == size == plt.rcParams["axes.titlesize"]
+        elif isinstance(t, Annotation):                            # an edge label
+            kinds.add("edge")
+            assert t.get_fontsize() == pytest.approx(12.0) == pytest.approx(size * TEXT_SCALE)
+            assert t.xyann == pytest.approx((offset[0] * TEXT_SCALE, offset[1] * TEXT_SCALE))
+        elif t.get_va() == "center":                               # a box's symbol or name
+            kinds.add("box")
+            assert t.get_fontsize() == pytest.approx(size * BOX_TEXT_SCALE)
+        else:                                                      # a node name, a fork sum
+            kinds.add("note")
+            assert t.get_fontsize() == pytest.approx(size * TEXT_SCALE) and t.get_fontsize() > 11
+    assert kinds == {"title", "edge", "box", "note"}
+    plt.close(ax.figure)
+
+
+def test_static_figure_is_projector_size():
+    fig = gradient_flow_figure()
+    assert tuple(fig.get_size_inches()) == (9.0, 4.5)
+    sizes = [t.get_fontsize() for t in fig.axes[0].texts if t.get_text()]
+    assert min(sizes) >= 11.0
+    # the running example fills most of the width: little empty space around it
+    ax = fig.axes[0]
+    assert ax.get_xlim()[1] - ax.get_xlim()[0] == pytest.approx(4.4)
+    assert ax.get_ylim()[1] - ax.get_ylim()[0] == pytest.approx(3.1)

@@ -1,10 +1,12 @@
 """Gradient flow on a computational graph: pick an expression, move its inputs, and walk the
 backward pass one node at a time (notebook 01).
 
-- :func:`gradient_flow_state` — the pure function: numbers in, a dict of node values,
-  gradients and layout out (no matplotlib). Unit-tested; well under 20 ms per call.
+- :func:`gradient_flow_state` — the pure function: numbers in, a dict of node values, edges
+  and gradients out (no matplotlib; :mod:`helpers.graph_draw` lays it out). Unit-tested.
 - :func:`gradient_flow_figure` — the static figure of a state (the default one in notebooks).
 - :func:`gradient_flow` — the ipywidgets explorer built on both.
+- :func:`projector_text` — enlarges the text of any graph drawn by :mod:`helpers.graph_draw`
+  to projector size (used here and by notebook 01's figures).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Callable
 import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 
 from helpers.graph import Value, graph_state
 from helpers.graph_draw import GraphArtists, format_number
@@ -24,11 +27,36 @@ from helpers.plotting import FORWARD, GRADIENT
 from helpers.widgets._figure import FigureImage
 
 __all__ = ["gradient_flow", "gradient_flow_state", "gradient_flow_figure", "EXPRESSIONS",
-           "build_expression"]
+           "build_expression", "projector_text", "TEXT_SCALE", "BOX_TEXT_SCALE"]
 
-FIGSIZE = (8.4, 4.2)
-AXES_RECT = (0.01, 0.01, 0.98, 0.89)      # fixed, so the layout never jumps between frames
+FIGSIZE = (9.0, 4.5)                      # inches: the widget and its static figure
+AXES_RECT = (0.01, 0.01, 0.98, 0.88)      # fixed, so the layout never jumps between frames
+MIN_SPAN = (4.4, 3.1)     # layout units: the running example fills the figure; the neuron
+                          # (5.4 × 5.1) is squeezed, the max-and-reuse graph keeps its size
 INPUT_MIN, INPUT_MAX, INPUT_STEP = -5.0, 5.0, 0.5
+
+
+TEXT_SCALE = 4 / 3    # graph_draw's 9 pt edge labels become 12 pt: legible from the back of a room
+BOX_TEXT_SCALE = 1.1  # the symbol inside a node box grows less, so that "max" stays in its box
+
+
+def projector_text(ax, scale: float = TEXT_SCALE):
+    """Enlarge the texts of a graph drawn on ``ax`` by :mod:`helpers.graph_draw` (8.5–11 pt)
+    for a projector: edge labels, node names and fork sums by ``scale`` (each edge label also
+    moves away from its edge in proportion, so it still clears the line), the symbols inside
+    the boxes by at most :data:`BOX_TEXT_SCALE`. The title (placed in axes coordinates) keeps
+    the course's title size. Returns ``ax``.
+    """
+    for text in ax.texts:
+        if text.get_transform() == ax.transAxes:
+            continue
+        if isinstance(text, Annotation) and text.anncoords == "offset points":
+            dx, dy = text.xyann
+            text.xyann = (dx * scale, dy * scale)
+        inside_a_box = not isinstance(text, Annotation) and text.get_va() == "center"
+        text.set_fontsize(text.get_fontsize() * (min(scale, BOX_TEXT_SCALE) if inside_a_box
+                                                  else scale))
+    return ax
 
 
 @dataclass(frozen=True)
@@ -122,11 +150,12 @@ def gradient_flow_state(expr_name: str = DEFAULT_EXPRESSION, inputs: Mapping | N
         step: how many nodes the backward walk has visited, 0 … ``n_steps``; ``None`` = all.
 
     Returns:
-        The :func:`helpers.graph.graph_state` dict (``nodes`` with ``value, grad, x, y,
-        current``; ``edges`` with ``value, grad``; ``order``, ``n_steps``, ``step``,
-        ``output``) plus ``expression``, ``inputs`` ({name: value}), ``input_grads``
-        ({name: ∂f/∂input} after the *whole* walk) and ``explain`` (one line on the
-        current step).
+        The :func:`helpers.graph.graph_state` dict (``nodes`` with ``id, label, op, value, grad,
+        fan_out, current``; ``edges`` with ``src, dst, slot, value, grad``; ``order``,
+        ``n_steps``, ``step``, ``current``, ``output``, ``output_grad``; where each node is
+        drawn is for :func:`helpers.graph_draw.graph_layout` to decide) plus ``expression``,
+        ``inputs`` ({name: value}), ``input_grads`` ({name: ∂f/∂input} after the *whole*
+        walk) and ``explain`` (one line on the current step).
     """
     root, leaves = _build("gradient_flow_state", expr_name, inputs)
     walk = list(root.backward_steps())           # sets every .grad; gives the visiting order
@@ -158,7 +187,9 @@ def _title(state: dict) -> str:
 def _draw(fig: Figure, state: dict) -> GraphArtists:
     fig.clear()
     ax = fig.add_axes(AXES_RECT)
-    return GraphArtists(ax, state, title=_title(state), min_span=(5.2, 4.0))
+    artists = GraphArtists(ax, state, title=_title(state), min_span=MIN_SPAN)
+    projector_text(ax)
+    return artists
 
 
 def gradient_flow_figure(expr_name: str = DEFAULT_EXPRESSION, inputs: Mapping | None = None,
@@ -168,7 +199,7 @@ def gradient_flow_figure(expr_name: str = DEFAULT_EXPRESSION, inputs: Mapping | 
     Returns a :class:`matplotlib.figure.Figure` (not pyplot: show it with ``display(fig)``).
     """
     state = gradient_flow_state(expr_name, inputs, step)
-    fig = Figure(figsize=FIGSIZE, dpi=90)
+    fig = Figure(figsize=FIGSIZE, dpi=100)
     FigureCanvasAgg(fig)
     _draw(fig, state)
     return fig
