@@ -17,9 +17,17 @@
 # # 01 — Chain rule, computational graphs and gates
 #
 # By the end you can push gradients backward through any graph of simple operations by hand,
-# explain every number with one rule, and prove it right with a numerical check.
+# explain every number with one rule, write the backward pass of a small autograd engine
+# yourself, and prove it right with a numerical check.
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/01_chain_rule_and_gates.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/01_chain_rule_and_gates.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+# [Open in Colab](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/01_chain_rule_and_gates.ipynb) · [Launch Binder](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/01_chain_rule_and_gates.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 1 min. The first notebook of the course: everything later (matrices, convolutions,
+# recurrent networks) is this notebook's one rule, downstream = upstream × local, applied to
+# bigger gates. Plan two lectures: up to the end of *Implementation* (the engine), then the
+# numerical check, the widget and the exercises. Ask who has trained a network without knowing
+# where its gradients come from: by the end of the day they will have written that part.
 
 # %% slideshow={"slide_type": "skip"}
 # Colab only: install the course's `helpers` package from its repository when it is missing.
@@ -40,13 +48,13 @@ if "google.colab" in sys.modules:
 #
 # - Read a derivative as a **sensitivity**: how far the output moves per unit nudge of an input.
 # - Draw an expression as a **computational graph**, run the forward pass (which *stores* its
-#   intermediates) and the backward pass (which *reuses* them) using one rule:
+#   intermediates) and the backward pass (which *reuses* them) with one rule:
 #   downstream = upstream × local.
 # - Apply the four gate patterns without thinking: **add** distributes, **multiply** swaps,
 #   **max** routes to the winner, a **fork** sums.
-# - Build and use a tiny scalar autograd engine, and avoid the two bugs most often written into
-#   one.
-# - Check any gradient numerically with a central difference, and judge the result with the
+# - Write the backward pass of a tiny scalar autograd engine yourself: a topological order,
+#   then one reversed walk.
+# - Check any gradient numerically with a central difference, and judge it by the
 #   **relative error**.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -64,33 +72,40 @@ if "google.colab" in sys.modules:
 # ## Key terms
 #
 # - **derivative (미분)** / **gradient (기울기)**: how much the output changes per unit change of
-#   an input; the gradient collects one such number per input.
+#   an input; the gradient holds one such number per input.
 # - **chain rule (연쇄 법칙)**: the derivative of a composition is the product of the local
 #   derivatives along the way.
-# - **computational graph (계산 그래프)**: an expression drawn as nodes (simple operations)
-#   joined by edges (the values they pass on).
-# - **forward pass (순전파)** and **backpropagation (역전파)**: computing the output left to right,
-#   then the gradients right to left.
-# - **upstream gradient (상류 기울기)** and **local gradient (국소 기울기)**: what a node receives
-#   from the output side, and the derivative of its own output with respect to its input.
-# - **gate (게이트)**: one node of the graph seen as a little machine (add, multiply, max, …).
-# - **Repeat node (반복 노드) / fork (분기)**: one value used by several gates.
-# - **numerical differentiation (수치 미분)** and **relative error (상대 오차)**: estimating a
-#   derivative from function values, and the scale-free way to compare two gradients.
+# - **computational graph (계산 그래프)**: an expression drawn as nodes (operations) joined by
+#   edges (the values they pass on); **topological order (위상 정렬)**: its nodes listed so that
+#   each comes after its inputs.
+# - **forward pass (순전파)** and **backpropagation (역전파)**: the output left to right, then
+#   the gradients right to left.
+# - **upstream (상류) / local (국소) gradient (기울기)**: what a node receives from the output
+#   side, and the derivative of its own output with respect to its input.
+# - **gate (게이트)**: one node seen as a little machine; a **fork (분기)** (the Repeat node,
+#   반복 노드) is one value used by several gates.
+# - **numerical differentiation (수치 미분)** and **relative error (상대 오차)**.
 
 # %% slideshow={"slide_type": "skip"}
-import time
-import timeit
+import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.exercises.nb01 import check_by_hand, check_divide_backward, check_fork_backward
-from helpers.gradcheck import numerical_gradient, rel_error
+from helpers.exercises._check import progress
+from helpers.exercises.nb01 import (
+    check_backward_pass,
+    check_by_hand,
+    check_divide_backward,
+    check_exp,
+    check_iterative_order,
+)
+from helpers.gradcheck import numerical_gradient, rel_error, verdict
 from helpers.graph import Value
 from helpers.graph_draw import draw_graph
 from helpers.plotting import GRADIENT, NEUTRAL, PALETTE
-from helpers.widgets import gradient_flow, gradient_flow_figure, gradient_flow_state
+from helpers.widgets import gradient_flow, gradient_flow_figure
+from helpers.widgets.gradient_flow import projector_text
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Intuition: a derivative is a sensitivity
@@ -98,6 +113,12 @@ from helpers.widgets import gradient_flow, gradient_flow_figure, gradient_flow_s
 # Take $f(x) = x^3$ and nudge $x$ by a small amount $h$. The output moves too, and the ratio
 # *output moved / nudge* says how sensitive $f$ is to $x$ **at that point**. Try it at $x = 1$
 # and at $x = 4$ with the same nudge.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 5 min. Before running the cell, ask the room: "same nudge, x = 1 and x = 4: does the output
+# move by the same amount?" Most say yes or shrug. Run it: about 3× and 48×. Then the power
+# rule predicts both; the leftovers (3.003, 48.012) are the finite nudge, which the *Check*
+# section measures properly.
 
 # %% slideshow={"slide_type": "fragment"}
 def f_cube(x):
@@ -110,8 +131,9 @@ for x0 in (1.0, 4.0):
     print(f"x = {x0:.0f}: a nudge of {h:g} moves f by {moved:.6f}, {moved / h:.3f} times the nudge")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The same nudge moves the output about **3×** at $x = 1$ and about **48×** at $x = 4$. The
-# derivative predicts both numbers:
+# ### The derivative predicts both numbers
+#
+# The same nudge moves the output about **3×** at $x = 1$ and about **48×** at $x = 4$:
 #
 # $$
 # \begin{aligned}
@@ -128,9 +150,12 @@ for x0 in (1.0, 4.0):
 for x0 in (1.0, 4.0):
     print(f"f'({x0:.0f}) = 3·{x0:.0f}² = {3 * x0 ** 2:.0f}")
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The slope, drawn
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 xs = np.linspace(0.0, 4.6, 200)
-fig, ax = plt.subplots(figsize=(6.4, 3.8))
+fig, ax = plt.subplots(figsize=(7.0, 3.8))
 ax.plot(xs, f_cube(xs), color=NEUTRAL, lw=2, label="f(x) = x³")
 for x0, shade in ((1.0, PALETTE[4]), (4.0, GRADIENT)):
     slope = 3 * x0 ** 2
@@ -158,12 +183,22 @@ plt.show()
 # $$f(x, y, z) = (x + y)\cdot z \qquad\text{at } x = -2,\; y = 5,\; z = -4,$$
 #
 # cut into two gates: an add gate $q = x + y$ and a multiply gate $f = q \cdot z$.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 5 min. Draw the graph on the board before showing the figure: inputs on the left, one box
+# per operation, the output on the right. Ask the room to compute the two forward values (q = 3,
+# f = −12) and write them on the edges. Stress that q is *kept*: the next section needs it.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The graph after the forward pass
 #
 # ![The graph of f = (x + y)·z after the forward pass: x = −2 and y = 5 enter an add gate whose output q = 3 enters a multiply gate with z = −4; the output is −12.](../figures/nb01_classic_forward.png)
 #
-# Inputs are on the left, the output on the right; each edge carries the value flowing along it.
+# Inputs on the left, the output on the right; each edge carries the value flowing along it.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The forward pass stores what the backward pass needs
+#
 # The **forward pass** evaluates the gates left to right and **stores** what it computed. The
 # stored $q$ is not a by-product: the backward pass needs it, because the multiply gate's
 # derivative with respect to $z$ *is* $q$.
@@ -177,24 +212,32 @@ print(f"q = {q:g}, f = {f:g}")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Derivation: the chain rule, one gate at a time
 #
-# $f$ now has three inputs, so we use **partial derivatives**: $\partial f/\partial x$ is the
-# ordinary derivative of $f$ in $x$ with $y$ and $z$ held fixed (the curly $\partial$ says
-# "the other inputs do not move"). Notation used for the rest of the course: for any value $v$
-# in the graph, $dv$ means $\partial f/\partial v$, the sensitivity of the **final output** to
-# $v$ (from notebook 03 on, the final output is a loss $L$). We want $dx$, $dy$, $dz$, and we
-# walk the graph from the output back:
+# $f$ has three inputs, so we use **partial derivatives**: $\partial f/\partial x$ is the
+# ordinary derivative of $f$ in $x$ with $y$ and $z$ held fixed (the curly $\partial$ says "the
+# other inputs do not move").
+#
+# Notation for the rest of the course: for any value $v$ in the graph, $dv$ means
+# $\partial f/\partial v$, the sensitivity of the **final output** to $v$ (from notebook 03 on,
+# the final output is a loss $L$). We want $dx$, $dy$, $dz$.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 10 min. Do the five lines on the board from the output back, asking the room for each
+# local gradient before writing it ("what is ∂(qz)/∂z?"). The moment to stress: dz = q, the
+# stored forward value. Then generalise to downstream = upstream × local, the one rule of the
+# course. Run the cell only to confirm the board.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### From the output back
+#
+# Each gate multiplies the gradient arriving from the output side by its own local gradient:
 #
 # $$
 # \begin{aligned}
 # df &= 1 && \text{the output's sensitivity to itself} \\
-# dz &= \frac{\partial (q z)}{\partial z}\cdot df = q \cdot 1 = 3
-#    && \text{multiply gate: local gradient } q \text{, times upstream } df \\
-# dq &= \frac{\partial (q z)}{\partial q}\cdot df = z \cdot 1 = -4
-#    && \text{multiply gate: local gradient } z \text{, times upstream } df \\
-# dx &= \frac{\partial (x + y)}{\partial x}\cdot dq = 1 \cdot (-4) = -4
-#    && \text{chain rule through the add gate: local gradient } 1 \text{, times upstream } dq \\
-# dy &= \frac{\partial (x + y)}{\partial y}\cdot dq = 1 \cdot (-4) = -4
-#    && \text{the same for } y
+# dz &= \frac{\partial (q z)}{\partial z}\,df = q \cdot 1 = 3 && \text{multiply: local } q \\
+# dq &= \frac{\partial (q z)}{\partial q}\,df = z \cdot 1 = -4 && \text{multiply: local } z \\
+# dx &= \frac{\partial (x + y)}{\partial x}\,dq = 1 \cdot (-4) = -4 && \text{add: local } 1 \\
+# dy &= \frac{\partial (x + y)}{\partial y}\,dq = 1 \cdot (-4) = -4 && \text{add: local } 1
 # \end{aligned}
 # $$
 
@@ -207,6 +250,8 @@ dy = 1.0 * dq
 print(f"dz = {dz:g}, dq = {dq:g}, dx = {dx:g}, dy = {dy:g}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Downstream = upstream × local
+#
 # Every line above has the same shape. A gate receives the **upstream** gradient $d(\text{out})$
 # from the output side, multiplies it by its own **local** gradient, and passes the product
 # **downstream** to its input:
@@ -221,28 +266,34 @@ print(f"dz = {dz:g}, dq = {dq:g}, dx = {dx:g}, dy = {dy:g}")
 #
 # That is the chain rule, and it is all of backpropagation. A gate never needs to know what
 # the rest of the graph looks like: only its own inputs (stored in the forward pass) and the
-# single number arriving from upstream. Checking the numbers against a numerical derivative
-# comes in the section *Check*.
+# single number arriving from upstream. The section *Check* compares these numbers with a
+# numerical derivative.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Derivation: four gate patterns
 #
-# Four gates cover most of what you will meet; each backward rule is one line. Below,
-# `dout` is the upstream gradient a gate receives. By the chain rule, $da = dout \cdot
+# Four gates cover most of what you will meet; each backward rule is one line. Below, `dout`
+# is the upstream gradient a gate receives. By the chain rule, $da = dout \cdot
 # \partial o/\partial a$ is the derivative of $dout \cdot o$ with respect to $a$ ($dout$ is a
-# fixed number), so each rule is checked against a numerical derivative of `dout · gate(a, b)`
-# (the helper `check_gate` prints the relative error, explained in *Check*; below $10^{-9}$
+# fixed number), so each rule is checked against a numerical derivative of `dout · gate(a, b)`:
+# the helper `check_gate` prints the relative error (explained in *Check*; below $10^{-9}$
 # means "the same number").
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 12 min for the four patterns. For each gate, ask the room for the rule before revealing it:
+# "add 2 and −1, upstream 1.5: what does each input get?" Multiply is the one people get wrong
+# (each input gets the *other* input). The fork is the most important: forgetting its sum is
+# the most common hand-derivation bug, and the build-it exercise tests exactly that.
 
 # %% slideshow={"slide_type": "skip"}
 def check_gate(forward, backward, a, b, dout):
     """Compare a gate's backward with central differences of dout · forward(a, b)."""
     da, db = backward(a, b, dout)
     num = numerical_gradient(lambda v: dout * forward(v[0], v[1]), np.array([a, b]))
-    err = rel_error(np.array([da, db]), num)
-    verdict = "< 1e-09 ✓" if err < 1e-9 else f"{err:.1e} ✗"
     print(f"{forward.__name__}: backward gives da = {da:g}, db = {db:g}; "
-          f"numerical ({num[0]:.4f}, {num[1]:.4f}); relative error {verdict}")
+          f"numerical ({num[0]:.4f}, {num[1]:.4f})")
+    print(verdict(f"{forward.__name__} backward vs numerical",
+                  rel_error(np.array([da, db]), num), tol=1e-9))
 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -302,13 +353,11 @@ check_gate(mul, mul_backward, 2.0, -1.0, dout=1.5)
 # \;\Rightarrow\;
 # \frac{\partial o}{\partial a} = \begin{cases}1 & a \ge b\\ 0 & a < b\end{cases},\quad
 # \frac{\partial o}{\partial b} = 1 - \frac{\partial o}{\partial a}
-# \;\Rightarrow\;
-# \text{the winner gets } dout\text{, the loser } 0
 # $$
 #
-# Near the winner, $o$ *is* that input (slope 1); the loser does not affect $o$ at all
-# (slope 0). A tie is a kink with no derivative; by convention the first input wins.
-# Max pooling in notebook 05 is this gate, many times over.
+# The winner gets $dout$, the loser $0$. Near the winner, $o$ *is* that input (slope 1); the
+# loser does not affect $o$ at all (slope 0). A tie is a kink with no derivative; by
+# convention the first input wins. Max pooling in notebook 05 is this gate, many times over.
 
 # %% slideshow={"slide_type": "fragment"}
 def max_gate(a, b):
@@ -325,79 +374,105 @@ check_gate(max_gate, max_backward, 2.0, -1.0, dout=1.5)
 # ### A fork sums (the Repeat node)
 #
 # When one value $x$ feeds two gates, think of a hidden **Repeat** node that copies it:
-# $x_1 = x$, $x_2 = x$. Nudge $x$ by a small $h$: both copies move by $h$, so to first order
-# the output moves by $dx_1 \cdot h$ through the first path **plus** $dx_2 \cdot h$ through the
-# second. That is the multivariable chain rule, which adds the paths:
+# $x_1 = x$, $x_2 = x$. Nudge $x$ by a small $h$: both copies move by $h$, so to first order the
+# output moves by $dx_1 \cdot h$ through the first path **plus** $dx_2 \cdot h$ through the
+# second. The multivariable chain rule adds the paths:
 #
 # $$
 # \begin{aligned}
 # dx &= \frac{\partial x_1}{\partial x}\,dx_1 + \frac{\partial x_2}{\partial x}\,dx_2
-#    && \text{chain rule, summed over every path from } x \\
+#    && \text{chain rule, summed over every path} \\
 #    &= 1\cdot dx_1 + 1 \cdot dx_2 = dx_1 + dx_2 && \text{a copy has local gradient 1}
 # \end{aligned}
 # $$
 #
-# Forward, the Repeat node copies; backward, it **sums**. Forget the sum and you silently
-# keep only one path: the most common hand-derivation bug. Here $f = x \cdot x$ uses $x$ twice,
-# and the sum recovers $\frac{d}{dx}x^2 = 2x$.
+# Forward, the Repeat node copies; backward, it **sums**. Forget the sum and you silently keep
+# only one path: the most common hand-derivation bug.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The fork in code: $f = x \cdot x$
+#
+# $f = x \cdot x$ uses $x$ twice; the sum of the two paths recovers $\frac{d}{dx}x^2 = 2x$.
 
 # %% slideshow={"slide_type": "fragment"}
-def repeat_forward(x):
-    return x, x                       # forward: copy
-
-
 def repeat_backward(dx1, dx2):
     return dx1 + dx2                  # backward: sum what comes back
 
 
 x0 = 3.0
-x1, x2 = repeat_forward(x0)
+x1, x2 = x0, x0                                 # forward: the Repeat node copies x
 dx1, dx2 = mul_backward(x1, x2, dout=1.0)       # f = x1 · x2
 dx0 = repeat_backward(dx1, dx2)
+print(f"the two paths bring {dx1:g} and {dx2:g}; their sum dx = {dx0:g} = 2x")
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 num = numerical_gradient(lambda v: v[0] * v[0], np.array([x0]))[0]
-verdict = "< 1e-09 ✓" if rel_error(dx0, num) < 1e-9 else "✗"
-print(f"the two paths bring {dx1:g} and {dx2:g}; their sum dx = {dx0:g} = 2x; "
-      f"numerical {num:.4f}; relative error {verdict}")
+print(f"numerical d(x·x)/dx at x = 3: {num:.4f}")
+print(verdict("fork sum vs numerical", rel_error(dx0, num), tol=1e-9))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The four patterns side by side
+# ### Add, multiply and max, drawn
 #
-# The scalar engine introduced next can draw any expression; here are the four gates, each
-# with output gradient 1 (values above the edges in blue, gradients below in orange).
+# The scalar engine introduced next can draw any expression. Here are the three gates at
+# $a = 2$, $b = -1$, each with output gradient 1: values above the edges in blue, gradients
+# below in orange. The fork follows.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 a, b = Value(2.0, "a"), Value(-1.0, "b")
-examples = [(a + b, "add: distributes"), (a * b, "multiply: swaps"),
-            (a.max(b), "max: routes to the winner"), (a * b + a, "fork: a is used twice, sums")]
-fig, axes = plt.subplots(2, 2, figsize=(10, 5.6))
-for ax, (out, title) in zip(axes.flat, examples, strict=True):
+gates = [(a + b, "add distributes"), (a * b, "multiply swaps"), (a.max(b), "max routes")]
+fig, axes = plt.subplots(1, 3, figsize=(9, 3.2))
+fig.subplots_adjust(left=0.0, right=1.0, wspace=0.0)
+for ax, (out, title) in zip(axes, gates, strict=True):
     out.label = "o"
     out.backward()
-    draw_graph(out, ax=ax, title=title)
+    projector_text(draw_graph(out, ax=ax, title=title))
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Read the orange numbers: add hands $1$ to both inputs; multiply hands $a$ the value of $b$
-# ($-1$) and $b$ the value of $a$ ($2$); max hands everything to the winner $a$; and in the fork
-# $a$ receives $-1$ along one path and $1$ along the other, whose sum $0$ is printed under it.
+# ($-1$) and $b$ the value of $a$ ($2$); max hands everything to the winner $a$ and $0$ to $b$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The fork, drawn
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+x = Value(3.0, "x")
+square = x * x
+square.label = "f"
+square.backward()
+projector_text(draw_graph(square, title="f = x·x at x = 3: x feeds the gate twice"))
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The two edges from $x$ each carry the value $3$ forward and the gradient $3$ back (multiply
+# swaps: each copy receives the other one). Under $x$, the fork's **sum**: $3 + 3 = 6 = 2x$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Implementation: a scalar engine
 #
 # `helpers.graph.Value` automates the walk. Every operation creates a node that remembers its
-# inputs (`parents`), its operation (`op`) and its **local gradients**, computed during the
-# forward pass from the values at hand. The backward pass is then a short loop:
+# inputs (`parents`), its operation (`op`) and its **local gradients** (`local_grads`), computed
+# during the forward pass from the values at hand. `backward()` then does three things:
 #
-# ```python
-# for node in reversed(topological_order(output)):      # every consumer before its inputs
-#     for parent, local in zip(node.parents, node.local_grads):
-#         parent.grad += local * node.grad              # downstream = upstream × local; forks sum
-# ```
+# 1. list the nodes in a **topological order**: every node after all the nodes it was computed
+#    from (its parents), the output last;
+# 2. set every `grad` to 0, then the output's to 1 ($\partial f/\partial f$);
+# 3. visit the nodes in the **reverse** of that order; each sends local × its `grad` to each
+#    parent, **adding** to what the parent already has (a fork sums).
 #
-# Reverse topological order guarantees that when a node is visited, every gate using it has
-# already sent its share, so its `grad` is complete. Here is the running example again.
+# In reverse topological order, every gate that uses a node is visited before the node itself,
+# so when a node is visited its `grad` is complete.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 10 min. The three steps are the build-it exercise of *Your turn*: say so, and do not show
+# any engine code beyond the cells here. Ask: "why must the output's gradient be set to 1?"
+# (∂f/∂f) and "why reverse topological order and not just any order?" (a node must have heard
+# from every gate using it before it passes its gradient on). Run the two bugs cell last.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The running example in the engine
+
+# %% slideshow={"slide_type": "-"}
 x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
 q = x + y
 q.label = "q"
@@ -409,23 +484,28 @@ f.backward()
 for v in (f, q, z, x, y):
     print(f"{v.label}: value {v.data:6.2f}   gradient {v.grad:6.2f}")
 
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 numeric = numerical_gradient(lambda v: (v[0] + v[1]) * v[2], np.array([-2.0, 5.0, -4.0]))
-engine = np.array([x.grad, y.grad, z.grad])
-print(f"numerical (dx, dy, dz) = {np.round(numeric, 6)}, relative error vs the engine "
-      f"{'< 1e-09 ✓' if rel_error(engine, numeric) < 1e-9 else '✗'}")
+print("numerical (dx, dy, dz) =", np.round(numeric, 6))
+print(verdict("engine vs numerical", rel_error(np.array([x.grad, y.grad, z.grad]), numeric),
+              tol=1e-9))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The engine narrates its walk
+#
 # Same numbers as by hand ($f = -12$, $dz = 3$, $dq = -4$, $dx = dy = -4$) and as the central
-# difference. The multiply node's
-# local gradients $(-4, 3)$ are exactly $(z, q)$: multiply swaps. The engine can also narrate
-# its walk, one visited node per line:
+# difference. The multiply node's local gradients $(-4, 3)$ are exactly $(z, q)$: multiply
+# swaps. The engine can also narrate its walk, one visited node per line:
 
 # %% slideshow={"slide_type": "fragment"}
 for step in f.backward_steps():
     print(step.describe())
 
-# %% slideshow={"slide_type": "subslide"}
-draw_graph(f)
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The walk, drawn
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+projector_text(draw_graph(f))
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -434,13 +514,13 @@ plt.show()
 # $-4$ unchanged to both $x$ and $y$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Two bugs this engine avoids
+# ### Two bugs an engine must avoid
 #
 # 1. **Calling `backward()` twice.** An engine that only does `grad += …` doubles every gradient
 #    on the second call. `Value.backward` resets the graph's gradients first. (PyTorch
 #    *accumulates* across calls on purpose, which is why training loops call `zero_grad()`.)
 # 2. **A node used twice.** `a * a` lists `a` as both parents; each edge sends its share and
-#    `+=` adds them, giving $2a$. Storing parents in a *set* (or assigning with `=`) loses one.
+#    `+=` adds them, giving $2a$. Storing parents in a *set*, or assigning with `=`, loses one.
 
 # %% slideshow={"slide_type": "fragment"}
 f.backward()
@@ -454,29 +534,48 @@ print(f"a * a at a = 3: da = {a.grad:g} = 2a")
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check: numerical gradients
 #
-# An analytic gradient can be wrong in ways that still "train a bit". The cure is to compare
-# it with a gradient computed from function values alone. Taylor's theorem says how well the
-# two standard formulas work:
+# An analytic gradient can be wrong in ways that still "train a bit". The cure is to compare it
+# with a gradient computed from function values alone, by one of two formulas:
+#
+# $$
+# \text{forward: } \frac{f(x+h) - f(x)}{h}
+# \qquad\qquad
+# \text{central: } \frac{f(x+h) - f(x-h)}{2h}
+# $$
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 15 min for the section. Ask first: "which step h would you pick?" Most say "as small as
+# possible". The log-log plot is the answer: too small and round-off wins. Then the relative
+# error table, the verdict every later notebook prints. The Richardson slide can be skipped in
+# a short lecture (say only: check_layer uses two steps to cancel the h² error).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How accurate? Taylor's theorem
 #
 # $$
 # \begin{aligned}
-# f(x \pm h) &= f(x) \pm h f'(x) + \tfrac{h^2}{2} f''(x)
-#    && \text{Taylor expansion} \\
+# f(x \pm h) &= f(x) \pm h f'(x) + \tfrac{h^2}{2} f''(x) && \text{Taylor expansion} \\
 #    &\quad \pm \tfrac{h^3}{6} f'''(x) + \tfrac{h^4}{24} f''''(x) + O(h^5) \\
 # \frac{f(x+h) - f(x)}{h} &= f'(x) + \tfrac{h}{2} f''(x) + O(h^2)
-#    && \text{forward difference: error } O(h) \\
+#    && \text{forward: error } O(h) \\
 # \frac{f(x+h) - f(x-h)}{2h} &= f'(x) + \tfrac{h^2}{6} f'''(x) + O(h^4)
-#    && \text{central: the even-power terms cancel, error } O(h^2)
+#    && \text{central: error } O(h^2)
 # \end{aligned}
 # $$
 #
-# So shrinking $h$ tenfold cuts the forward error tenfold and the central error a hundredfold,
-# until **round-off** takes over. A float64 number is rounded to within half the machine
-# epsilon $\varepsilon \approx 2.2\times10^{-16}$ of its value, so each computed $f$ value may
-# be off by about $\tfrac{\varepsilon}{2}|f(x)|$; subtracting two of them and dividing by $h$
-# amplifies that to about $\varepsilon\,|f(x)|/h$, which *grows* as $h$ shrinks.
+# In the central difference the even-power terms cancel. So shrinking $h$ tenfold cuts the
+# forward error tenfold and the central error a hundredfold, until **round-off** takes over.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Round-off grows as $h$ shrinks
+#
+# A float64 number is rounded to within half the machine epsilon
+# $\varepsilon \approx 2.2\times10^{-16}$ of its value, so each computed $f$ value may be off by
+# about $\tfrac{\varepsilon}{2}|f(x)|$. Subtracting two of them and dividing by $h$ amplifies
+# that to about $\varepsilon\,|f(x)|/h$, which *grows* as $h$ shrinks. The code below computes
+# both formulas for $x^3$ at $x = 1$, where $f'(1) = 3$:
+
+# %% slideshow={"slide_type": "fragment"}
 def forward_diff(fn, x, h):
     return (fn(x + h) - fn(x)) / h
 
@@ -487,26 +586,29 @@ def central_diff(fn, x, h):
 
 for h in (1e-1, 1e-3, 1e-5):
     fd, cd = forward_diff(f_cube, 1.0, h), central_diff(f_cube, 1.0, h)
-    print(f"h = {h:.0e}: forward {fd:.10f} (error {abs(fd - 3):.1e}), "
-          f"central {cd:.10f} (error {abs(cd - 3):.1e})")
+    print(f"h = {h:.0e}: forward error {abs(fd - 3):.1e}, central error {abs(cd - 3):.1e}")
 
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 # the course helper is the same central difference, for arrays of any shape
 helper = numerical_gradient(lambda v: f_cube(v[0]), np.array([1.0]), h=1e-5)[0]
-print(f"helpers.gradcheck.numerical_gradient agrees with central_diff: "
-      f"{rel_error(helper, central_diff(f_cube, 1.0, 1e-5)) < 1e-12}")
+print(verdict("helpers.gradcheck.numerical_gradient vs central_diff",
+              rel_error(helper, central_diff(f_cube, 1.0, 1e-5)), tol=1e-12))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The error of $x^3$ at $x = 1$ follows the formulas exactly: forward $\approx \tfrac{h}{2}\cdot 6 = 3h$,
-# central $= \tfrac{h^2}{6}\cdot 6 = h^2$. Sweeping $h$ over fifteen decades shows both
-# regimes at once.
+# The error of $x^3$ at $x = 1$ follows the formulas exactly: forward
+# $\approx \tfrac{h}{2}\cdot 6 = 3h$, central $= \tfrac{h^2}{6}\cdot 6 = h^2$. Sweeping $h$ over
+# fifteen decades shows both regimes at once.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Fifteen decades of $h$
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 hs = np.logspace(-15, 0, 61)
 err_fwd = np.array([abs(forward_diff(f_cube, 1.0, h) - 3.0) for h in hs])
 err_cen = np.array([abs(central_diff(f_cube, 1.0, h) - 3.0) for h in hs])
 eps = np.finfo(float).eps
 
-fig, ax = plt.subplots(figsize=(7.0, 4.6))
+fig, ax = plt.subplots(figsize=(8.0, 4.2))
 ok_f, ok_c = err_fwd > 0, err_cen > 0                  # log axes cannot show an exact 0
 ax.loglog(hs[ok_f], err_fwd[ok_f], "o-", ms=4, color=PALETTE[4], label="forward difference")
 ax.loglog(hs[ok_c], err_cen[ok_c], "s-", ms=4, color=GRADIENT, label="central difference")
@@ -522,33 +624,38 @@ ax.text(1e-12, 1e-2, "round-off ≈ ε/h", color=NEUTRAL, ha="left")
 ax.set_ylim(1e-13, 10)
 ax.set_title("Error of numerical derivatives of x³ at x = 1")
 ax.set_xlabel("step h")
-ax.set_ylabel("|numerical − exact derivative|")
+ax.set_ylabel("|numerical − exact|")
 ax.legend(loc="lower left")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Read the plot right to left: each error falls parallel to its reference line (slope 1 for
 # forward, slope 2 for central) until it meets the round-off line and climbs back up, jagged,
-# along it. The central difference reaches far lower (about $5\times10^{-12}$, at
-# $h \approx 3\times10^{-6}$) than the forward difference ever can (about $4\times10^{-9}$, at
-# $h \approx 10^{-8}$); the cell below fits the slopes and prints both minima. That is why the
-# course checks gradients with central differences and $h$ around $10^{-5}$.
+# along it.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The slopes and the best steps, measured
+#
+# The central difference reaches far lower (about $5\times10^{-12}$, at
+# $h \approx 3\times10^{-6}$) than the forward difference ever can (about $4\times10^{-9}$, at
+# $h \approx 10^{-8}$). That is why the course checks gradients with central differences and
+# $h$ around $10^{-5}$.
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 def fitted_slope(err, lo, hi):
     """Slope of log(err) against log(h) for lo ≤ h ≤ hi."""
     keep = (hs >= lo) & (hs <= hi)
     return np.polyfit(np.log10(hs[keep]), np.log10(err[keep]), 1)[0]
 
 
-print(f"fitted slope, forward difference (1e-5 ≤ h ≤ 1e-1): {fitted_slope(err_fwd, 1e-5, 1e-1):.1f}")
-print(f"fitted slope, central difference (1e-3 ≤ h ≤ 1e-1): {fitted_slope(err_cen, 1e-3, 1e-1):.1f}")
+print(f"fitted slope, forward (1e-5 ≤ h ≤ 1e-1): {fitted_slope(err_fwd, 1e-5, 1e-1):.1f}")
+print(f"fitted slope, central (1e-3 ≤ h ≤ 1e-1): {fitted_slope(err_cen, 1e-3, 1e-1):.1f}")
 for name, err in (("forward", err_fwd), ("central", err_cen)):
     best = np.argmin(np.where(err > 0, err, np.inf))
     print(f"smallest {name} error: {err[best]:.0e} at h = {hs[best]:.0e}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### One step further: Richardson extrapolation (what `check_layer` does)
+# ### One step further: Richardson extrapolation
 #
 # The central difference's error has a known leading term, so two steps can cancel it. Write
 # $D(h) = \frac{f(x+h) - f(x-h)}{2h}$ and keep one more Taylor term:
@@ -556,17 +663,22 @@ for name, err in (("forward", err_fwd), ("central", err_cen)):
 # $$
 # \begin{aligned}
 # D(h) &= f'(x) + \tfrac{h^2}{6} f'''(x) + \tfrac{h^4}{120} f^{(5)}(x) + O(h^6)
-#    && \text{the central difference with its next error term} \\
+#    && \text{central difference} \\
 # D(h/2) &= f'(x) + \tfrac{h^2}{24} f'''(x) + \tfrac{h^4}{1920} f^{(5)}(x) + O(h^6)
-#    && \text{the same with } h/2 \\
-# \frac{4\,D(h/2) - D(h)}{3} &= f'(x) - \tfrac{h^4}{480} f^{(5)}(x) + O(h^6)
-#    && \text{the } h^2 \text{ terms cancel: } 4\cdot\tfrac{1}{24} - \tfrac{1}{6} = 0
+#    && \text{step } h/2 \\
+# \tfrac{4\,D(h/2) - D(h)}{3} &= f'(x) - \tfrac{h^4}{480} f^{(5)}(x) + O(h^6)
+#    && \text{the } h^2 \text{ terms cancel}
 # \end{aligned}
 # $$
 #
-# With an $O(h^4)$ error a larger step is already accurate, and a larger step keeps far away
-# from the round-off floor. That is why the course's `check_layer`, used from notebook 02 on,
-# combines $h = 10^{-3}$ and $h/2$ this way. On $e^x$ at $x = 1$ (exact derivative $e$):
+# ($4\cdot\tfrac{1}{24} - \tfrac{1}{6} = 0$.) With an $O(h^4)$ error a larger step is already
+# accurate, and stays far from the round-off floor.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Richardson on $e^x$ (what `check_layer` does)
+#
+# The course's `check_layer`, used from notebook 02 on, combines $h = 10^{-3}$ and $h/2$ this
+# way. On $e^x$ at $x = 1$ (exact derivative $e$, and $f^{(5)} = e$ too):
 
 # %% slideshow={"slide_type": "fragment"}
 def richardson_diff(fn, x, h):
@@ -576,16 +688,16 @@ def richardson_diff(fn, x, h):
 for h in (1e-1, 1e-2):
     cd, rd = central_diff(np.exp, 1.0, h), richardson_diff(np.exp, 1.0, h)
     print(f"h = {h:.0e}: central error {abs(cd - np.e):.1e}, Richardson error {abs(rd - np.e):.1e}")
-rd = richardson_diff(np.exp, 1.0, 1e-3)
-print(f"h = 1e-03: Richardson error {'< 1e-11 ✓' if abs(rd - np.e) < 1e-11 else '≥ 1e-11 ✗'} "
-      f"(round-off only)")
+print(f"predicted Richardson error at h = 1e-01: h⁴/480 · e = {1e-1 ** 4 / 480 * np.e:.1e}")
+print(verdict("Richardson at h = 1e-03 vs e", rel_error(richardson_diff(np.exp, 1.0, 1e-3), np.e),
+              tol=1e-11))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Each tenfold cut of $h$ now divides the Richardson error by about $10^4$ (slope 4), and
 # $h = 10^{-1}$ already beats the central difference at $h = 10^{-2}$. The predicted error
 # $\tfrac{h^4}{480}e \approx 5.7\times10^{-7}$ at $h = 10^{-1}$ matches the first line.
 
-# %% [markdown] slideshow={"slide_type": "slide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Relative error: the gradient-check metric
 #
 # How close is close enough? The **absolute** difference $|a - n|$ between an analytic gradient
@@ -600,15 +712,17 @@ print(f"h = 1e-03: Richardson error {'< 1e-11 ✓' if abs(rd - np.e) < 1e-11 els
 # The floor $10^{-12}$ only avoids dividing by zero when both are exactly 0.
 
 # %% slideshow={"slide_type": "fragment"}
-cases = {"tiny gradients, one wrong": (2e-8, 1e-8), "huge gradients, both right": (1e4, 1e4 + 1e-3)}
+cases = {"tiny, one wrong": (2e-8, 1e-8), "huge, both right": (1e4, 1e4 + 1e-3)}
 for name, (analytic, numeric) in cases.items():
-    print(f"{name:27s}: absolute error {abs(analytic - numeric):.0e}, "
+    print(f"{name:16s}: absolute error {abs(analytic - numeric):.0e}, "
           f"relative error {rel_error(analytic, numeric):.0e}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The absolute error says the opposite of the truth in both cases: $10^{-8}$ looks perfect for a
-# gradient that is off by a factor of two, and $10^{-3}$ looks alarming for two gradients that
-# agree to seven significant digits. The relative error gets both right. How to read it, in float64:
+# ### Reading a relative error
+#
+# The absolute error says the opposite of the truth in both cases: $10^{-8}$ looks perfect for
+# a gradient that is off by a factor of two, and $10^{-3}$ looks alarming for two gradients that
+# agree to seven significant digits. The relative error gets both right. In float64:
 #
 # | relative error | verdict |
 # |---|---|
@@ -617,9 +731,12 @@ for name, (analytic, numeric) in cases.items():
 # | $10^{-7}$ … $10^{-4}$ | acceptable only with kinks or float32; worth a second look |
 # | below $10^{-7}$ | **good** for float64 (the course's pass mark) |
 # | around $10^{-10}$ | what a correct gradient of a smooth function typically shows |
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A kink is not a bug
 #
-# The kink caveat is real: at a near-tie the two nudges land on different sides of the max,
-# and the numerical gradient averages two slopes while the analytic one picks a side.
+# At a near-tie of a max, the two nudges land on different sides of the kink: the numerical
+# gradient averages two slopes while the analytic one picks a side.
 
 # %% slideshow={"slide_type": "fragment"}
 point = np.array([1.0, 1.0 - 1e-7])                   # a max with a near-tie, 1e-7 apart
@@ -646,44 +763,47 @@ def g_numpy(v):
 def g_engine(a, b, c):
     return (a * b + c).tanh() * c + a.max(c) * a / (1 + b.exp())
 
-
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 rng = np.random.default_rng(0)
 errors = []
 for point in rng.uniform(-2, 2, size=(5, 3)):
     a, b, c = (Value(float(t), name) for t, name in zip(point, "abc", strict=True))
-    out = g_engine(a, b, c)
-    out.backward()
+    g_engine(a, b, c).backward()
     engine_grad = np.array([a.grad, b.grad, c.grad])
     errors.append(rel_error(engine_grad, numerical_gradient(g_numpy, point.copy())))
-print(f"engine vs numerical gradient at 5 points: max relative error "
-      f"{'< 1e-07 ✓' if max(errors) < 1e-7 else '≥ 1e-07 ✗'}")
-
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-print("relative errors:", "  ".join(f"{e:.0e}" for e in errors))
+print(verdict("engine vs numerical at 5 random points, worst", max(errors)))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Typical errors are around $10^{-10}$ to $10^{-11}$: the engine's gradients are right to about
-# ten significant digits, as good as the numerical estimate itself.
+# The worst of the five relative errors is below the course's pass mark of $10^{-7}$: the
+# engine's gradients agree with the central difference as well as the numerical estimate
+# itself allows.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Picture: gradient flow on a graph
 #
 # The backward pass visits the nodes in reverse topological order. At each visit the node's
 # gradient is final, and it sends $\text{local} \times \text{upstream}$ to each of its inputs.
-# Here is the running example, step by step (the visited node outlined in orange).
 
-# %% slideshow={"slide_type": "subslide"}
-fig, axes = plt.subplots(2, 3, figsize=(13, 5.8))
-for k, ax in enumerate(axes.flat):
-    draw_graph(f, ax=ax, step=k,
-               title="step 0: forward values only" if k == 0 else f"step {k}")
-fig.suptitle("Backward walk of f = (x + y)·z, one node per step")
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 8 min, live. Step through the running example with ▶ and ask before each click which edge
+# turns orange next. Then make z positive: dx flips sign (multiply swaps: dq = z). Switch to
+# x·max(x, y) + y: x waits for two orange edges before its sum appears; drag y above x and the
+# max switches its route.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Two moments of the walk
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
+fig.subplots_adjust(left=0.0, right=1.0, wspace=0.05)
+for ax, k, node in zip(axes, (1, 3), "fq", strict=True):
+    projector_text(draw_graph(f, ax=ax, step=k, title=f"step {k} of 5: visiting {node}"))
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Notice that gradients appear right to left: the output first ($1$), then $z$ and $q$, which
-# the multiply gate serves in one visit, then the add gate copies $-4$ to $x$ and $y$. Nothing
-# upstream of a node can be computed before that node is reached.
+# Gradients appear right to left. Step 1 visits the output: the multiply gate sends $3$ to $z$
+# and $-4$ to $q$ in one visit. Step 3 visits $q$: the add gate copies $-4$ to $x$ and $y$.
+# Nothing upstream of a node can be computed before that node is reached.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Explore it yourself
@@ -699,10 +819,12 @@ plt.show()
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 gradient_flow()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Where widgets do not run (GitHub, a static export), this is the explorer's default state:
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The explorer's default state
+#
+# Where widgets do not run (GitHub, a static export), this is the explorer as it opens:
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 gradient_flow_figure()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -710,131 +832,235 @@ gradient_flow_figure()
 # and the last visited input ($x$) outlined; the gradient $-4$ reaches $x$ and $y$ through the
 # add gate unchanged.
 
-# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
-calls = 50
-seconds = timeit.timeit(lambda: gradient_flow_state("σ(w0·x0 + w1·x1 + w2)", step=4), number=calls)
-explorer = gradient_flow()
-input_slider = explorer.children[1].children[0].children[0]
-wall, cpu = [], []
-for value in (1.0, -1.0, 2.5, 0.0, -3.0):
-    w0, c0 = time.perf_counter(), time.process_time()
-    input_slider.value = value                       # recompute, update artists, render PNG
-    wall.append(time.perf_counter() - w0)
-    cpu.append(time.process_time() - c0)
-print(f"pure function: {1e3 * seconds / calls:.2f} ms per call")
-print(f"slider move → new image: median {1e3 * np.median(wall):.0f} ms wall clock, "
-      f"{1e3 * np.median(cpu):.0f} ms of CPU (the wall clock includes other load on this machine)")
-
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
 #
-# Three short exercises. Edit the cell, run it, and the checker prints ✓ or a hint.
-# Solutions are folded under each exercise; try first.
+# Five exercises, from warm-ups to an optional stretch. Edit the stub and run the cell: the
+# checker prints ✓ or a hint. Solutions are folded under each exercise; try first.
+#
+# 1. warm-up: a new gate, divide (≈ 5 min);
+# 2. warm-up: three gradients by hand (≈ 10 min);
+# 3. build it: the backward pass of a scalar engine (≈ 25 min);
+# 4. build it: a new operation, `exp` (≈ 10 min);
+# 5. stretch: a topological order without recursion (≈ 15 min).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 65 min in a lab for all five; in a lecture, do exercise 2 together on the board (10 min)
+# and set 3 and 4 as homework, 5 for the keen. The classic slips in 3, each named by the
+# checker: = instead of += at a fork, the root's grad never set to 1, a walk in the wrong
+# order, a node visited once per path, gradients not reset between two calls.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1: a new gate, divide
+# ### Exercise 1 — warm-up: a new gate, divide (≈ 5 min)
 #
 # Write the backward pass of the gate $o = a / b$: return $(da, db)$ given the upstream
 # gradient `dout`. Same recipe as the four patterns: local gradient times upstream.
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
 def div_backward(a, b, dout):
-    """Gradients of o = a / b. Returns (da, db)."""
-    # TODO: compute the local gradients ∂o/∂a and ∂o/∂b, multiply each by dout
+    """Gradients of o = a / b for numbers a, b (b ≠ 0) and dout = ∂f/∂o. Returns (da, db)."""
+    # TODO: the local gradients ∂o/∂a and ∂o/∂b, each multiplied by dout
     return None
 
 
-check_divide_backward(div_backward)
+_ = check_divide_backward(div_backward)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
 #
-# <details>
-# <summary>Solution</summary>
-#
-# Write $o = a \cdot b^{-1}$. Then $\partial o/\partial a = 1/b$ and, by the power rule,
-# $\partial o/\partial b = -a/b^2$. Multiply both by the upstream gradient:
+# <details><summary>Solution</summary>
 #
 # ```python
 # def div_backward(a, b, dout):
-#     return dout / b, -a * dout / b ** 2
+#     """Gradients of o = a / b for numbers a, b (b ≠ 0) and dout = ∂f/∂o. Returns (da, db)."""
+#     return dout / b, -a * dout / b ** 2     # o = a · b⁻¹: ∂o/∂a = 1/b, ∂o/∂b = −a/b²
 # ```
 #
 # </details>
-#
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 2: a fork must sum
+# ### Exercise 2 — warm-up: three gradients by hand (≈ 10 min)
 #
-# $f(x, y) = (x + y)\cdot x$ uses $x$ twice: in the add gate and in the multiply gate. Finish
-# the backward pass and return $(df/dx, df/dy)$.
+# For $f(x, y, z) = \max(x, y)\cdot z + z$ at $x = 1,\ y = 3,\ z = -2$, draw the graph, run the
+# forward pass, then work out $df/dx$, $df/dy$ and $df/dz$ on paper and type the numbers in.
 
-# %% slideshow={"slide_type": "fragment"}
-def grad_f(x, y):
-    """f = (x + y)·x. Returns (df/dx, df/dy)."""
-    q = x + y           # forward, stored
-    f = q * x
-    df = 1.0
-    # TODO: backward through the multiply gate, then the add gate; x gets two contributions
-    return None
-
-
-check_fork_backward(grad_f)
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-#
-# <details>
-# <summary>Solution</summary>
-#
-# The multiply gate swaps: $dq = x \cdot df$ and the direct edge gives $x$ the share
-# $q \cdot df$. The add gate passes $dq$ to both $x$ and $y$. The fork sums the two shares of $x$:
-#
-# ```python
-# def grad_f(x, y):
-#     q = x + y
-#     df = 1.0
-#     dq = x * df              # multiply gate, towards q
-#     dx_direct = q * df       # multiply gate, towards x
-#     dx = dx_direct + dq      # fork: sum both paths (add gate: local gradient 1)
-#     dy = dq
-#     return dx, dy
-# ```
-#
-# Check: $f = x^2 + xy$, so $df/dx = 2x + y$ and $df/dy = x$.
-#
-# </details>
-#
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 3: by hand
-#
-# For $f(x, y, z) = \max(x, y)\cdot z + z$ at $x = 2,\ y = -1,\ z = 3$, work out the three
-# gradients on paper (draw the graph first), then type the numbers in.
-
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
 dfdx = None   # TODO
 dfdy = None   # TODO
 dfdz = None   # TODO
-check_by_hand(dfdx, dfdy, dfdz)
+_ = check_by_hand(dfdx, dfdy, dfdz)
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
 #
-# <details>
-# <summary>Solution</summary>
+# <details><summary>Solution</summary>
 #
-# Forward: $m = \max(2, -1) = 2$, $p = m z = 6$, $f = p + z = 9$. Backward: the add gate gives
-# $dp = 1$ and a first share $1$ to $z$; the multiply gate swaps, $dm = z = 3$ and a second share
-# $m = 2$ to $z$; the max routes $dm$ to the winner $x$. So $df/dx = 3$, $df/dy = 0$ and
-# $df/dz = 1 + 2 = 3$. The engine agrees:
+# Forward: $m = \max(1, 3) = 3$, $p = m z = -6$, $f = p + z = -8$. Backward: the add gate
+# gives $dp = 1$ and $z$ a first share $1$; the multiply gate swaps, $dm = z = -2$, and gives $z$
+# a second share $m = 3$; the max routes $dm$ to the winner $y$.
 #
 # ```python
-# x, y, z = Value(2.0), Value(-1.0), Value(3.0)
-# f = x.max(y) * z + z
-# f.backward()
-# print(x.grad, y.grad, z.grad)   # 3.0 0.0 3.0
+# dfdx = 0.0          # x loses the max: the max gate sends it nothing
+# dfdy = -2.0         # y wins: it receives the whole dm = z
+# dfdz = 1.0 + 3.0    # z is used twice: 1 from + z, and m = 3 from m·z
+# ```
+#
+# The engine agrees: `x, y, z = Value(1.0), Value(3.0), Value(-2.0)`, then
+# `f = x.max(y) * z + z; f.backward()` gives `x.grad, y.grad, z.grad = 0.0, -2.0, 4.0`.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The engine you will finish: `Scalar`
+#
+# A stripped-down `Value`: a number, its gradient, the nodes it was computed from and one
+# local gradient per parent. It knows `+` and `*`, and nothing about the backward pass.
+
+# %% slideshow={"slide_type": "-"}
+class Scalar:
+    def __init__(self, data, parents=(), local_grads=()):
+        self.data = float(data)                # the forward value
+        self.grad = 0.0                        # ∂(output)/∂(this node), set by backward
+        self.parents = tuple(parents)          # the nodes it was computed from
+        self.local_grads = tuple(local_grads)  # ∂(this)/∂(parent), one per parent
+
+    def __add__(self, other):                  # add: local gradients 1 and 1
+        return Scalar(self.data + other.data, (self, other), (1.0, 1.0))
+
+    def __mul__(self, other):                  # multiply swaps: local gradients b and a
+        return Scalar(self.data * other.data, (self, other), (other.data, self.data))
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+s, t = Scalar(2.0), Scalar(-3.0)
+u = s * t + s                                   # s is used twice
+print(f"u = s·t + s at s = 2, t = −3: u.data = {u.data:g}, parents "
+      f"{[p.data for p in u.parents]} (s·t, s), local_grads {u.local_grads}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 3 — build it: the backward pass of a scalar engine (≈ 25 min)
+#
+# From empty bodies, write `topological_order(root)`: every node `root` depends on, each once,
+# each after all its parents, `root` last; and `backward(root)`: fill every node's `.grad`
+# with $\partial\,\text{root}/\partial\,\text{node}$ (the three steps of *Implementation*). The
+# checker tries a diamond, a chain, a node used three times and a single node, and calls
+# `backward` twice on each.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def topological_order(root):
+    """Every node root depends on (Scalar nodes), once each, after all its parents; root last."""
+    # TODO: a depth-first search from root that lists a node only once its parents are listed
+    return None
+
+def backward(root):
+    """Set .grad of every node root depends on to ∂root/∂node. Returns nothing."""
+    # TODO: clean gradients, a seed at the root, then one walk that visits the output first
+
+_ = check_backward_pass(topological_order, backward)
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def topological_order(root):
+#     """Every node root depends on (Scalar nodes), once each, after all its parents; root last."""
+#     order, visited = [], set()
+#
+#     def visit(node):
+#         if node not in visited:
+#             visited.add(node)
+#             for parent in node.parents:
+#                 visit(parent)
+#             order.append(node)              # post-order: after all its parents
+#     visit(root)
+#     return order
+#
+# def backward(root):
+#     """Set .grad of every node root depends on to ∂root/∂node. Returns nothing."""
+#     order = topological_order(root)
+#     for node in order:
+#         node.grad = 0.0                     # a second call starts clean
+#     root.grad = 1.0                         # ∂root/∂root
+#     for node in reversed(order):            # every consumer before its inputs
+#         for parent, local in zip(node.parents, node.local_grads):
+#             parent.grad += local * node.grad    # downstream = upstream × local; forks sum
 # ```
 #
 # </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 4 — build it: a new operation, `exp` (≈ 10 min)
 #
+# Give `Scalar` the operation $e^x$: write `exp(x)`, which returns a **new** node holding the
+# forward value, its one parent and its local gradient $\partial e^x/\partial x$. Your
+# `backward` from exercise 3 then works through it unchanged.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def exp(x):
+    """e^x of a Scalar x, as a new Scalar (data, parents, local_grads); x stays as it is."""
+    # TODO: the forward value from x.data, then a node that remembers x and its local gradient
+    return None
+
+
+Scalar.exp = exp        # so that x.exp() works too
+_ = check_exp(exp)
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def exp(x):
+#     """e^x of a Scalar x, as a new Scalar (data, parents, local_grads); x stays as it is."""
+#     e = math.exp(x.data)
+#     return Scalar(e, (x,), (e,))        # d/dx e^x = e^x: the local gradient is the output
+#
+#
+# Scalar.exp = exp        # so that x.exp() works too
+# ```
+#
+# With exercises 3 and 4 done, try your engine on $e^{s\cdot t} + s$:
+# `s, t = Scalar(0.5), Scalar(2.0); u = (s * t).exp() + s; backward(u)` gives
+# `s.grad` $= t\,e^{st} + 1 \approx 6.44$ and `t.grad` $= s\,e^{st} \approx 1.36$.
+#
+# </details>
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Exercise 5 — stretch: a topological order without recursion (≈ 15 min)
+#
+# A recursive search nests one Python call per node, and Python stops at about 1000
+# (`sys.getrecursionlimit()`), while a recurrent network unrolled over a long sequence easily
+# has more nodes. Write `topological_order_iterative(root)` with a stack of your own; the checker
+# gives it a chain of 2000 multiplications.
+
+# %% slideshow={"slide_type": "-"} tags=["exercise"]
+def topological_order_iterative(root):
+    """Like topological_order (a list of nodes, root last), without recursion."""
+    # TODO: a list as a stack; a node goes into the order once all its parents are in it
+    return None
+
+
+_ = check_iterative_order(topological_order_iterative)
+
+# %% [markdown] slideshow={"slide_type": "skip"} tags=["solution"]
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def topological_order_iterative(root):
+#     """Like topological_order (a list of nodes, root last), without recursion."""
+#     order, visited = [], set()
+#     stack = [(root, False)]                 # (node, are its parents listed already?)
+#     while stack:
+#         node, parents_done = stack.pop()
+#         if parents_done:
+#             order.append(node)              # post-order, as in the recursive version
+#         elif node not in visited:
+#             visited.add(node)
+#             stack.append((node, True))      # come back to it after its parents
+#             stack.extend((parent, False) for parent in node.parents)
+#     return order
+# ```
+#
+# </details>
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What to remember
@@ -844,11 +1070,20 @@ check_by_hand(dfdx, dfdy, dfdz)
 #   **downstream = upstream × local**; the forward pass stores what the local gradients need.
 # - **Add** distributes, **multiply** swaps (scaled by upstream), **max** routes to the winner,
 #   a **fork** (Repeat node) **sums** the gradients that come back.
+# - An engine: a topological order, a reset, a seed of 1 at the output, then one reversed walk
+#   with `+=`.
 # - Check every gradient against a **central difference** ($h \approx 10^{-5}$, error $O(h^2)$)
-#   and judge it by the **relative error**: below $10^{-7}$ in float64 is good, above
-#   $10^{-2}$ is wrong. (`check_layer` adds a Richardson step, so its $h = 10^{-3}$ is exact to
-#   about $10^{-12}$.)
+#   and judge it by the **relative error**: below $10^{-7}$ in float64 is good, above $10^{-2}$
+#   is wrong.
 #
 # **Next:** [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb)
 # builds the sigmoid neuron from these gates, collapses them into one sigmoid gate, and stages a
 # bigger expression where a variable is used twice.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# ≈ 3 min. Read the five bullets and ask the room for the one-line backward rule of each gate
+# (add, multiply, max, fork) without looking. Point forward: notebook 02 collapses several
+# gates into one sigmoid gate, and notebook 03 does the same with whole matrices.
+
+# %% slideshow={"slide_type": "skip"}
+_ = progress("01")
