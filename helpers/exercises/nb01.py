@@ -253,12 +253,12 @@ _GRAPHS = (_diamond, _chain, _three_uses, _single)
 
 # ------------------------------------------------------------------ simulated engines
 
-def _walk(visits, root: Node, seed: bool = True, assign: bool = False) -> dict:
-    """Gradients (by node id) of a backward walk that visits the nodes in the order ``visits``,
-    each sending local × its grad to its parents; with ``assign`` a parent's grad is
-    overwritten (=), not added to (+=); without ``seed`` the root's grad stays 0."""
+def _walk(visits, root: Node, assign: bool = False) -> dict:
+    """Gradients (by node id) of a backward walk that seeds ``root`` with 1 and visits the
+    nodes in the order ``visits``, each sending local × its grad to its parents; with
+    ``assign`` a parent's grad is overwritten (=), not added to (+=)."""
     grads = {id(n): 0.0 for n in visits}
-    grads[id(root)] = 1.0 if seed else 0.0
+    grads[id(root)] = 1.0
     for node in visits:
         for parent, local in zip(node.parents, node.local_grads, strict=True):
             share = local * grads[id(node)]
