@@ -327,7 +327,8 @@ def test_two_layer_refuses_the_reference(capsys):
     ("mask H", "dW1: ReLU's slope is the 0/1 mask A > 0, not the activation's value H"),
     ("mask A >= 0", "on 5 examples, K = 2 inputs, H = 7 hidden units, C = 4 classes: db1: "
                     "where a pre-activation is exactly 0 ReLU passes nothing"),
-    ("naive softmax", "on 4 examples with scores in the thousands: loss contains nan"),
+    # the naive softmax gives nan (inf/inf) or inf (log 0) depending on the fresh random case
+    ("naive softmax", "on 4 examples with scores in the thousands: loss contains "),
     ("log of p", "on 4 examples with scores in the thousands: loss contains inf"),
 ])
 def test_two_layer_mistakes_get_their_hints(capsys, mistake, hint):
