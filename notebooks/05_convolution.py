@@ -20,7 +20,7 @@
 # padding included — and you will see that its gradient is itself a convolution, with the
 # kernel flipped.
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/05_convolution.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/05_convolution.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+# [Open in Colab](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/05_convolution.ipynb) · [Launch Binder](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/05_convolution.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # ≈ 1 min. About two lectures: the 1-D example by hand, its 2-D form with stride and padding,
