@@ -1,7 +1,7 @@
 """Mutation testing of ``helpers/`` by the unit tests alone (issue 10 §4); no dependency but pytest.
 
     python scripts/mutation.py helpers/gradcheck.py [more modules] [--tests tests/test_x.py ...]
-                               [--jobs 2] [--max N] [--list]
+                               [--jobs 2] [--max N] [--lines A-B] [--list]
 
 For each module it makes small changes one at a time (mutants): an operator swapped
 (``+``/``-``, ``*``/``/``, ``<``/``<=``, ``==``/``!=``, ``and``/``or``, ``in``/``not in``), a
@@ -95,6 +95,7 @@ class Mutant:
     after: str
     start: int            # byte offsets of the replaced text in the module's source
     end: int
+    at_import: bool = False   # in a decorator: it acts when the module is imported
 
     def describe(self) -> str:
         return f"{self.kind}: `{_short(self.before)}` → `{_short(self.after)}`"
@@ -181,10 +182,10 @@ class _Collector:
 
     def stmt(self, stmt: ast.stmt):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for deco in stmt.decorator_list:
-                self.expr(deco)
+            self.decorators(stmt)
             self.body(stmt.body, last_returns=True)  # defaults, annotations: left alone
         elif isinstance(stmt, ast.ClassDef):
+            self.decorators(stmt)
             self.body(stmt.body)
         elif isinstance(stmt, ast.Raise):
             return                        # the message and the exception type: left alone
@@ -232,6 +233,19 @@ class _Collector:
             for child in ast.iter_child_nodes(stmt):
                 if isinstance(child, ast.expr):
                     self.expr(child)
+
+    def decorators(self, stmt):
+        """Mutants of a definition's decorators, marked ``at_import``.
+
+        A decorator runs once, when the module is imported, and may act on more than calls of
+        its function (``@exercise(...)`` registers a checker that other tests list). The line
+        map would credit the decorator's first line to the tests that call the function (the
+        traced call starts there), so these mutants run every test instead."""
+        first = len(self.mutants)
+        for deco in stmt.decorator_list:
+            self.expr(deco)
+        for m in self.mutants[first:]:
+            m.at_import = True
 
     # -- expressions
     def expr(self, node: ast.AST):
@@ -426,7 +440,7 @@ def preload(modules: dict[str, str]) -> int:
     installed = tuple(str(Path(p).resolve()) for p in {sys.prefix, sys.base_prefix})
     own = {name.split(".")[0] for name, file in modules.items()
            if file and not str(Path(file).resolve()).startswith(installed)}
-    own -= set(sys.builtin_module_names) | {"__main__"}
+    own -= set(sys.builtin_module_names) | {"__main__", "__mp_main__"}   # (multiprocessing)
     done = 0
     for name in modules:
         if name in sys.modules or name.split(".")[0] in own:
@@ -478,8 +492,8 @@ def run_mutants(slots: list[Path], module: str, tests: list[str], baseline: Base
         while queue and free:
             m = queue.pop(0)
             keep = reached(m)
-            module_level = not any(baseline.lines.get(line) for line in
-                                   range(m.line, m.last_line + 1))
+            module_level = m.at_import or not any(baseline.lines.get(line) for line in
+                                                  range(m.line, m.last_line + 1))
             if module_level:
                 keep = list(baseline.order)    # runs at import only: every test may notice
             slot = free.pop()
@@ -535,6 +549,24 @@ def report(module: str, outcomes: list[Outcome]) -> dict:
                           for o in outcomes if o.status == "survived"]}
 
 
+def _line_range(text: str) -> tuple[int, int]:
+    first, _, last = text.partition("-")
+    try:
+        lines = int(first), int(last or first)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expects A-B (two line numbers), got {text!r}") \
+            from None
+    if not 1 <= lines[0] <= lines[1]:
+        raise argparse.ArgumentTypeError(f"expects 1 <= A <= B, got {text!r}")
+    return lines
+
+
+def _in_lines(mutants: list[Mutant], lines: tuple[int, int] | None) -> list[Mutant]:
+    if lines is None:
+        return mutants
+    return [m for m in mutants if lines[0] <= m.line <= lines[1]]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="+", help="module paths relative to the repository")
@@ -542,6 +574,9 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at the same time")
     parser.add_argument("--repo", type=Path, default=REPO, help="the repository (read only)")
     parser.add_argument("--max", type=int, default=0, help="run at most N mutants per module")
+    parser.add_argument("--lines", type=_line_range, metavar="A-B",
+                        help="only the mutants that start on lines A to B (a big module in "
+                             "pieces; the score is then the piece's)")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
@@ -553,7 +588,8 @@ def main(argv=None) -> int:
                for m in args.modules]
     if args.list:
         for module in modules:
-            found = mutants_of((repo / module).read_text(encoding="utf-8"))
+            found = _in_lines(mutants_of((repo / module).read_text(encoding="utf-8")),
+                              args.lines)
             print(f"{module}: {len(found)} mutants (tests: {' '.join(tests_for(module, repo))})")
             for m in found:
                 print(f"  {module}:{m.line}  {m.describe()}")
@@ -571,7 +607,8 @@ def main(argv=None) -> int:
             slots.append(slot)
         for module in modules:
             tests = args.tests or tests_for(module, repo)
-            found = mutants_of((slots[0] / module).read_text(encoding="utf-8"))
+            found = _in_lines(mutants_of((slots[0] / module).read_text(encoding="utf-8")),
+                              args.lines)
             if args.max:
                 found = found[:: max(1, len(found) // args.max)][: args.max]
             print(f"{module}: {len(found)} mutants, tests {' '.join(tests)}", file=sys.stderr)

@@ -171,3 +171,63 @@ def test_list_prints_the_mutants_without_running(toy_repo):
     assert run.returncode == 0
     assert run.stdout.splitlines()[0] == "toy/calc.py: 8 mutants (tests: tests/test_calc.py)"
     assert "  toy/calc.py:9  operator: `a + b` → `(a - b)`" in run.stdout
+
+
+DECORATED = '''REGISTRY = []
+
+
+def register(name):
+    def wrap(f):
+        REGISTRY.append(name)
+        return f
+    return wrap
+
+
+@register("add")
+def add(a, b):
+    return a + b
+'''
+
+DECORATED_TESTS = '''from toy.calc import REGISTRY, add
+
+
+def test_add():
+    assert add(2, 3) == 5
+
+
+def test_registry():
+    assert REGISTRY == ["add"]
+'''
+
+
+def test_decorator_mutants_act_at_import():
+    found = [(m.line, m.after, m.at_import) for m in mutation.mutants_of(DECORATED)]
+    assert (11, "''", True) in found
+    assert all(not at_import for line, _, at_import in found if line != 11)
+    cls = mutation.mutants_of("@dataclass(frozen=True)\nclass A:\n    x = 1\n")
+    assert [(m.line, m.after, m.at_import) for m in cls] == [
+        (1, "False", True), (3, "pass", False), (3, "(2)", False)]
+
+
+def test_a_decorator_mutant_runs_the_tests_that_do_not_call_its_function(toy_repo):
+    # the traced call of add() starts on the decorator's line: without the at-import rule only
+    # test_add would run against `@register("")`, and it would survive
+    (toy_repo / "toy" / "calc.py").write_text(DECORATED)
+    (toy_repo / "tests" / "test_calc.py").write_text(DECORATED_TESTS)
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "mutation.py"), "toy/calc.py",
+                          "--repo", str(toy_repo), "--lines", "11-11"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines() == [
+        "toy/calc.py: 1 mutants, 1 killed, 0 survived, 0 timeouts, 0 errors — score 100.0 %"]
+
+
+def test_lines_selects_a_piece_of_a_module(toy_repo, capsys):
+    assert mutation.main(["toy/calc.py", "--repo", str(toy_repo), "--list",
+                          "--lines", "9-13"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "toy/calc.py: 5 mutants (tests: tests/test_calc.py)"
+    assert [line.split()[0] for line in out[1:]] == ["toy/calc.py:9"] * 2 + ["toy/calc.py:13"] * 3
+    for bad in ("x-3", "5-2", "0-4", "3-x"):
+        with pytest.raises(SystemExit):
+            mutation.main(["toy/calc.py", "--repo", str(toy_repo), "--list", "--lines", bad])
