@@ -6,7 +6,9 @@ Float inputs of any precision are promoted to float64 (a copy is made only when 
 the caller's arrays are never written to. An array a layer keeps in its cache is asked for with
 ``copy=True``: the layer then owns it, so nothing the caller does to its own array after
 forward reaches backward (HELPERS_API.md, "Nothing the caller does after forward changes
-backward").
+backward"). An output the cache also needs is either copied for it (:func:`own_copy`) or
+returned read-only (:func:`read_only`). These three are the whole protection (bench/
+bench_aliasing.py times the layers with and without them).
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ def finite(fname: str, name: str, x: np.ndarray) -> None:
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(f"{fname}: {name} expects finite numbers, got {x[where]} at index "
                          f"{where} ({name}.shape={x.shape})")
+
+
+def own_copy(a: np.ndarray) -> np.ndarray:
+    """A copy of an output for the cache, so that editing the returned output after forward
+    leaves backward unchanged (the cheap protection: one copy of an array the layer made)."""
+    return a.copy()
 
 
 def read_only(a: np.ndarray) -> np.ndarray:

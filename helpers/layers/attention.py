@@ -26,9 +26,11 @@ __all__ = ["softmax_forward", "softmax_backward", "attention_forward", "attentio
 
 # ------------------------------------------------------------------------- shared pieces
 
-def _owned_finite(fname: str, name: str, x, ndim: int | None, layout: str) -> np.ndarray:
-    """A float64 copy of ``x`` that the caller cannot reach, after checking it is finite."""
-    x = v.float_array(fname, name, x, ndim=ndim, layout=layout, copy=True)
+def _finite(fname: str, name: str, x, ndim: int | None, layout: str,
+            copy: bool = False) -> np.ndarray:
+    """``x`` as float64 after checking it is finite; ``copy=True``: a copy the caller cannot
+    reach (for the cache)."""
+    x = v.float_array(fname, name, x, ndim=ndim, layout=layout, copy=copy)
     if not np.isfinite(x).all():
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])
         raise ValueError(f"{fname}: {name} expects finite numbers, got {x[bad]} at index {bad}")
@@ -71,12 +73,12 @@ def softmax_forward(x):
         cache: p, the layer's own copy of out (the Jacobian diag(p) − p pᵀ needs only p).
     """
     fname = "softmax_forward"
-    x = _owned_finite(fname, "x", x, None, "")
+    x = _finite(fname, "x", x, None, "")
     if x.ndim == 0 or x.shape[-1] == 0:
         raise ValueError(f"{fname}: x expects at least one axis with C ≥ 1 entries (…, C), "
                          f"got shape {x.shape}")
-    p = _softmax(x)                 # x is our copy: computed in place
-    return p.copy(), p
+    p = _softmax(x.copy())          # in place, in a buffer of our own
+    return v.own_copy(p), p
 
 
 def softmax_backward(dout, cache):
@@ -101,11 +103,11 @@ def _attention_args(fname, q, k, v_, mask):
 
     Returns owned float64 copies q, k, v (or None) and the mask (or None).
     """
-    q = _owned_finite(fname, "q", q, 3, "(N, Tq, d)")
-    k = _owned_finite(fname, "k", k, 3, "(N, Tk, d)")
+    q = _finite(fname, "q", q, 3, "(N, Tq, d)", copy=True)
+    k = _finite(fname, "k", k, 3, "(N, Tk, d)", copy=True)
     shapes = f"q.shape={q.shape}, k.shape={k.shape}"
     if v_ is not None:
-        v_ = _owned_finite(fname, "v", v_, 3, "(N, Tk, dv)")
+        v_ = _finite(fname, "v", v_, 3, "(N, Tk, dv)", copy=True)
         shapes += f", v.shape={v_.shape}"
     if 0 in q.shape or 0 in k.shape or (v_ is not None and 0 in v_.shape):
         raise ValueError(f"{fname}: q, k and v expect no empty axis ({shapes})")

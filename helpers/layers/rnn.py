@@ -35,7 +35,7 @@ def rnn_step_forward(x, h_prev, Wx, Wh, b):
                                             gates=1, sequence=False)
     a = x @ Wx + h_prev @ Wh + b
     h = np.tanh(a)
-    cache = (x, h_prev, Wx, Wh, h.copy())
+    cache = (x, h_prev, Wx, Wh, v.own_copy(h))
     return h, cache
 
 
