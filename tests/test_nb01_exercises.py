@@ -80,6 +80,9 @@ def test_divide_right_answers_pass(capsys, fn):
     (lambda a, b, dout: (dout / b, -dout / b ** 2), ("db: ", "the a stays")),
     (lambda a, b, dout: (-a * dout / b ** 2, dout / b), ("da holds what db should",)),
     (lambda a, b, dout: (2 * dout / b, -a * dout / b ** 2), ("da is exactly 2×",)),
+    (lambda a, b, dout: (a, b), ("da: that is the input a handed back",)),
+    (lambda a, b, dout: (dout / b, -a * dout / b ** 3),
+     ("db is off: ∂(a/b)/∂a = 1/b and ∂(a/b)/∂b = −a/b², each times dout",)),
     (lambda a, b, dout: (dout / b, -a * dout / b ** 2 if a else 1.0), ("at a = 0, b = ", "db")),
     (lambda a, b, dout: dout / b, ("return 2 numbers, in this order: da, db",)),
     (lambda a, b, dout: (dout / b, "db"), ("db should be numbers",)),
@@ -336,6 +339,7 @@ def _s_before_q(root):
     (lambda r: topological_order(r) + ["f"], ("holds 'f', which is not a node",)),
     (lambda r: r, ("should return a list of nodes, got Node",)),
     (lambda r: 7, ("should return a list of nodes, got int",)),
+    (lambda r: set(topological_order(r)), ("returned a set, which keeps no order",)),
     (lambda r: (n for n in topological_order(r)), None),        # a generator is a fine order
     (_s_before_q, ("on the diamond", "s comes before its input q", "post-order")),
     (_stub, ("TODO",)),

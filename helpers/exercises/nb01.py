@@ -85,7 +85,12 @@ def check_divide_backward(div_backward) -> bool:
             ("∂(a/b)/∂b = −a/b²: the power rule on b⁻¹ gives −b⁻², squared",
              (da, -a * dout / b)),
             ("∂(a/b)/∂b = −a/b²: the a stays (o = a · b⁻¹)", (da, -dout / b ** 2)),
+            ("that is the input a handed back: return the gradients dout / b and "
+             "−a · dout / b²", (a, b)),
         ])
+        if not ok and "constant factor" in hint:     # any wrong number is a factor off one
+            hint = hint.split(" is off")[0] + (" is off: ∂(a/b)/∂a = 1/b and ∂(a/b)/∂b = −a/b², "
+                                                "each times dout")
         if not ok:
             return not_yet(f"at a = {a:.3g}, b = {b:.3g}, dout = {dout:.3g}: {hint}")
     return passed("divide gate: da = dout / b and db = −a · dout / b²")
@@ -391,6 +396,9 @@ def _call_order(topological_order, case: _Case, name: str = "topological_order"
     ok, order = call_learner(topological_order, case.root, forbid=_REFERENCE)
     if not ok:
         return False, _fix_names(order)
+    if isinstance(order, (set, frozenset, dict)):
+        return False, (f"{name} returned a {type(order).__name__}, which keeps no order: "
+                       "return a list, each node after its parents")
     try:
         items = list(order)
     except Exception:   # noqa: BLE001 - not a sequence (a number, or an iterator that fails)
