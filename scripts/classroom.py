@@ -36,6 +36,7 @@ import argparse
 import ast
 import copy
 import difflib
+import functools
 import importlib
 import json
 import os
@@ -502,16 +503,33 @@ def generate(course: Path, built: dict[str, list[Exercise]], settings: Settings)
 
 def nbgrader_api(course: Path):
     """nbgrader's Python API on the course folder, configured by its nbgrader_config.py."""
+    import nbgrader.api
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config, PyFileConfigLoader
 
-    # nbgrader runs `alembic` (its gradebook's migrations) from PATH: this venv's bin first
+    # A new gradebook is stamped with the head of nbgrader's migrations, which nbgrader asks a
+    # fresh `alembic heads` process for (seconds of imports, once per gradebook): read it here.
+    if getattr(nbgrader.api, "get_alembic_version", None) is not None:
+        nbgrader.api.get_alembic_version = _alembic_head
+    # the fallback, nbgrader's own `alembic` process, found on PATH: this venv's bin first
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     config = Config()
     config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
     config.CourseDirectory.root = str(course)
     return NbGraderAPI(CourseDirectory(config=config), config=config), config
+
+
+@functools.cache
+def _alembic_head() -> str:
+    """The head revision of nbgrader's gradebook migrations, as `alembic heads` prints it."""
+    import nbgrader
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(Path(nbgrader.__file__).parent / "alembic"))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def verify_release(course: Path, name: str, exercises: list[Exercise], code_stub: str) -> None:
@@ -598,8 +616,10 @@ def install(venv: Path = VENV) -> Path:
                                text=True).stdout.strip())
     base = sysconfig.get_path("purelib")
     (site / "_backprop_base_env.pth").write_text(f"import site; site.addsitedir({base!r})\n")
+    # pip (>= 22.3, as `make install` leaves it) installs into the other interpreter's venv;
+    # --no-compile: the few modules nbgrader imports compile on first use
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-                    *requirements()], check=True)
+                    "--no-compile", *requirements()], check=True)
     stamp.write_text(wanted)
     return python
 
