@@ -1,19 +1,32 @@
-"""Train notebook 10's encoder–decoder over several seeds, with and without attention.
+"""Train notebook 10's encoder–decoder over ten seeds: with attention, without, and three
+controls that pull the two causes apart (the gradient path, the 32-number bottleneck).
 
     python scripts/train_nb10.py          # writes helpers/data/nb10_models.npz and nb10_seeds.npz
 
-Notebook 10 trains seed 0 live (a few seconds); ten seeds do not fit its 30-second budget, so
-this script trains them with the very same functions (helpers.widgets.attention_explorer) and
-stores what the notebook plots:
+Notebook 10 trains seed 0 live; ten seeds of five models do not fit its 30-second budget, so
+this script trains them with the very same functions (:mod:`helpers.seq2seq`). The models:
+
+- ``attention``: with attention; ``plain``: without (the context fixed at 0);
+- ``plain_long``: without, LONG × the steps (is it only slower?);
+- ``plain_wide``: without, a hidden state WIDE numbers wide instead of 32 (is it the room?);
+- ``cut``: with attention, but the keys and values pass no gradient to the encoder
+  (``shortcut=False``): every encoder state is in reach, the one-hop gradient is not.
+
+Each model gets its own learning rate: the one of LRS whose seed-0 run reaches the lowest
+cross-entropy on a validation set (seed VALID_SEED, never scored). Then every seed is scored
+on the held-out test set (seed TEST_SEED). Stored:
 
 - ``nb10_models.npz``: the seed-0 parameters with attention (``attention/<name>``) and without
   (``plain/<name>``), for the explorer widget's default state;
-- ``nb10_seeds.npz``: for every seed, the accuracy at each output position on 1,000 held-out
-  sequences (with attention, without, and without after four times as many steps), the
-  training losses, and the median ‖∂ℓ/∂h_enc_t‖ over 200 held-out sequences at
-  initialisation and after training.
+- ``nb10_seeds.npz``: per model, ``acc_<model>`` (seeds, T) the accuracy at each output on the
+  TEST_N test sequences, ``lr/<model>`` the chosen rate and ``lr_grid/<model>`` (len(LRS),)
+  the validation losses behind the choice; ``lr_grid`` the rates; for the kinds attention and
+  plain, ``loss_<kind>`` (seeds, steps) the training losses and ``grad_init_<kind>``,
+  ``grad_trained_<kind>`` (seeds, T) the median ‖∂ℓ/∂h_enc_t‖ over GRAD_N test sequences at
+  initialisation and after training; ``grad_init_plain_wide`` likewise for the wide start;
+  ``config/<name>`` the settings.
 
-Deterministic: the same numpy build gives the same files. About 80 s of CPU on one core.
+Deterministic: the same numpy build gives the same files. About 6 minutes of CPU on one core.
 """
 
 from __future__ import annotations
@@ -27,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from helpers.widgets.attention_explorer import (  # noqa: E402
+from helpers.seq2seq import (  # noqa: E402
     MODELS_FILE,
     SEEDS_FILE,
     SIZES,
@@ -37,58 +50,85 @@ from helpers.widgets.attention_explorer import (  # noqa: E402
     init_seq2seq,
     position_accuracy,
     reverse_batch,
+    seq2seq_loss,
     train_seq2seq,
 )
 
 SEEDS = range(10)
-LONG = 4                       # the no-attention model also gets LONG × the steps
+LONG, WIDE = 4, 128            # plain_long: LONG × the steps; plain_wide: WIDE hidden numbers
+LRS = (1e-3, 3e-3, 1e-2, 3e-2)
 TEST_SEED, TEST_N, GRAD_N = 7, 1000, 200
+VALID_SEED, VALID_N = 8, 500
+MODELS = {                     # name: (attend, keyword arguments of train_seq2seq)
+    "attention": (True, {}),
+    "plain": (False, {}),
+    "plain_long": (False, {"steps": LONG * TRAINING["steps"]}),
+    "plain_wide": (False, {"H": WIDE}),
+    "cut": (True, {"shortcut": False}),
+}
 
 
-def test_set():
-    """The held-out sequences every model is scored on: x, y (TEST_N, T)."""
-    return reverse_batch(np.random.default_rng(TEST_SEED), TEST_N)
+def held_out(seed: int, N: int):
+    """N sequences no training batch draws from (their own seed): x, y (N, T)."""
+    return reverse_batch(np.random.default_rng(seed), N)
 
 
-def run_seed(seed: int, x, y) -> dict:
-    """Train one seed with and without attention; everything the notebook plots."""
-    xg, yg = x[:GRAD_N], y[:GRAD_N]
-    P0 = init_seq2seq(np.random.default_rng(seed))          # the start both models share
-    out = {"grad_init_attention": encoder_gradient_profile(P0, xg, yg, True),
-           "grad_init_plain": encoder_gradient_profile(P0, xg, yg, False)}
-    models = {}
+def choose_lr(name: str, valid) -> tuple[float, np.ndarray]:
+    """The rate of LRS with the lowest validation loss after seed 0's run, and those losses."""
+    attend, kwargs = MODELS[name]
+    losses = np.array([seq2seq_loss(train_seq2seq(attend, 0, lr=lr, **kwargs)[0], *valid,
+                                    attend)[0] for lr in LRS])
+    return LRS[int(np.argmin(losses))], losses
+
+
+def run_seed(seed: int, lrs: dict, test) -> tuple[dict, dict]:
+    """Train every model for one seed; what the notebook plots, and the seed's models."""
+    xg, yg = test[0][:GRAD_N], test[1][:GRAD_N]
+    out = {"grad_init_plain_wide":
+           encoder_gradient_profile(init_seq2seq(np.random.default_rng(seed), H=WIDE), xg, yg,
+                                    False)}
+    P0 = init_seq2seq(np.random.default_rng(seed))           # the start both models share
     for kind, attend in (("attention", True), ("plain", False)):
-        P, losses = train_seq2seq(attend, seed)
-        models[kind] = P
-        out[f"acc_{kind}"] = position_accuracy(P, x, y, attend)
-        out[f"loss_{kind}"] = losses
-        out[f"grad_trained_{kind}"] = encoder_gradient_profile(P, xg, yg, attend)
-    P_long, _ = train_seq2seq(False, seed, steps=LONG * TRAINING["steps"])
-    out["acc_plain_long"] = position_accuracy(P_long, x, y, False)
+        out[f"grad_init_{kind}"] = encoder_gradient_profile(P0, xg, yg, attend)
+    models = {}
+    for name, (attend, kwargs) in MODELS.items():
+        P, losses = train_seq2seq(attend, seed, lr=lrs[name], **kwargs)
+        models[name] = P
+        out[f"acc_{name}"] = position_accuracy(P, *test, attend)
+        if name in ("attention", "plain"):
+            out[f"loss_{name}"] = losses
+            out[f"grad_trained_{name}"] = encoder_gradient_profile(P, xg, yg, attend)
     return out, models
 
 
 def main(outdir: Path = ROOT / "helpers" / "data") -> list[Path]:
-    x, y = test_set()
-    rows, start = [], time.process_time()
+    test, valid = held_out(TEST_SEED, TEST_N), held_out(VALID_SEED, VALID_N)
+    start = time.process_time()
+    lrs, grids = {}, {}
+    for name in MODELS:
+        lrs[name], grids[name] = choose_lr(name, valid)
+        print(f"{name:10s}: validation loss {np.round(grids[name], 3)} for lr {LRS} → "
+              f"{lrs[name]:g}  ({time.process_time() - start:.0f} s CPU)", flush=True)
+    rows = []
     for seed in SEEDS:
-        out, models = run_seed(seed, x, y)
+        out, models = run_seed(seed, lrs, test)
         rows.append(out)
         if seed == 0:
             seed0 = models
-        print(f"seed {seed}: accuracy with attention {out['acc_attention'].mean():.3f}, "
-              f"without {out['acc_plain'].mean():.3f}, without after {LONG}x the steps "
-              f"{out['acc_plain_long'].mean():.3f}  ({time.process_time() - start:.0f} s CPU)",
-              flush=True)
+        print(f"seed {seed}: " + ", ".join(f"{name} {out[f'acc_{name}'].mean():.3f}"
+                                           for name in MODELS)
+              + f"  ({time.process_time() - start:.0f} s CPU)", flush=True)
     seeds_path, models_path = outdir / SEEDS_FILE, outdir / MODELS_FILE
-    config = {**TASK, **SIZES, **TRAINING, "long": LONG, "test_seed": TEST_SEED,
-              "test_n": TEST_N, "grad_n": GRAD_N}
-    np.savez(seeds_path, seeds=np.array(list(SEEDS)),
+    config = {**TASK, **SIZES, **TRAINING, "long": LONG, "wide": WIDE, "test_seed": TEST_SEED,
+              "test_n": TEST_N, "grad_n": GRAD_N, "valid_seed": VALID_SEED, "valid_n": VALID_N}
+    np.savez_compressed(seeds_path, seeds=np.array(list(SEEDS)), lr_grid=np.array(LRS),
              **{key: np.stack([r[key] for r in rows]) for key in rows[0]},
+             **{f"lr/{name}": np.array(lr) for name, lr in lrs.items()},
+             **{f"lr_grid/{name}": grid for name, grid in grids.items()},
              **{f"config/{k}": np.array(v) for k, v in config.items()})
-    np.savez(models_path, **{f"{kind}/{name}": value for kind, P in seed0.items()
-                             for name, value in P.items()})
-    print(f"wrote {seeds_path.relative_to(ROOT)} and {models_path.relative_to(ROOT)}")
+    np.savez_compressed(models_path, **{f"{kind}/{name}": value for kind in ("attention", "plain")
+                             for name, value in seed0[kind].items()})
+    print(f"wrote {seeds_path} and {models_path}")
     return [seeds_path, models_path]
 
 

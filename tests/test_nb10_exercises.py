@@ -27,7 +27,7 @@ def _says(capsys, words: str) -> bool:
 
 def test_causal_mask(capsys):
     assert nb10.check_causal_mask(lambda T: np.tril(np.ones((T, T), dtype=bool)))
-    assert capsys.readouterr().out.startswith("✓")
+    assert capsys.readouterr().out.startswith("✓ the lower triangle (np.tril)")
     assert nb10.check_causal_mask(lambda T: np.arange(T)[None, :] <= np.arange(T)[:, None])
     capsys.readouterr()
 
@@ -38,7 +38,12 @@ def test_causal_mask_mistakes(capsys):
     assert not nb10.check_causal_mask(lambda T: np.tril(np.ones((T, T), dtype=bool), k=-1))
     assert _says(capsys, "the diagonal is missing")
     assert not nb10.check_causal_mask(lambda T: np.tril(np.ones((T, T))))
-    assert _says(capsys, "must be boolean")
+    assert _says(capsys, "must be boolean (dtype bool), got dtype float64: create it with "
+                         "dtype=bool (or add .astype(bool))")
+    assert not nb10.check_causal_mask(lambda T: np.tril(np.ones((T, T), dtype=np.int32)))
+    assert _says(capsys, "got dtype int32")
+    assert not nb10.check_causal_mask(lambda T: np.tril(np.full((T, T), 2.0)))
+    assert _says(capsys, "an array of True/False (dtype bool), got dtype float64")
     assert not nb10.check_causal_mask(lambda T: ~np.tril(np.ones((T, T), dtype=bool)))
     assert _says(capsys, "swapped")
     assert not nb10.check_causal_mask(lambda T: np.ones((T, T + 1), dtype=bool))
@@ -113,6 +118,8 @@ def _variant(**change):
         dp = dout @ v.transpose(0, 2, 1)
         if change.get("diag_only"):
             ds = p * dp
+        elif change.get("jacobian_diagonal"):
+            ds = p * (1 - p) * dp
         elif change.get("no_softmax"):
             ds = dp
         elif change.get("wrong_axis"):
@@ -129,6 +136,7 @@ def test_attention_backward_classic_mistakes(capsys):
     for change, words in [
         ({"no_scale": True}, "dq: the scores are q·kᵀ/√d"),
         ({"diag_only": True}, "dq: the softmax Jacobian is diag(p) − p pᵀ"),
+        ({"jacobian_diagonal": True}, "dq: the softmax Jacobian is not diagonal"),
         ({"no_softmax": True}, "only through the softmax"),
         ({"wrong_axis": True}, "sum over the last axis"),
         ({"dk_no_T": True}, "dk: each key sits in a column"),
@@ -196,7 +204,9 @@ def test_self_attention_backward_classic_mistakes(capsys):
         dq, _, _ = right_attention_backward(dout, att_cache)
         return (dq @ Wq.T, *dW)
     assert not nb10.check_self_attention_backward(only_queries)
-    assert _says(capsys, "dx: x feeds three paths (queries, keys, values)")
+    assert _says(capsys, "dx: x feeds three paths (queries, keys, values) and a fork sums what "
+                         "comes back from all three: dx is missing the keys' dk·Wkᵀ and the "
+                         "values' dv·Wvᵀ")
 
     def no_keys(dout, cache):
         _, *dW = right_self_attention_backward(dout, cache)
@@ -204,7 +214,15 @@ def test_self_attention_backward_classic_mistakes(capsys):
         dq, _, dv = right_attention_backward(dout, att_cache)
         return (dq @ Wq.T + dv @ Wv.T, *dW)
     assert not nb10.check_self_attention_backward(no_keys)
-    assert _says(capsys, "dk·Wkᵀ")
+    assert _says(capsys, "dx is missing the keys' dk·Wkᵀ\n")           # and nothing else
+
+    def no_values(dout, cache):
+        _, *dW = right_self_attention_backward(dout, cache)
+        x, Wq, Wk, Wv, att_cache = cache
+        dq, dk, _ = right_attention_backward(dout, att_cache)
+        return (dq @ Wq.T + dk @ Wk.T, *dW)
+    assert not nb10.check_self_attention_backward(no_values)
+    assert _says(capsys, "dx is missing the values' dv·Wvᵀ\n")
 
     def first_sequence(dout, cache):
         dx, *_ = right_self_attention_backward(dout, cache)

@@ -43,8 +43,8 @@ def _mask_hint(answer, T: int) -> str | None:
         return f"for T = {T} the mask should have shape ({T}, {T}), got {answer.shape}"
     if answer.dtype != np.bool_:
         if answer.dtype.kind in "iuf" and np.array_equal(answer, want):
-            return ("the pattern is right, but the mask must be boolean (dtype bool): "
-                    "np.tril(np.ones((T, T))) gives floats; ask for dtype=bool")
+            return (f"the pattern is right, but the mask must be boolean (dtype bool), got "
+                    f"dtype {answer.dtype}: create it with dtype=bool (or add .astype(bool))")
         return f"the mask must be an array of True/False (dtype bool), got dtype {answer.dtype}"
     if np.array_equal(answer, want):
         return None
@@ -69,8 +69,8 @@ def check_causal_mask(causal_mask) -> bool:
         hint = _mask_hint(answer, T)
         if hint:
             return not_yet(hint)
-    return passed("np.tril: query i sees keys 0 … i; every row keeps its diagonal, so no row "
-                  "is empty")
+    return passed("the lower triangle (np.tril): query i sees keys 0 … i; every row keeps its "
+                  "diagonal, so no row is empty")
 
 
 # ------------------------------------------------------------------- 2. attention backward
@@ -101,6 +101,9 @@ def _mistakes(dout, q, k, v, p):
          (ds @ k, ds.transpose(T) @ q, dv)),
         ("the softmax Jacobian is diag(p) − p pᵀ: subtract each row's Σ_j dp_j p_j from dp "
          "before multiplying by p", (scale * (p * dp) @ k, scale * (p * dp).transpose(T) @ q, dv)),
+        ("the softmax Jacobian is not diagonal: every weight of a row depends on every score "
+         "(−p_i p_j off the diagonal), so ds = p ⊙ (dp − Σ_j dp_j p_j), not p(1 − p) ⊙ dp",
+         (scale * (p * (1 - p) * dp) @ k, scale * (p * (1 - p) * dp).transpose(T) @ q, dv)),
         ("the scores reach the output only through the softmax: apply its Jacobian to dp "
          "first (ds = p ⊙ (dp − Σ_j dp_j p_j))", (scale * dp @ k, scale * dp.transpose(T) @ q, dv)),
         ("the softmax runs along each row, over the keys: sum over the last axis",
@@ -162,15 +165,19 @@ def _self_expected(dout, cache):
 
     def dW(d):
         return X.T @ d.reshape(-1, d.shape[-1])
-    right = (dq @ Wq.T + dk @ Wk.T + dv @ Wv.T, dW(dq), dW(dk), dW(dv))
-    mistakes = [
-        ("x feeds three paths (queries, keys, values): a fork sums what comes back from all "
-         "three", (dq @ Wq.T, *right[1:])),
-        ("x feeds three paths: the keys' dk·Wkᵀ and the values' dv·Wvᵀ belong in dx too",
-         (dq @ Wq.T + dv @ Wv.T, *right[1:])),
-        ("each weight is shared by every sequence and every position: sum xᵀ·dq over both",
-         (right[0], x[0].T @ dq[0], x[0].T @ dk[0], x[0].T @ dv[0])),
-    ]
+    paths = {"queries": dq @ Wq.T, "keys": dk @ Wk.T, "values": dv @ Wv.T}
+    terms = {"queries": "dq·Wqᵀ", "keys": "dk·Wkᵀ", "values": "dv·Wvᵀ"}
+    right = (sum(paths.values()), dW(dq), dW(dk), dW(dv))
+    mistakes = []
+    for kept in (("queries",), ("keys",), ("values",), ("queries", "keys"),
+                 ("queries", "values"), ("keys", "values")):
+        missing = [name for name in paths if name not in kept]
+        mistakes.append((
+            "x feeds three paths (queries, keys, values) and a fork sums what comes back from "
+            "all three: dx is missing " + " and ".join(f"the {n}' {terms[n]}" for n in missing),
+            (sum(paths[name] for name in kept), *right[1:])))
+    mistakes.append(("each weight is shared by every sequence and every position: sum xᵀ·dq "
+                     "over both", (right[0], x[0].T @ dq[0], x[0].T @ dk[0], x[0].T @ dv[0])))
     return right, mistakes
 
 

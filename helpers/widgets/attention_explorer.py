@@ -1,25 +1,10 @@
-"""Attention as a gradient shortcut (notebook 10): a toy encoder–decoder and its explorer.
+"""Notebook 10's attention explorer: where a decoder step looks, and where its gradient lands.
 
-The task: read a sequence of T = 16 symbols (an alphabet of V = 8) and write it **reversed**.
-Output step s must reproduce input position T − 1 − s, so without attention the first outputs
-sit close to what they copy and the last outputs as far as the model allows.
-
-The model, built only from :mod:`helpers.layers` (row convention, N sequences):
-
-    e      = E[x]                                    embedding of the input      (N, T, D)
-    h_enc  = rnn(e, h0 = 0)                          encoder states              (N, T, H)
-    h_dec  = rnn(E[GO] at every step, h_enc[:, −1])  decoder states              (N, T, H)
-    q      = h_dec·Wq + bq                           queries                     (N, T, H)
-    ctx    = attention(q, h_enc, h_enc)              context (0 without it)      (N, T, H)
-    scores = [h_dec | ctx]·Wo + bo                   one score per symbol        (N, T, V)
-    loss   = mean softmax cross-entropy over the N·T outputs
-
-Attention itself has no parameters; the affine ``Wq`` lets the decoder phrase its question.
-The model *without* attention is the same model with the context fixed at 0, so the only
-path from the loss to an encoder state is through h_enc[:, −1] and the recurrence.
-
-The decoder reads the same start symbol GO at every step (it is not fed its own outputs), so
-training and testing run exactly the same computation.
+For one of EXAMPLES fixed inputs and a chosen decoder step s, the explorer shows the attention
+weights of the trained encoder–decoder (a heat map, row s outlined) beside the gradient of
+output s's loss ℓ_s at each encoder state, with attention (all paths, and the one hop attention
+hands over) and without. The model, its training and the shipped seed-0 models live in
+:mod:`helpers.seq2seq`.
 
 Public:
 
@@ -27,16 +12,9 @@ Public:
   the attention weights and the gradient each encoder state receives (with and without
   attention);
 - :func:`attention_explorer` — the widget; :func:`attention_explorer_figure` its default state.
-
-The model functions (:func:`reverse_batch`, :func:`init_seq2seq`, :func:`seq2seq_forward`,
-:func:`seq2seq_backward`, :func:`encoder_state_gradients`, :func:`encoder_gradient_profile`,
-:func:`train_seq2seq`, :func:`position_accuracy`, :func:`load_models`, :func:`load_seeds`) are
-what notebook 10 trains and measures with, and what ``scripts/train_nb10.py`` runs for ten seeds.
 """
 
 from __future__ import annotations
-
-from importlib import resources
 
 import ipywidgets as W
 import numpy as np
@@ -45,159 +23,22 @@ from matplotlib.patches import Rectangle
 
 from helpers import layers as L
 from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, SEQUENTIAL_CMAP
+from helpers.seq2seq import (
+    TASK,
+    attention_weights,
+    encoder_state_gradients,
+    init_seq2seq,
+    load_models,
+    reverse_batch,
+    seq2seq_backward,
+    seq2seq_forward,
+)
 from helpers.widgets._figure import FigureImage
 
 __all__ = ["encoder_gradients", "attention_explorer", "attention_explorer_figure"]
 
-TASK = {"T": 16, "V": 8}            # sequence length, alphabet size
-SIZES = {"D": 16, "H": 32}          # embedding width, hidden width
-TRAINING = {"steps": 600, "batch": 32, "lr": 1e-2}
-MODELS_FILE = "nb10_models.npz"     # helpers/data/, written by scripts/train_nb10.py
-SEEDS_FILE = "nb10_seeds.npz"       # helpers/data/, likewise: ten seeds' results
 EXAMPLES = 8                        # the explorer's fixed input sequences
 DEFAULT = {"example": 0, "step": 8}  # the explorer's opening state: output 8 copies input 7
-
-
-# ------------------------------------------------------------------------------- the model
-
-def reverse_batch(rng, N: int, T: int = TASK["T"], V: int = TASK["V"]):
-    """N random sequences x (N, T) of symbols 0 … V−1, and their reversals y (N, T)."""
-    x = rng.integers(0, V, (N, T))
-    return x, x[:, ::-1].copy()
-
-
-def init_seq2seq(rng, V: int = TASK["V"], D: int = SIZES["D"], H: int = SIZES["H"]) -> dict:
-    """Small random weights, zero biases. E has V + 1 rows: row V is the start symbol GO."""
-    def w(rows, cols):
-        return rng.standard_normal((rows, cols)) / np.sqrt(rows)
-    return {"E": 0.5 * rng.standard_normal((V + 1, D)),
-            "Wx_e": w(D, H), "Wh_e": w(H, H), "b_e": np.zeros(H),
-            "Wx_d": w(D, H), "Wh_d": w(H, H), "b_d": np.zeros(H),
-            "Wq": w(H, H), "bq": np.zeros(H), "Wo": w(2 * H, V), "bo": np.zeros(V)}
-
-
-def seq2seq_forward(P: dict, x, attend: bool):
-    """Scores (N, T, V) for inputs x (N, T), and the cache for :func:`seq2seq_backward`."""
-    N, T = x.shape
-    H, V = P["Wh_e"].shape[0], P["bo"].shape[0]
-    e, c_e = L.embedding_forward(x, P["E"])
-    h_enc, c_enc = L.rnn_forward(e, np.zeros((N, H)), P["Wx_e"], P["Wh_e"], P["b_e"])
-    g, c_g = L.embedding_forward(np.full((N, T), V), P["E"])          # GO at every step
-    h_dec, c_dec = L.rnn_forward(g, h_enc[:, -1], P["Wx_d"], P["Wh_d"], P["b_d"])
-    ctx, c_q, c_att = np.zeros_like(h_dec), None, None
-    if attend:
-        q, c_q = L.affine_forward(h_dec.reshape(N * T, H), P["Wq"], P["bq"])
-        ctx, c_att = L.attention_forward(q.reshape(N, T, H), h_enc, h_enc)
-    feats = np.concatenate([h_dec, ctx], axis=2).reshape(N * T, 2 * H)
-    scores, c_o = L.affine_forward(feats, P["Wo"], P["bo"])
-    cache = (c_e, c_enc, c_g, c_dec, c_q, c_att, c_o, h_enc, (N, T, H))
-    return scores.reshape(N, T, V), cache
-
-
-def seq2seq_backward(dscores, cache):
-    """Gradients of every parameter, and dh_enc (N, T, H): what each encoder state gets directly.
-
-    dh_enc is the gradient arriving at h_enc[:, t] from outside the encoder (attention's keys
-    and values, and the decoder's initial state at t = T − 1) before the encoder's own
-    recurrence adds what comes back from later steps (see :func:`encoder_state_gradients`).
-    """
-    c_e, c_enc, c_g, c_dec, c_q, c_att, c_o, h_enc, (N, T, H) = cache
-    dfeats, dWo, dbo = L.affine_backward(dscores.reshape(N * T, -1), c_o)
-    dfeats = dfeats.reshape(N, T, 2 * H)
-    dh_dec, dh_enc = dfeats[..., :H].copy(), np.zeros((N, T, H))
-    dWq, dbq = np.zeros((H, H)), np.zeros(H)
-    if c_att is not None:
-        dq, dk, dv = L.attention_backward(dfeats[..., H:], c_att)
-        dh_enc += dk + dv                                   # the one-hop shortcut
-        dh, dWq, dbq = L.affine_backward(dq.reshape(N * T, H), c_q)
-        dh_dec += dh.reshape(N, T, H)                       # fork: h_dec feeds q and scores
-    dg, dh0, dWx_d, dWh_d, db_d = L.rnn_backward(dh_dec, c_dec)
-    dh_enc[:, -1] += dh0                                    # the decoder starts from h_enc[T−1]
-    de, _, dWx_e, dWh_e, db_e = L.rnn_backward(dh_enc, c_enc)
-    dE = L.embedding_backward(de, c_e) + L.embedding_backward(dg, c_g)
-    grads = {"E": dE, "Wx_e": dWx_e, "Wh_e": dWh_e, "b_e": db_e, "Wx_d": dWx_d,
-             "Wh_d": dWh_d, "b_d": db_d, "Wq": dWq, "bq": dbq, "Wo": dWo, "bo": dbo}
-    return grads, dh_enc
-
-
-def encoder_state_gradients(dh_enc, h_enc, Wh_e):
-    """The total ∂L/∂h_enc[:, t] (N, T, H): the direct part plus what the recurrence brings back.
-
-    Walks the encoder backwards as BPTT does (notebook 06): the total at step t is its own
-    direct gradient plus (total_{t+1} ⊙ (1 − h_{t+1}²))·Whᵀ from step t + 1.
-    """
-    total = np.empty_like(dh_enc)
-    carry = np.zeros_like(dh_enc[:, 0])
-    for t in reversed(range(dh_enc.shape[1])):
-        total[:, t] = dh_enc[:, t] + carry
-        carry = (total[:, t] * (1.0 - h_enc[:, t] ** 2)) @ Wh_e.T
-    return total
-
-
-def encoder_gradient_profile(P: dict, x, y, attend: bool):
-    """Median over the sequences of ‖∂ℓ/∂h_enc_t‖, shape (T,).
-
-    ℓ is one sequence's summed cross-entropy over its T outputs (so the batch size does not
-    change the numbers); x, y (N, T).
-    """
-    scores, cache = seq2seq_forward(P, x, attend)
-    N, T, V = scores.shape
-    _, dscores = L.softmax_cross_entropy(scores.reshape(N * T, V), y.reshape(-1))
-    _, dh_enc = seq2seq_backward(dscores * (N * T), cache)     # undo the mean over N·T
-    total = encoder_state_gradients(dh_enc, cache[7], P["Wh_e"])
-    return np.median(np.linalg.norm(total, axis=2), axis=0)
-
-
-def train_seq2seq(attend: bool, seed: int, steps: int = TRAINING["steps"],
-                  batch: int = TRAINING["batch"], lr: float = TRAINING["lr"]):
-    """Adam (notebook 07) on fresh batches, each gradient entry clipped to [−1, 1].
-
-    Returns the parameters and the loss of every step (steps,). The same seed gives the same
-    initial weights and the same batches with and without attention.
-    """
-    rng, data = np.random.default_rng(seed), np.random.default_rng(10_000 + seed)
-    P = init_seq2seq(rng)
-    m = {k: np.zeros_like(p) for k, p in P.items()}
-    s = {k: np.zeros_like(p) for k, p in P.items()}
-    losses = np.empty(steps)
-    for step in range(1, steps + 1):
-        x, y = reverse_batch(data, batch)
-        scores, cache = seq2seq_forward(P, x, attend)
-        losses[step - 1], dscores = L.softmax_cross_entropy(scores.reshape(-1, scores.shape[2]),
-                                                            y.reshape(-1))
-        grads, _ = seq2seq_backward(dscores, cache)
-        for k, g in grads.items():
-            g = np.clip(g, -1.0, 1.0)
-            m[k] = 0.9 * m[k] + 0.1 * g
-            s[k] = 0.999 * s[k] + 0.001 * g**2
-            P[k] = P[k] - lr * (m[k] / (1 - 0.9**step)) / (np.sqrt(s[k] / (1 - 0.999**step))
-                                                         + 1e-8)
-    return P, losses
-
-
-def position_accuracy(P: dict, x, y, attend: bool):
-    """Fraction of sequences whose output at step s is right, for each s: shape (T,)."""
-    scores, _ = seq2seq_forward(P, x, attend)
-    return (scores.argmax(axis=2) == y).mean(axis=0)
-
-
-def load_seeds() -> dict:
-    """The ten-seed results of ``scripts/train_nb10.py`` ({name: array}; see that script)."""
-    with resources.files("helpers.data").joinpath(SEEDS_FILE).open("rb") as f:
-        data = np.load(f)
-        return {key: data[key].copy() for key in data.files}
-
-
-def load_models() -> dict:
-    """The seed-0 models trained by ``scripts/train_nb10.py``: {"attention": P, "plain": P}."""
-    with resources.files("helpers.data").joinpath(MODELS_FILE).open("rb") as f:
-        data = np.load(f)
-        models = {"attention": {}, "plain": {}}
-        for key in data.files:
-            kind, _, name = key.partition("/")
-            if kind in models:
-                models[kind][name] = data[key].copy()
-    return models
 
 
 # ------------------------------------------------------------------- the explorer's numbers
@@ -221,11 +62,11 @@ def _one_step(P: dict, x, step: int, attend: bool) -> dict:
     dscores = np.zeros_like(scores)
     dscores[:, step] = dstep
     _, dh_enc = seq2seq_backward(dscores, cache)
-    total = encoder_state_gradients(dh_enc, cache[7], P["Wh_e"])
+    total = encoder_state_gradients(dh_enc, cache)
     out = {"total": np.linalg.norm(total[0], axis=1), "direct": np.linalg.norm(dh_enc[0], axis=1),
            "prediction": scores[0].argmax(axis=1), "loss": loss}
     if attend:
-        out["weights"] = cache[5][3][0]                 # p from the attention cache (T, T)
+        out["weights"] = attention_weights(cache)[0]    # (T, T): row s is where output s looks
     return out
 
 
