@@ -12,6 +12,8 @@ from helpers.widgets.embedding_explorer import (
     embedding_explorer_figure,
     embedding_frames,
     group_similarity,
+    label_positions,
+    opening_step,
     word_map_figure,
 )
 
@@ -142,7 +144,7 @@ def test_static_figures_are_titled_labelled_and_keyed():
     fig = embedding_explorer_figure(snaps, [0, 50, 100, 150, 200], WORDS, groups=GROUPS_SMALL)
     assert isinstance(fig, Figure)
     text = _texts(fig)
-    assert "tied W" in text and "step 200" in text and "same group" in text
+    assert "tied W" in text and "step 100" in text and "same group" in text   # the opening step
     assert "principal axis 1" in text and "% of its variance" in text
     (ax,) = fig.axes
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [*GROUPS_SMALL, "other"]
@@ -158,6 +160,51 @@ def test_figure_bad_input():
         embedding_explorer_figure([_snapshots()], [0, 1, 2, 3, 4], WORDS)
     with pytest.raises(ValueError, match="one snapshot per step, 3, got 5"):
         embedding_explorer_figure({"W": _snapshots()}, [0, 1, 2], WORDS)
+    with pytest.raises(ValueError, match=r"embedding_explorer_figure: step expects one of the "
+                                         r"saved steps \[0, 1, 2, 3, 4\], got 7"):
+        embedding_explorer_figure({"W": _snapshots()}, [0, 1, 2, 3, 4], WORDS, step=7)
+
+
+@pytest.mark.parametrize("steps, opening", [
+    ([0], 0), ([0, 50], 0), ([0, 50, 100], 50), ([0, 50, 100, 150, 200], 100),
+    (list(range(0, 850, 50)), 400), (range(3), 1),
+])
+def test_opening_step_is_the_middle_saved_step(steps, opening):
+    assert opening_step(steps) == opening
+    with pytest.raises(ValueError, match="opening_step: steps expects at least one"):
+        opening_step([])
+
+
+# ----------------------------------------------------------------------------- label placement
+
+def _boxes_overlap(a, b, wa, wb, height):
+    return a[0] < b[0] + wb and b[0] < a[0] + wa and abs(a[1] - b[1]) < height
+
+
+def test_labels_stay_next_to_their_dots_when_there_is_room():
+    points = np.array([[0.0, 0.0], [5.0, 1.0], [-3.0, 2.0]])
+    where = label_positions(points, [1.0, 1.0, 1.0], height=0.2, gap=0.1)
+    np.testing.assert_allclose(where, points + [0.1, 0.0])
+
+
+def test_labels_of_a_heap_never_overlap():
+    rng = np.random.default_rng(3)
+    points = 0.01 * rng.standard_normal((9, 2))                  # nine dots in a heap
+    widths = rng.uniform(0.3, 0.6, 9)
+    where = label_positions(points, widths, height=0.1, gap=0.02)
+    for i in range(9):
+        for j in range(i):
+            assert not _boxes_overlap(where[i], where[j], widths[i], widths[j], 0.1), (i, j)
+    left, right = points[:, 0] - 0.02 - widths, points[:, 0] + 0.02
+    assert np.all(np.isclose(where[:, 0], left) | np.isclose(where[:, 0], right))
+    steps = (where[:, 1] - points[:, 1]) / 0.1                   # moved by whole label heights
+    np.testing.assert_allclose(steps, np.round(steps), atol=1e-9)
+
+
+def test_a_label_goes_left_before_it_moves_up():
+    points = np.array([[0.0, 0.0], [1.05, 0.0], [1.0, 0.0]])   # 1.05's right is 1.0's label
+    where = label_positions(points, [0.2, 0.2, 0.2], height=0.2, gap=0.1)
+    np.testing.assert_allclose(where, [[0.1, 0.0], [1.05 - 0.1 - 0.2, 0.0], [1.1, 0.0]])
 
 
 def _widget():
@@ -165,6 +212,23 @@ def _widget():
     box = embedding_explorer(snaps, [0, 50, 100, 150, 200], WORDS, groups=GROUPS_SMALL)
     table, step = box.children[0].children
     return box, table, step
+
+
+def test_widget_opens_where_the_static_figure_is_and_can_move_both_ways():
+    """The browser test presses the right arrow on the slider: at the last step it would not move
+    (the image would never change)."""
+    box, table, step = _widget()
+    assert step.value == opening_step(step.options) == 100
+    assert 0 < step.index < len(step.options) - 1
+    png = box.figure_image.image.value
+    step.index += 1                                            # what the right arrow does
+    assert box.figure_image.image.value != png
+    box2 = embedding_explorer({"W": _snapshots()}, [0, 50, 100, 150, 200], WORDS,
+                              groups=GROUPS_SMALL, step=200)
+    assert box2.children[0].children[1].value == 200
+    with pytest.raises(ValueError, match="embedding_explorer: step expects one of"):
+        embedding_explorer({"W": _snapshots()}, [0, 50, 100, 150, 200], WORDS,
+                           groups=GROUPS_SMALL, step=25)
 
 
 def test_widget_updates_its_figure_in_place():

@@ -25,8 +25,8 @@ from matplotlib.figure import Figure
 from helpers.plotting import NEUTRAL, PALETTE
 from helpers.widgets._figure import FigureImage
 
-__all__ = ["GROUPS", "group_similarity", "embedding_frames", "embedding_explorer",
-           "embedding_explorer_figure", "word_map_figure"]
+__all__ = ["GROUPS", "group_similarity", "embedding_frames", "label_positions", "opening_step",
+           "embedding_explorer", "embedding_explorer_figure", "word_map_figure"]
 
 # The words of notebook 09's corpus (helpers/data/nb09_corpus.txt) by the role they play in it.
 GROUPS = {
@@ -45,6 +45,7 @@ GROUPS = {
 # sixty would pile the names of a tight group on top of each other).
 LABELLED = frozenset(["cat", "farmer", "bread", "milk", "river", "forest", "eats", "sleeps",
                       "old"])
+LABEL_PT = 10.5             # the labels' font size, in points
 STYLE = {  # group → (colour, marker): a shape as well as a colour, for colour-blind readers
     "animals": (PALETTE[0], "o"),
     "people": (PALETTE[1], "s"),
@@ -166,8 +167,8 @@ def embedding_frames(snapshots, words, groups: dict | None = None) -> dict:
 
 def _readout(frames: dict, i: int, step) -> str:
     head = "" if step is None else f"step {step}   ·   "
-    return (f"{head}mean cosine: same group {frames['within'][i]:.2f},  "
-            f"different groups {frames['between'][i]:.2f}")
+    within, between = np.round([frames["within"][i], frames["between"][i]], 2) + 0.0  # no −0.00
+    return f"{head}mean cosine: same group {within:.2f},  different groups {between:.2f}"
 
 
 def _limits(xy: np.ndarray) -> tuple[tuple, tuple]:
@@ -190,30 +191,74 @@ def _draw(fig: Figure, frames: dict, words: list[str], groups: dict, title: str)
                                           marker=marker, label=name, zorder=3,
                                           edgecolors="white", linewidths=0.5))
     halo = [patheffects.withStroke(linewidth=3, foreground="white")]   # legible over the dots
-    labels = {i: ax.text(0, 0, w, fontsize=10.5, color=NEUTRAL, zorder=4, path_effects=halo)
+    labels = {i: ax.text(0, 0, w, fontsize=LABEL_PT, color=NEUTRAL, zorder=4, va="center",
+                         path_effects=halo)
               for i, w in enumerate(words) if w in LABELLED}
     ax.set_xlabel(_xlabel(frames))
     ax.set_ylabel("principal axis 2")
     ax.set_title(title, fontsize=13, y=1.08, pad=0)
     readout = ax.text(0.5, 1.015, "", transform=ax.transAxes, ha="center", va="bottom",
-                      fontsize=11, color=NEUTRAL)
+                      fontsize=11, color=NEUTRAL,    # drawn as a path: ~3 ms a move, not ~8
+                      path_effects=[patheffects.Normal()])
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=11, markerscale=1.2)
     fig.subplots_adjust(left=0.08, right=0.81, bottom=0.13, top=0.85)
     return {"ax": ax, "dots": dots, "labels": labels, "readout": readout}
+
+
+def label_positions(points, widths, height: float, gap: float) -> np.ndarray:
+    """Where to write labels so that no two overlap: next to each point, else moved up or down.
+
+    Args:
+        points: the labelled dots, shape (K, 2), in data units.
+        widths: each label's width (K,); height: one label's height; gap: the space between a
+            dot and its label (all in data units).
+
+    Returns:
+        (K, 2): the left end and the vertical centre of each label. Labels are placed from left
+        to right; each goes level with its dot, on its right if that place is free, else on its
+        left; if neither is, it moves up or down by whole label heights to the nearest free place
+        (in a heap of dots it may end up several heights away).
+    """
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    placed: list[tuple[float, float, float]] = []
+    out = np.empty_like(points)
+
+    def free(x: float, y: float, w: float) -> bool:
+        return not any(x < px + pw and px < x + w and abs(y - py) < height
+                       for px, py, pw in placed)
+
+    for k in np.argsort(points[:, 0], kind="stable"):
+        px, py, w = points[k, 0], points[k, 1], float(widths[k])
+        spots = [(x, py + shift * height)
+                 for shift in (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6)
+                 for x in (px + gap, px - gap - w)]
+        x, y = next((spot for spot in spots if free(*spot, w)), spots[0])
+        placed.append((x, y, w))
+        out[k] = x, y
+    return out
 
 
 def _update(handles: dict, frames: dict, i: int, step) -> None:
     xy = frames["xy"][i]
     for members, artist in handles["dots"].values():
         artist.set_offsets(xy[members])
-    for row, text in handles["labels"].items():
-        text.set_position((xy[row, 0] + 0.012 * _span(handles["ax"]), xy[row, 1]))
+    rows = list(handles["labels"])
+    if rows:
+        per_x, per_y = _data_per_point(handles["ax"])
+        texts = [handles["labels"][r] for r in rows]
+        widths = [0.6 * LABEL_PT * len(t.get_text()) * per_x for t in texts]
+        where = label_positions(xy[rows], widths, 1.2 * LABEL_PT * per_y, 6.0 * per_x)
+        for text, (x, y) in zip(texts, where, strict=True):
+            text.set_position((x, y))
     handles["readout"].set_text(_readout(frames, i, step))
 
 
-def _span(ax) -> float:
-    lo, hi = ax.get_xlim()
-    return hi - lo
+def _data_per_point(ax) -> tuple[float, float]:
+    """How many data units one typographic point is along x and along y, in these axes."""
+    box = ax.get_position()                                   # in figure fractions
+    width_in, height_in = ax.figure.get_size_inches()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return ((x1 - x0) / (72 * box.width * width_in), (y1 - y0) / (72 * box.height * height_in))
 
 
 def _set_limits(handles: dict, frames: dict) -> None:
@@ -249,16 +294,37 @@ def _check_snapshots(fname: str, snapshots, steps) -> tuple[dict, list]:
     return snapshots, steps
 
 
+def opening_step(steps):
+    """The step the explorer opens at: the middle saved step, so the slider can move either way.
+
+    (Opened at the last step, a slider moved right — the arrow key, a drag — would not move.)
+    """
+    steps = list(steps)
+    if not steps:
+        raise ValueError("opening_step: steps expects at least one training step, got none")
+    return steps[(len(steps) - 1) // 2]
+
+
+def _step_index(fname: str, steps: list, step) -> int:
+    if step is None:
+        step = opening_step(steps)
+    if step not in steps:
+        raise ValueError(f"{fname}: step expects one of the saved steps {steps}, got {step!r}")
+    return steps.index(step)
+
+
 def embedding_explorer_figure(snapshots: dict, steps, words, name: str | None = None,
                               step=None, groups: dict | None = None) -> Figure:
-    """The static figure of one state of the explorer (default: the first table, last step).
+    """The static figure of one state of the explorer (default: the widget's opening state,
+    the first table at :func:`opening_step`).
 
     Args:
-        snapshots: {table name: array (S, V, D)}; steps: the S training steps; words: V words.
+        snapshots: {table name: array (S, V, D)}; steps: the S training steps; words: V words;
+        name: which table; step: which saved step.
     """
     snapshots, steps = _check_snapshots("embedding_explorer_figure", snapshots, steps)
     name = next(iter(snapshots)) if name is None else name
-    i = len(steps) - 1 if step is None else steps.index(step)
+    i = _step_index("embedding_explorer_figure", steps, step)
     groups = GROUPS if groups is None else groups
     frames = embedding_frames(snapshots[name], words, groups)
     fig = Figure(figsize=(9.0, 4.6), dpi=100)
@@ -280,26 +346,29 @@ def word_map_figure(vectors, words, title: str, groups: dict | None = None) -> F
     return fig
 
 
-def embedding_explorer(snapshots: dict, steps, words, groups: dict | None = None):
+def embedding_explorer(snapshots: dict, steps, words, groups: dict | None = None, step=None):
     """A dropdown for the table (e.g. tied W, untied input, untied output) and a slider over the
     training steps at which it was saved; one map of the rows in 2-D.
 
-    The frames of every table are computed once (:func:`embedding_frames`); a slider move only
-    moves the dots, the labels and the readout, blitted over a background cached per table (its
-    axis limits hold every step, so a word's path stays on screen).
+    It opens at ``step`` (default :func:`opening_step`, the middle saved step: the slider can
+    move both ways), the state :func:`embedding_explorer_figure` draws by default. The frames of
+    every table are computed once (:func:`embedding_frames`); a slider move only moves the dots,
+    the labels and the readout, blitted over a background cached per table (its axis limits
+    hold every step, so a word's path stays on screen).
 
     Returns an ``ipywidgets.VBox``; its ``.figure_image`` is the
     :class:`~helpers.widgets._figure.FigureImage`.
     """
     snapshots, steps = _check_snapshots("embedding_explorer", snapshots, steps)
+    start = steps[_step_index("embedding_explorer", steps, step)]
     groups = GROUPS if groups is None else groups
     words = list(words)
     frames = {name: embedding_frames(s, words, groups) for name, s in snapshots.items()}
     first = next(iter(snapshots))
     table = W.Dropdown(options=list(snapshots), value=first, description="table")
-    step = W.SelectionSlider(options=steps, value=steps[-1], description="training step",
-                             style={"description_width": "initial"}, continuous_update=True,
-                             layout=W.Layout(width="420px"))
+    slider = W.SelectionSlider(options=steps, value=start, description="training step",
+                               style={"description_width": "initial"}, continuous_update=True,
+                               layout=W.Layout(width="420px"))
     image = FigureImage(figsize=(9.0, 4.6), dpi=90)
     handles = _draw(image.fig, frames[first], words, groups, _title(first))
     image.dynamic = _dynamic(handles)
@@ -310,12 +379,12 @@ def embedding_explorer(snapshots: dict, steps, words, groups: dict | None = None
             handles["ax"].set_title(_title(table.value), fontsize=13, y=1.08, pad=0)
             handles["ax"].set_xlabel(_xlabel(f))
             _set_limits(handles, f)
-        _update(handles, f, steps.index(step.value), step.value)
+        _update(handles, f, steps.index(slider.value), slider.value)
         image.refresh(key=table.value, full=False)
 
     table.observe(lambda _change: show(full=True), names="value")
-    step.observe(lambda _change: show(), names="value")
+    slider.observe(lambda _change: show(), names="value")
     show(full=True)
-    box = W.VBox([W.HBox([table, step]), image.image])
+    box = W.VBox([W.HBox([table, slider]), image.image])
     box.figure_image = image
     return box
