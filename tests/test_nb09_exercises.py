@@ -46,6 +46,12 @@ def test_token_gradient_right_answers(capsys):
     (lambda ids, dout, k: nb09._scatter(ids, dout, int(ids.max()) + 5)[: int(ids.max()) + 5],
      "return only row"),
     (lambda ids, dout, k: None, "fill in the lines marked TODO"),
+    (lambda ids, dout, k: dout[ids == k].sum(axis=0) if np.any(ids == k) else None,
+     "word 3 does not occur in ids, so no gradient reaches its row: return zeros, shape (3,)"),
+    (lambda ids, dout, k: 1 / 0, "not yet: your code raised ZeroDivisionError"),
+    (lambda ids, dout, k: np.zeros(dout.shape[-1] + 1), "should have shape (3,), got (4,)"),
+    (lambda ids, dout, k: 2 * dout[ids == k].sum(axis=0),
+     "add up dout at the positions where ids == "),
 ])
 def test_token_gradient_mistakes(capsys, wrong, hint):
     ok, out = _verdict(capsys, nb09.check_token_gradient, wrong)
@@ -92,8 +98,9 @@ def test_embedding_backward_right_answers(capsys):
 
 
 @pytest.mark.parametrize("wrong, hint", [
-    (buffered_plus, "numpy buffers the writes"),
+    (buffered_plus, "dW: a word used several times keeps only its last gradient"),
     (buffered_set, "numpy buffers the writes"),
+    (lambda dout, ids, V: np.full((V, dout.shape[-1]), np.nan), "dW contains nan"),
     (mean_rows, "the sum of the k"),
     (lambda dout, ids, V: np.zeros_like(dout), "one row per word of the vocabulary"),
     (lambda dout, ids, V: right_embedding_backward(dout, ids, V).T, "transposed shape"),
@@ -140,7 +147,12 @@ def test_tied_projection_right_answer(capsys):
      "dW: dscores already carries the 1/M"),
     (lambda ds, c: (ds @ c[1], ds.T @ c[0], ds.mean(axis=0)), "db: a bias added to every row"),
     (lambda ds, c: (ds @ c[1].T, ds.T @ c[0], ds.sum(axis=0)), "your code raised ValueError"),
-    (lambda ds, c: (ds.T @ c[0], ds @ c[1], ds.sum(axis=0)), "dh should have shape"),
+    (lambda ds, c: (ds.T @ c[0], ds @ c[1], ds.sum(axis=0)),
+     "dh: that is dW (dscoresᵀ·h): return dh, dW, db in this order"),
+    (lambda ds, c: (ds @ c[1], ds.T @ c[0], ds), "db: b was added to every one of the M rows, "
+     "so db sums dscores over the rows (axis 0): shape (V,)"),
+    (lambda ds, c: (ds @ c[1], ds.T @ c[0], ds.sum(axis=1)),
+     "db: that sums each row's V scores (axis 1); db sums over the M rows (axis 0)"),
     (lambda ds, c: (ds @ c[1], ds.T @ c[0]), "return 3 arrays, in this order: dh, dW, db"),
     (via_affine, "without helpers.layers.affine_backward"),
 ])
@@ -174,6 +186,8 @@ def _replace(i, value_fn):
     (_replace(1, lambda ds, h, P, W: h.T @ ds), "dP: P meets the gradient that reaches h·P"),
     (_replace(0, lambda ds, h, P, W: ds @ W), "dh: that is the gradient of h·P"),
     (_replace(3, lambda ds, h, P, W: ds.mean(axis=0)), "db: a bias added to every row"),
+    (_replace(3, lambda ds, h, P, W: ds), "db: b was added to every one of the M rows"),
+    (_replace(3, lambda ds, h, P, W: ds.sum(axis=1)), "db: that sums each row's V scores"),
     (_replace(1, lambda ds, h, P, W: (h.T @ (ds @ W)).T), "transposed shape"),
 ])
 def test_projected_tied_mistakes(capsys, wrong, hint):

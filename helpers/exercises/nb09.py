@@ -17,6 +17,7 @@ import numpy as np
 
 from helpers import layers
 from helpers.exercises._check import (
+    NOT_DONE,
     as_array,
     call_learner,
     compare,
@@ -34,6 +35,9 @@ BUFFERED = ("a word used several times keeps only its last gradient: `dW[ids] +=
             "np.add.at(dW, ids, dout) adds every one")
 MEAN = ("that is the mean of a word's gradients; a row used k times is a Repeat node with k "
         "copies, and its gradient is the sum of the k")
+NO_BIAS_SUM = ("b was added to every one of the M rows, so db sums dscores over the rows "
+               "(axis 0): shape (V,)")
+BIAS_AXIS = "that sums each row's V scores (axis 1); db sums over the M rows (axis 0): shape (V,)"
 
 
 # ----------------------------------------------------------------------------- shared cases
@@ -79,6 +83,9 @@ def check_token_gradient(token_gradient) -> bool:
         absent = np.setdiff1d(np.arange(V), ids)
         for k in (int(np.bincount(ids.ravel()).argmax()), int(absent[0])):  # repeated, absent
             ok, answer = call_learner(token_gradient, ids, dout, k)
+            if not ok and answer == NOT_DONE and k == absent[0]:
+                return not_yet(f"on {label}: word {k} does not occur in ids, so no gradient "
+                               f"reaches its row: return zeros, shape ({D},), not None")
             if not ok:
                 return not_yet(answer)
             expected = dout[ids == k].sum(axis=0)
@@ -171,6 +178,10 @@ def check_tied_projection_backward(tied_projection_backward) -> bool:
              (None, expected[1] / M, None) if M > 1 else None),
             ("a bias added to every row collects the *sum* of the rows' gradients, not the mean",
              (None, None, dscores.mean(axis=0)) if M > 1 else None),
+            (NO_BIAS_SUM, (None, None, dscores)),
+            (BIAS_AXIS, (None, None, dscores.sum(axis=1))),
+            ("that is dW (dscoresᵀ·h): return dh, dW, db in this order",
+             (dscores.T @ h, None, None)),
         ]
         ok, hint = compare(answer, expected, names=("dh", "dW", "db"), mistakes=mistakes)
         if not ok:
@@ -207,6 +218,8 @@ def check_projected_tied_backward(projected_tied_backward) -> bool:
              (du, None, None, None)),
             ("a bias added to every row collects the sum of the rows' gradients, not the mean",
              (None, None, None, dscores.mean(axis=0)) if len(h) > 1 else None),
+            (NO_BIAS_SUM, (None, None, None, dscores)),
+            (BIAS_AXIS, (None, None, None, dscores.sum(axis=1))),
         ]
         ok, hint = compare(answer, expected, names=("dh", "dP", "dW", "db"), mistakes=mistakes)
         if not ok:
