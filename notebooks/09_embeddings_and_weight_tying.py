@@ -20,7 +20,7 @@
 # used twice collects both its gradients — and through a language model whose input embedding
 # and output projection are one matrix, and you will have measured what that tying buys.
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/09_embeddings_and_weight_tying.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/09_embeddings_and_weight_tying.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+# [Open in Colab](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/09_embeddings_and_weight_tying.ipynb) · [Launch Binder](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/09_embeddings_and_weight_tying.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # ≈ 1 min. The promise: by the end of the hour everyone can write the backward pass of an
@@ -62,7 +62,7 @@ if "google.colab" in sys.modules:
 # - [02 — Sigmoid, modular gates and staged computation](02_sigmoid_and_staged_computation.ipynb):
 #   softmax cross-entropy and its gradient $(p - y)/N$.
 # - [03 — Vectorized backprop: the matmul gate](03_matmul_gate.ipynb): for $D = XW$,
-#   $dW = X^\top dD$ and $dX = dD\,W^\top$.
+#   $dW = X^\top dD$ and $dX = dD\,W^\top$ (below, the looked-up rows are $E = XW$).
 # - [06 — Backpropagation through time](06_backprop_through_time.ipynb): the RNN and its backward
 #   pass, `rnn_forward`/`rnn_backward` in `helpers.layers`.
 
@@ -107,7 +107,6 @@ from helpers.widgets.embedding_explorer import (
     group_similarity,
     word_map_figure,
 )
-
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Intuition: a word is a row of a table
@@ -336,7 +335,7 @@ print(f"'the cat': np.add.at {pairs_add_at[the, cat]:.0f}, C[a, b] += 1 gives "
 #
 # PMI compares how often $w$ and $c$ meet with how often they would meet by chance; PPMI keeps
 # only the "more than chance" part (and turns $\log 0 = -\infty$ into 0). Then
-# $\mathrm{PPMI} = U \Sigma V^\top$ and the word vectors are the first $D$ columns of
+# $\mathrm{PPMI} = U \Sigma Q^\top$ and the word vectors are the first $D$ columns of
 # $U\Sigma$.
 
 # %% slideshow={"slide_type": "-"}
@@ -524,21 +523,25 @@ for tied in (False, True):
 # gradients are exactly the input share and the output share.
 
 # %% slideshow={"slide_type": "-"}
-tied_params = params                                    # the tied model just checked
-copied = {**tied_params, "W_out": tied_params["W"].copy()}
+copied = {**params, "W_out": params["W"].copy()}        # params: the tied model just checked
 shares = lm_backward(copied, lm_forward(copied, x_small, y_small)[1])
 input_share, output_share = shares["W"], shares["W_out"]
 dW_numeric = numeric["W"]                               # the tied model's dW, by differences
 errors["tied dW = input share + output share"] = rel_error(input_share + output_share, dW_numeric)
 print(verdict("input share + output share", errors["tied dW = input share + output share"]))
-print(f"input share alone:  relative error {rel_error(input_share, dW_numeric):.2f}")
-print(f"output share alone: relative error {rel_error(output_share, dW_numeric):.2f}")
+for name, alone, left_out in (("input", input_share, output_share),
+                              ("output", output_share, input_share)):
+    print(verdict(f"{name} share alone", rel_error(alone, dW_numeric)) + "; the share it leaves "
+          f"out is {np.linalg.norm(left_out) / np.linalg.norm(dW_numeric):.0%} of ‖dW‖ in size")
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 print(f"rows with an input share: {int(input_share.any(axis=1).sum())} of {V_small} "
       f"(the batch uses {len(np.unique(x_small))} distinct words); "
       f"with an output share: {int(output_share.any(axis=1).sum())} of {V_small}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Only the sum passes. The last line shows where each share lands: the input share only in the
+# Only the sum passes; each share alone leaves out a part as large as 96% or 62% of the
+# gradient. The last line shows where each share lands: the input share only in the
 # rows of the words the batch *reads*, the output share in *every* row — the softmax scores all
 # $V$ words at every position, so each row gets a gradient $(p - y)$ every step.
 
@@ -549,12 +552,12 @@ for name, err in errors.items():
 print(f"dW_out with V = {V} and the initial weights, on ten random batches "
       "(relative error; the smallest |entry| of dW_out; the largest |difference|):")
 rng_full = np.random.default_rng(9)
-for trial in range(10):
+for _ in range(10):
     full = init_lm(rng_full, V, 4, tied=False)
     x_full, y_full = rng_full.integers(0, V, (2, 5)), rng_full.integers(0, V, (2, 5))
     g_out = lm_backward(full, lm_forward(full, x_full, y_full)[1])["W_out"]
-    n_out = numerical_gradient_array(lambda w: lm_forward({**full, "W_out": w}, x_full,
-                                                          y_full)[0],  # noqa: B023 - used now
+    n_out = numerical_gradient_array(lambda w, p=full, x=x_full, y=y_full:
+                                     lm_forward({**p, "W_out": w}, x, y)[0],
                                      full["W_out"].copy(), np.array(1.0), h=1e-3,
                                      richardson=True)
     print(f"   {rel_error(g_out, n_out):.0e}   {np.abs(g_out).min():.0e}   "
@@ -571,10 +574,10 @@ for trial in range(10):
 # $L = \log V$, a perplexity of $V = 80$.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# ≈ 6 min. First the parameter count (exact), then the training (nine runs of a few seconds
-# in all: start them and talk over them). Ask the room to predict before the results: "same width, which
-# model is better? same number of parameters?" Then read the per-seed table — three seeds
-# each, so the audience sees the spread, not one lucky run.
+# ≈ 6 min. First the parameter count (exact), then the training (nine short runs: start them
+# and talk over them). Ask the room to predict before the
+# results: "same width, which model is better? same number of parameters?" Then read the
+# per-seed table — three seeds each, so the audience sees the spread, not one lucky run.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Parameter counts
@@ -653,7 +656,8 @@ runs = {(name, seed): train_lm(tied, D, seed) for name, (tied, D) in MODELS.item
 final = {key: log[-1][1] for key, (_, log) in runs.items()}
 print(f"training: {len(lines) - 140:,d} sentences, {len(train_ids):,d} words; validation: "
       f"140 sentences, {len(val_ids):,d} words")
-print(f"before training: perplexity {runs[('tied, D = 16', 0)][1][0][1]:.1f} (V = {V})")
+start = [log[0][1] for _, log in runs.values()]         # perplexity at step 0, every run
+print(f"before training: perplexity {min(start):.1f} to {max(start):.1f} (V = {V})")
 for name in MODELS:
     per_seed = "  ".join(f"{final[(name, s)]:.2f}" for s in SEEDS)
     print(f"{name}: validation perplexity {per_seed}   (seeds {SEEDS}; "
@@ -662,14 +666,22 @@ for name in MODELS:
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Who wins, seed by seed
 
-# %% slideshow={"slide_type": "-"}
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
 def wins(a, b):
     """On how many seeds model a ends with a lower validation perplexity than model b."""
     return sum(final[(a, s)] < final[(b, s)] for s in SEEDS)
 
 
-print(f"untied 16 beats tied 16 on {wins('untied, D = 16', 'tied, D = 16')} of 3 seeds; "
-      f"tied 24 beats untied 16 on {wins('tied, D = 24', 'untied, D = 16')} of 3 seeds")
+def mean(name):
+    return np.mean([final[(name, s)] for s in SEEDS])
+
+
+print(f"untied 16 beats tied 16 on {wins('untied, D = 16', 'tied, D = 16')} of 3 seeds, by "
+      f"{mean('tied, D = 16') - mean('untied, D = 16'):.2f} on average")
+print(f"tied 24 beats untied 16 on {wins('tied, D = 24', 'untied, D = 16')} of 3 seeds, by "
+      f"{mean('untied, D = 16') - mean('tied, D = 24'):.2f} on average")
+print("spread between one model's seeds: " + ", ".join(
+    f"{name} {np.ptp([final[(name, s)] for s in SEEDS]):.2f}" for name in MODELS))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Perplexity while training, and at the end
@@ -698,35 +710,37 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Left, the mean over the three seeds from step 100 (all start near 80, as printed above). Right,
-# every run's final perplexity, with each model's parameter count: the tied $D = 16$ model
-# (orange, 1,888 parameters) ends highest on average; of the two models with about 3,170
-# parameters, the tied $D = 24$ one (blue) ends below the untied $D = 16$ one (grey) on every
-# seed.
+# Left, the mean over the three seeds from step 100 (every run starts near 80, as printed
+# above). Right, every run's final perplexity, with each model's parameter count: the tied
+# $D = 16$ model (orange, 1,888 parameters) ends highest on average; of the two models of
+# almost equal size, the tied $D = 24$ one (blue, 3,176 parameters) ends below the untied
+# $D = 16$ one (grey, 3,168) on every seed.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the toy shows, and what it does not
 #
 # - **Shows**: tying saves exactly $V \cdot D$ parameters; the shared table's gradient is the
-#   sum of its two uses' gradients (checked above); at equal width the untied model reaches a
-#   lower perplexity on this text (mean 3.41 vs 3.50, lower on 2 of the 3 seeds); at an equal
-#   parameter count the wider tied model is ahead (mean 3.33 vs 3.41, on all 3 seeds).
+#   sum of its two uses' gradients (checked above). On these three seeds, at equal width the
+#   untied model ends lower on average (mean 3.41 vs 3.50) but not on every seed (2 of 3); at
+#   an equal parameter count the wider tied model ends lower on all 3 (mean 3.33 vs 3.41).
 # - **Does not show**: the papers' results. Inan et al. and Press & Wolf report lower perplexity
 #   for tied models on real corpora (Penn Treebank and larger), with vocabularies of 10,000+
 #   words and regularised networks. Our text comes from a small grammar, the models are not
-#   trained to convergence (800 steps, nothing tuned per model), and the margins are a few
-#   hundredths of a perplexity point: another learning rate or training length could reorder
-#   single seeds. Try it: train on a fifth of the text (`train_ids[:len(train_ids) // 5]`) and
-#   watch which model overfits first.
+#   trained to convergence (800 steps, nothing tuned per model), and the margins (0.09 and 0.08
+#   on the means) are smaller than the spread between one model's seeds (up to 0.12): another
+#   learning rate or training length could reorder single seeds. Nor does it say whether the
+#   $D = 24$ model is ahead because it is tied or because it is wider (its RNN is wider too).
+#   Try it: train an untied $D = 24$ model (`train_lm(False, 24, seed)`), or train on a fifth
+#   of the text (`train_ids[:len(train_ids) // 5]`) and watch which model overfits first.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Which table organises the words?
 #
 # Press & Wolf found that an untied model's output table is itself a good word embedding —
 # better than its input table on word-similarity tests — and that a tied table behaves like
-# the output table. Measure how well each table groups words by
-# role (mean cosine of two words of the same group — animals, people, food, places, verbs,
-# describing words — against two words of different groups), averaged over the three seeds:
+# the output table. Measure how well each table groups words by role (mean cosine of two words
+# of the same group — animals, people, food, places, verbs, describing words — against two words
+# of different groups), averaged over the three seeds, then seed by seed:
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
 tables_to_compare = {
@@ -737,30 +751,42 @@ tables_to_compare = {
     "random table (no training)": [np.random.default_rng(s).standard_normal((V, 16))
                                    for s in SEEDS],
 }
-for name, tables in tables_to_compare.items():
-    within, between = np.mean([group_similarity(t, vocab) for t in tables], axis=0)
-    print(f"{name:29s} same group {within:.2f}   different groups {between:.2f}")
+similarity = {name: np.array([group_similarity(t, vocab) for t in tables])
+              for name, tables in tables_to_compare.items()}       # (tables, 2): same, different
+for name, sims in similarity.items():
+    within, between = np.round(sims.mean(axis=0), 2) + 0.0        # + 0.0: no −0.00
+    each = f"({' '.join(f'{w:.2f}' for w in np.round(sims[:, 0], 2) + 0.0)})" \
+        if len(sims) > 1 else ""
+    print(f"{name:27s} same group {within:.2f} {each:16s} different groups {between:+.2f}")
+same = {name: sims[:, 0] for name, sims in similarity.items()}     # per seed
+above = {label: int(np.sum(same[name] > same["untied, input table W"]))
+         for label, name in (("untied W_out", "untied, output table W_out"),
+                             ("tied W", "tied, D = 16, the one table"))}
+print("seeds on which it groups more than the untied input W: "
+      + ", ".join(f"{label} {n} of 3" for label, n in above.items()))
 print("'cat' in the tied table (seed 0):", neighbours(runs[("tied, D = 16", 0)][0]["W"], "cat"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Random vectors give about 0 for both. Every trained table groups words by role, with almost
 # no similarity across groups. The differences between the three trained tables are small
-# (0.52, 0.57, 0.58): the untied output table and the tied table group a little more than the
-# untied input table — the direction Press & Wolf report, but on this toy only just. The
-# count-based vectors group words too, yet stay similar *across* groups as well (0.19).
+# (0.52, 0.57, 0.58): on average the untied output table and the tied table group a little more
+# than the untied input table — the direction Press & Wolf report, but on this toy only just:
+# the tied table does on all 3 seeds, the output table on 2 of 3. The count-based vectors
+# group words too, yet stay similar *across* groups as well (0.19).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Picture: the learned vectors as training advances
 #
 # Choose a table and move the slider through training. The map puts every saved copy of the
 # table on one plane — the two principal axes of the *final* table — so a dot moves exactly as
-# its row moves. The line under the title gives the same-group and different-group similarities
-# at that step.
+# its row moves along those two axes. The line under the title gives the same-group and
+# different-group similarities at that step.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# ≈ 4 min, live. Start at step 0: all dots in a heap (small random rows). Drag to 100: the
-# groups have already formed, and the same-group similarity is at its highest (printed below
-# the picture); after that it falls slowly while the words inside each group move apart.
+# ≈ 4 min, live. The explorer opens half-way, at step 400. Drag back to step 0: all dots in a
+# heap (small random rows). Then to 100: the groups have already formed, and the same-group
+# similarity is at its highest (the line under the title; the numbers two slides on); after
+# that it falls slowly while the words inside each group move apart.
 # Switch to the untied input table and compare with the output table at the same step. Ask:
 # "why would a whole group move together at first?" (words used in the same places receive
 # similar gradients).
@@ -781,13 +807,14 @@ embedding_explorer(snapshots, steps_saved, vocab)
 # ### Its default state, for where widgets do not render
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
-embedding_explorer_figure(snapshots, steps_saved, vocab)  # the widget's default state
+embedding_explorer_figure(snapshots, steps_saved, vocab)  # the widget's opening state
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The tied table after 800 steps (seed 0), drawn statically so that it shows on GitHub too.
-# People, animals, places and verbs each sit in a region of their own; food again splits into
-# what people eat (bread) and what animals eat (milk); the remaining words (grey dots) lie
-# between the groups.
+# The tied table at step 400 of 800 (seed 0), where the explorer opens, drawn statically so
+# that it shows on GitHub too.
+# People, animals and places each sit in a region of their own, the verbs in the middle; food
+# again splits into what people eat (bread) and what animals eat (milk); the remaining words
+# (grey dots) lie between the groups.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same story in numbers
@@ -800,11 +827,15 @@ print("same / different group" + "".join(f"   step {steps_saved[i]:<8d}" for i i
 for name, tables in snapshots.items():
     pairs = [np.round(group_similarity(tables[i], vocab), 2) + 0.0 for i in shown]  # no −0.00
     print(f"{name:22s}" + "".join(f"   {w:5.2f} / {b:+.2f}" for w, b in pairs))
+peaks = [steps_saved[int(np.argmax([group_similarity(t, vocab)[0] for t in tables]))]
+         for tables in snapshots.values()]
+print("same group highest, of all the saved steps, at step:", ", ".join(map(str, peaks)))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Step 0 is random (about 0/0). By step 100 each table groups words more strongly than it
-# will at the end: at first a whole group moves together, and later training pulls the words
-# of a group apart again, while the groups stay apart from each other.
+# Step 0 is random (about 0/0). Each table groups words most strongly at step 100 (of the
+# copies saved every 50 steps), more than it will at the end: at first a whole group moves
+# together, and later training pulls the words of a group apart again, while the groups stay
+# apart from each other.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
@@ -813,7 +844,7 @@ for name, tables in snapshots.items():
 # the checker prints ✓ or a hint. Solutions are folded under each exercise.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# ≈ 50 min in a lab for all four; in a lecture, do exercise 1 together (5 min) and set 2 and 3 as
+# ≈ 60 min in a lab for all four; in a lecture, do exercise 1 together (5 min) and set 2 and 3 as
 # homework, 4 for the keen. The classic slip in 2 is `dW[ids] += dout` (the checker names it);
 # in 3 it is returning hᵀ·ds, the affine layer's dw, without transposing it back.
 
@@ -821,7 +852,8 @@ for name, tables in snapshots.items():
 # ### Exercise 1 — warm-up: one word's gradient (≈ 5 min)
 #
 # Given the ids of a batch `ids` $(N, T)$ and the upstream gradient of every looked-up row
-# `dout` $(N, T, D)$, return the gradient of row `k` of the table, shape $(D,)$. One line.
+# `dout` $(N, T, D)$, return the gradient of row `k` of the table, shape $(D,)$ (zeros when
+# word `k` is not in the batch). One line.
 
 # %% slideshow={"slide_type": "-"} tags=["exercise"]
 def token_gradient(ids, dout, k):
