@@ -131,8 +131,9 @@ def test_widget_updates_its_figure_in_place():
     (ax,) = image.fig.axes
     lines_before = list(ax.get_lines())
     png_before = image.image.value
-    sliders = box.children[0].children
-    sliders[0].value = 20                                  # T
+    sliders = box.controls
+    assert list(box.children[0].children) == [sliders[k] for k in ("sigma", "keep_bias", "T")]
+    sliders["T"].value = 20
     assert "T = 20" in _texts(image.fig)
     assert list(ax.get_lines()) == lines_before            # same artists, new data
     assert len(lines_before[0].get_xdata()) == 21
@@ -140,9 +141,9 @@ def test_widget_updates_its_figure_in_place():
     assert ax.get_xlim() == (0, 60)                        # one fixed frame for every T
     assert image.image.value != png_before
     ylim = ax.get_ylim()
-    sliders[1].value = -1.0                                # keep bias
+    sliders["keep_bias"].value = -1.0
     assert "β = -1.0" in _texts(image.fig)
-    sliders[2].value = 2.5                                 # σ of Wh
+    sliders["sigma"].value = 2.5
     assert "σ of Wₕ = 2.50" in _texts(image.fig)
     assert ax.get_ylim() == ylim                           # one fixed scale to compare against
 
@@ -159,7 +160,7 @@ def test_blitted_move_draws_the_same_image_as_a_full_redraw():
     box = gradient_highway_explorer()
     image = box.figure_image
     assert image.dynamic                                   # blitting is on
-    s_T, s_bias, _ = box.children[0].children
+    s_T, s_bias = box.controls["T"], box.controls["keep_bias"]
     s_bias.value = 2.5                                     # one fixed frame: a cached background
     s_T.value = 40
     s_T.value = 45
@@ -228,3 +229,35 @@ def test_keep_fractions_follow_the_keep_bias():
         assert 0.9 < high[key] < 1.0
         assert 0.0 < low[key] < 0.25
         assert low[key] < mid[key] < high[key]
+
+
+def test_the_figure_says_its_input_scale_and_the_numbers_match_notebook_06():
+    """The RNN here is driven with inputs of std ≈ 1: σ = 2 gives × 0.992 per step, σ = 2.5
+    explodes; notebook 06's explorer with its input std set to 1 agrees (× 0.991), while its
+    default 0.5 explodes at σ = 2 — the comparison notebook 07 prints."""
+    from helpers.widgets.gradient_highway import INPUTS
+    from helpers.widgets.vanishing_explorer import vanishing_profile
+
+    assert INPUTS in _texts(gradient_highway_figure()) and "std ≈ 1" in INPUTS
+    rnn2 = gradient_norms_through_time(sigma=2.0)["rnn"][0]
+    assert round(rnn2 ** (1 / 60), 3) == 0.992
+    assert gradient_norms_through_time(sigma=2.5)["rnn"][0] > 1e2
+    assert round(2.0 * vanishing_profile(2.0, 60, "tanh", drive=1.0).seen_slope, 3) == 0.991
+    assert vanishing_profile(2.0, 60, "tanh", drive=0.5).grad_norm[0] > 1e2
+    rng = np.random.default_rng(0)
+    x, Wx = rng.standard_normal((4000, 4)), rng.standard_normal((4, 16)) / 2.0
+    assert 0.8 < (x @ Wx).std() < 1.2                       # the drive's scale, as said
+
+
+def test_the_first_slider_is_sigma_and_a_step_right_redraws():
+    """The first slider a learner (or the browser test) reaches is σ, which opens mid-range: three
+    steps right (ArrowRight ×3) change the state and the image. T opens at its maximum."""
+    box = gradient_highway_explorer()
+    first = box.children[0].children[0]
+    assert first is box.controls["sigma"] and first.value + 3 * first.step <= first.max
+    assert box.controls["T"].value == box.controls["T"].max
+    before = box.figure_image.image.value
+    for _ in range(3):
+        first.value = first.value + first.step
+    assert box.figure_image.image.value != before
+    assert f"σ of Wₕ = {DEFAULTS['sigma'] + 3 * first.step:.2f}" in _texts(box.figure_image.fig)

@@ -15,6 +15,13 @@ The recurrent weights are scaled as in notebook 06's explorer: every H × H bloc
 ‖∂L/∂h‖ by exactly ``σ · ‖dh ⊙ tanh′‖ / ‖dh‖``: it can grow only if σ > 1, and grows when σ
 outweighs the tanh slopes along the way.
 
+The inputs ``x_t`` are standard normal (D = 4) and ``Wx`` has variance 1/D, so each unit's input
+drive ``x_t·Wx`` has a standard deviation of about 1 — twice the 0.5 of notebook 06's explorer
+(:func:`helpers.widgets.vanishing_explorer.vanishing_profile`). Stronger inputs saturate more
+units, so the RNN here needs a larger σ to explode: σ = 2 gives × 0.992 per step (06's explorer:
+× 1.098, but × 0.991 with its input std set to 1), σ = 2.5 explodes. The figure says so
+(:data:`INPUTS`).
+
 :func:`gradient_highway_explorer` is the interactive widget; :func:`gradient_highway_figure`
 returns the static figure of its default state.
 """
@@ -27,7 +34,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullLocator
 
 from helpers import layers as L
+from helpers.layers.gru import _cell_backward as _gru_cell_backward
 from helpers.layers.init import orthogonal
+from helpers.layers.lstm import _gates_backward as _lstm_gates_backward
 from helpers.plotting import FORWARD, GRADIENT, NEUTRAL, PALETTE
 from helpers.widgets._figure import FigureImage
 
@@ -40,6 +49,7 @@ SIZES = {"N": 1, "D": 4, "H": 16}
 # added to one of size 1 it would not change a single bit, so its curve may leave the plot;
 # above 10⁸ it has exploded far past anything a training step could use.
 Y_RANGE = (1e-16, 1e8)
+INPUTS = "inputs xₜWₓ: std ≈ 1\n(06's explorer: 0.5)"   # the set-up the numbers belong to
 
 LINES = {  # key → (label, colour, line style)
     "rnn": ("RNN  ‖∂L/∂hₜ‖", NEUTRAL, "-"),
@@ -83,30 +93,30 @@ def _weights(rng, gates: int, D: int, H: int, sigma: float):
     return Wx, Wh
 
 
-def _hidden_norms(step_forward, step_backward, x, h0, v, Wx, Wh, b):
-    """‖∂L/∂h_t‖ for t = 0 … T of a one-state cell (RNN or GRU) when L = v·h_T.
-
-    Runs the step forward over x (N, T, D), then walks back from dh_T = v, keeping dh_prev
-    (the second gradient every step backward returns). Returns the norms, shape (T + 1,), and
-    the T step caches.
-    """
-    T = x.shape[1]
-    h, caches = h0, []
-    for t in range(T):
-        h, cache = step_forward(x[:, t], h, Wx, Wh, b)
-        caches.append(cache)
+def _walk_back(step_back, T: int, v: np.ndarray) -> np.ndarray:
+    """‖∂L/∂h_t‖ for t = 0 … T when L = v·h_T: ``step_back(t, dh)`` returns dh_{t−1} from
+    dh_t (and keeps any other carried gradient itself). Returns shape (T + 1,)."""
     norms = np.empty(T + 1)
     dh = v.copy()
     norms[T] = _norm(dh)
     for t in reversed(range(T)):
-        dh = step_backward(dh, caches[t])[1]
+        dh = step_back(t, dh)
         norms[t] = _norm(dh)
-    return norms, caches
+    return norms
+
+
+def _previous(h0: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """The state each step received: [h0, s_0, …, s_{T−2}], shape (N, T, H)."""
+    return np.concatenate([h0[:, None], states[:, :-1]], axis=1)
 
 
 def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAULTS["keep_bias"],
                                 sigma: float = DEFAULTS["sigma"], seed: int = 0) -> dict:
     """‖∂L/∂h_t‖ for t = 0 … T in an RNN, an LSTM and a GRU fed the same inputs.
+
+    Each cell runs forward with its sequence layer (``rnn_forward``, ``lstm_forward``,
+    ``gru_forward``: the arguments are checked once, not at every step); the walk back is the
+    layers' own one-step rules, keeping ‖dh_t‖ at every step.
 
     Args:
         T: number of time steps (int ≥ 1).
@@ -130,35 +140,38 @@ def gradient_norms_through_time(T: int = DEFAULTS["T"], keep_bias: float = DEFAU
     h0 = np.zeros((N, H))
     out = {"t": np.arange(T + 1, dtype=np.float64)}
 
-    # plain RNN: h_t = tanh(x_t Wx + h_{t-1} Wh + b)
+    # plain RNN: h_t = tanh(x_t Wx + h_{t-1} Wh + b);  dh_{t-1} = (dh_t ⊙ (1 − h_t²))·Whᵀ
     Wx, Wh = _weights(rng, 1, D, H, sigma)
-    out["rnn"], _ = _hidden_norms(L.rnn_step_forward, L.rnn_step_backward, x, h0, v,
-                                  Wx, Wh, np.zeros(H))
+    h, _ = L.rnn_forward(x, h0, Wx, Wh, np.zeros(H))
+    out["rnn"] = _walk_back(lambda t, dh: (dh * (1.0 - h[:, t] ** 2)) @ Wh.T, T, v)
 
     # LSTM: blocks i, f, o, g; the forget block of the bias is β
     Wx, Wh = _weights(rng, 4, D, H, sigma)
     b = np.zeros(4 * H)
     b[H:2 * H] = keep_bias
-    h, c, caches = h0, np.zeros((N, H)), []
-    for t in range(T):
-        h, c, cache = L.lstm_step_forward(x[:, t], h, c, Wx, Wh, b)
-        caches.append(cache)
-    norms_h, norms_c = np.empty(T + 1), np.empty(T + 1)
-    dh, dc = v.copy(), np.zeros((N, H))
-    norms_h[T], norms_c[T] = _norm(dh), 0.0
-    for t in reversed(range(T)):
-        _, dh, dc, _, _, _ = L.lstm_step_backward(dh, dc, caches[t])
-        norms_h[t], norms_c[t] = _norm(dh), _norm(dc)
-    out["lstm_h"], out["lstm_c"] = norms_h, norms_c
-    out["lstm_keep"] = float(np.mean([cache[5][:, H:2 * H] for cache in caches]))  # f
+    _, (*_, ifog, c, tanh_c, _) = L.lstm_forward(x, h0, Wx, Wh, b)
+    c_prev = _previous(np.zeros((N, H)), c)
+    carried = {"dc": np.zeros((N, H)), "norms_c": np.zeros(T + 1)}   # ‖∂L/∂c_T‖ = 0
+
+    def lstm_back(t, dh):
+        da, carried["dc"] = _lstm_gates_backward(dh, carried["dc"], c_prev[:, t], ifog[:, t],
+                                                 tanh_c[:, t])
+        carried["norms_c"][t] = _norm(carried["dc"])
+        return da @ Wh.T
+
+    out["lstm_h"] = _walk_back(lstm_back, T, v)
+    out["lstm_c"] = carried["norms_c"]
+    out["lstm_keep"] = float(np.mean(ifog[:, :, H:2 * H]))                 # f
 
     # GRU: blocks z, r, n; the update block of the bias is −β (keep 1 − z = σ(β + …))
-    Wx, Wh = _weights(rng, 3, D, H, sigma)
+    Wx, Wh_gru = _weights(rng, 3, D, H, sigma)
     b = np.zeros(3 * H)
     b[:H] = -keep_bias
-    out["gru"], caches = _hidden_norms(L.gru_step_forward, L.gru_step_backward, x, h0, v,
-                                       Wx, Wh, b)
-    out["gru_keep"] = float(np.mean([1.0 - cache[4][:, :H] for cache in caches]))  # 1 − z
+    h, (*_, zrn, _) = L.gru_forward(x, h0, Wx, Wh_gru, b)
+    h_prev = _previous(h0, h)
+    out["gru"] = _walk_back(lambda t, dh: _gru_cell_backward(dh, h_prev[:, t], zrn[:, t],
+                                                             Wh_gru)[1], T, v)
+    out["gru_keep"] = float(np.mean(1.0 - zrn[:, :, :H]))                  # 1 − z
     return out
 
 
@@ -199,7 +212,7 @@ def _draw(fig: Figure, data: dict, T, keep_bias, sigma) -> dict:
     # Fixed positions for the title and the axis labels: matplotlib would otherwise measure
     # every tick label on each full redraw to place them.
     ax.xaxis.set_label_coords(0.5, -0.12)
-    ax.yaxis.set_label_coords(-0.13, 0.5)
+    ax.yaxis.set_label_coords(-0.165, 0.5)   # clear of the widest tick label, 10⁻¹²
     ax.set_title(TITLE, fontsize=13, y=1.09, pad=0)
     settings = ax.text(0.5, 1.02, _settings(T, keep_bias, sigma), transform=ax.transAxes,
                        ha="center", va="bottom", fontsize=11, color=NEUTRAL)
@@ -213,6 +226,8 @@ def _draw(fig: Figure, data: dict, T, keep_bias, sigma) -> dict:
         fig.text(0.665, y, _name(key), ha="left", va="top", fontsize=10.5, color=LINES[key][1])
         values.append(fig.text(0.975, y, _value(key, data), ha="right", va="top", fontsize=10.5,
                                color=LINES[key][1]))
+    fig.text(0.665, 0.36, INPUTS, ha="left", va="top", fontsize=10.5, color=NEUTRAL,
+             linespacing=1.4)
     handles = {"ax": ax, "lines": lines, "settings": settings, "values": values}
     _rescale(handles)
     fig.subplots_adjust(left=0.13, right=0.64, bottom=0.14, top=0.83)  # fixed: room for the key
@@ -255,14 +270,15 @@ def gradient_highway_figure(T: int = DEFAULTS["T"], keep_bias: float = DEFAULTS[
 
 
 def gradient_highway_explorer(seed: int = 0):
-    """Sliders for T, the keep bias β and σ of the recurrent weights; one log-scale plot.
+    """Sliders for σ of the recurrent weights, the keep bias β and T; one log-scale plot.
 
     A slider move recomputes the norms, moves the four lines, the subtitle and the key's values,
     and blits them over one cached background (axes, ticks, labels): both axes are fixed (x is
     the number of steps back from the loss), so every move is a blit.
 
     Returns an ``ipywidgets.VBox``; its ``.figure_image`` attribute is the
-    :class:`~helpers.widgets._figure.FigureImage` (its ``last_render_ms`` is the last redraw).
+    :class:`~helpers.widgets._figure.FigureImage` (its ``last_render_ms`` is the last redraw)
+    and ``.controls`` maps ``"sigma"``, ``"keep_bias"``, ``"T"`` to the sliders.
     """
     lo_T, hi_T = SLIDER_LIMITS["T"]
     s_T = W.IntSlider(value=DEFAULTS["T"], min=lo_T, max=hi_T, step=5, description="T",
@@ -286,6 +302,9 @@ def gradient_highway_explorer(seed: int = 0):
 
     for slider in (s_T, s_bias, s_sigma):
         slider.observe(on_change, names="value")
-    box = W.VBox([W.HBox([s_T, s_bias, s_sigma]), image.image])
+    # σ first: notebook 06's knob, the one the lesson turns first (and T opens at its maximum,
+    # so a first slider of T could not move right)
+    box = W.VBox([W.HBox([s_sigma, s_bias, s_T]), image.image])
     box.figure_image = image
+    box.controls = {"sigma": s_sigma, "keep_bias": s_bias, "T": s_T}
     return box
