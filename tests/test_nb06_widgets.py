@@ -164,3 +164,52 @@ def test_log_ticks_are_powers_of_ten_and_no_timing_is_shown():
         return found + [t for child in getattr(widget, "children", ()) for t in texts(child)]
     shown = " ".join(str(t) for t in texts(box) if isinstance(t, str))
     assert " ms" not in shown and "redraw" not in shown
+
+
+def test_seen_slope_is_the_exact_per_step_factor_over_sigma():
+    """With Wh = σQ, ‖dh_{t−1}‖ = σ·‖dh_t ⊙ f′‖: the per-step factor is σ × the slope seen."""
+    for sigma, activation in ((2.0, "tanh"), (0.8, "tanh"), (1.3, "linear")):
+        p = vanishing_profile(sigma, 40, activation)
+        assert (sigma * p.seen_slope) ** 40 == pytest.approx(p.grad_norm[0], rel=1e-9)
+    lin = vanishing_profile(1.3, 40, "linear")
+    assert lin.seen_slope == pytest.approx(1.0) and lin.rms_slope == pytest.approx(1.0)
+
+
+def test_the_slope_seen_is_near_the_rms_slope_and_above_the_mean():
+    """The numbers notebook 06 prints: 0.55 seen, 0.54 rms, 0.43 mean at σ = 2."""
+    p = vanishing_profile(2.0, 60, "tanh")
+    assert (round(p.seen_slope, 2), round(p.rms_slope, 2), round(p.mean_slope, 2)) == (
+        0.55, 0.54, 0.43)
+    for sigma in (1.2, 2.0, 3.0):
+        q = vanishing_profile(sigma, 60, "tanh")
+        assert q.mean_slope < q.rms_slope and abs(q.seen_slope - q.rms_slope) < 0.02
+
+
+def test_stronger_inputs_move_the_exploding_threshold():
+    """Input std 0.5 (the explorer's): σ = 2 explodes; std 1 (notebook 07's scale): it does not,
+    σ = 2.5 does — with the per-step factors both notebooks quote (× 0.991, × 1.071)."""
+    assert vanishing_profile(2.0, 60, "tanh").grad_norm[0] > 100
+    weak, strong = vanishing_profile(2.0, 60, "tanh", drive=1.0), vanishing_profile(
+        2.5, 60, "tanh", drive=1.0)
+    assert weak.grad_norm[0] < 1 < 10 < strong.grad_norm[0]
+    assert round(2.0 * weak.seen_slope, 3) == 0.991 and round(2.5 * strong.seen_slope, 3) == 1.071
+    assert weak.seen_slope < vanishing_profile(2.0, 60, "tanh").seen_slope
+    assert vanishing_profile(2.0, 60, "tanh", drive=0.0).mean_slope == 1.0   # h stays 0
+
+
+def test_the_widget_has_an_input_std_slider_and_says_it():
+    box = vanishing_explorer()
+    readout = box.children[1]
+    assert box.controls["drive"].value == 0.5 and box.state["profile"].drive == 0.5
+    assert "input std 0.50" in readout.value
+    box.controls["drive"].value = 1.0
+    assert box.state["profile"].drive == 1.0 and "input std 1.00" in readout.value
+    title = vanishing_explorer_figure().axes[0].get_title()
+    assert "input std 0.50" in title and "σ_max(Wh) = 0.90" in title
+
+
+@pytest.mark.parametrize("drive, err", [("1", TypeError), (True, TypeError),
+                                        (-0.1, ValueError), (float("inf"), ValueError)])
+def test_bad_drive_names_function_and_argument(drive, err):
+    with pytest.raises(err, match="vanishing_profile: drive"):
+        vanishing_profile(1.0, 10, "tanh", drive=drive)

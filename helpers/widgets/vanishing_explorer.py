@@ -8,15 +8,22 @@ The model (row convention, one sequence, no batch axis)::
 
 with ``Wh = σ·Q`` for a seeded orthogonal ``Q``: every singular value of ``Wh`` — hence its
 largest singular value *and* its spectral radius — equals σ. ``u_t`` is a seeded random input
-drive (it plays the role of ``x_t·Wx + b``). The backward pass is the BPTT recursion::
+drive with standard deviation ``drive`` (0.5 by default; it plays the role of ``x_t·Wx + b``).
+The backward pass is the BPTT recursion::
 
     dh_T = g,   da_t = dh_t ⊙ f′(a_t),   dh_{t-1} = da_t·Whᵀ,   dWh = Σ_t h_{t-1}ᵀ·da_t
 
 and ‖dh_t‖ ≤ (γσ)^(T−t) with γ = max|f′| = 1 for tanh, linear and ReLU: the bound drawn.
+Because Q is orthogonal, one step back multiplies ‖dh‖ by exactly σ·‖dh ⊙ f′‖/‖dh‖: σ times
+the slope *the gradient sees* (``seen_slope`` is its geometric mean over the T steps).
 Below σ = 1 the gradient must vanish; above it, it *can* explode (Pascanu, Mikolov & Bengio
-2013): with tanh it does here for σ = 2 or 3 (‖∂L/∂h₀‖ ≈ 273 and 1.6·10⁵ at T = 60) but not
-for σ = 1.2. The average slope f′ (``mean_slope``) does not decide which: it is lower at σ = 3
-than at σ = 1.2.
+2013): with tanh and the default drive 0.5 it does for σ = 2 or 3 (‖∂L/∂h₀‖ ≈ 273 and 1.6·10⁵
+at T = 60) but not for σ = 1.2. Where it starts depends on the inputs: a stronger drive
+saturates more units, the gradient sees a smaller slope, and σ must be larger — with drive 1
+(the input scale of notebook 07) σ = 2 gives ≈ 0.6 and σ = 2.5 explodes. The average slope f′
+(``mean_slope``) does not decide it either: it is lower at σ = 3 than at σ = 1.2, but the
+gradient sees about the root-mean-square of f′ (``rms_slope``), and a norm's squares weigh
+the few unsaturated units (slope near 1) more than the average does.
 
 Gradient-norm clipping rescales the *whole* parameter gradient by c = min(1, θ/‖dWh‖). That
 is the gradient of the loss c·L, so the clipped curve is c·‖dh_t‖: the same slope, shifted.
@@ -49,7 +56,7 @@ __all__ = [
 ]
 
 ACTIVATIONS = ("tanh", "linear", "relu")
-DEFAULTS = dict(sigma=0.9, T=60, activation="tanh", clip=1.0)
+DEFAULTS = dict(sigma=0.9, T=60, activation="tanh", clip=1.0, drive=0.5)
 FLOOR = 1e-300  # stands in for an exact 0 on the log axis (ReLU can zero a gradient)
 LOWEST = 1e-30  # the axis never goes lower; smaller norms leave the plot at the bottom
 
@@ -67,7 +74,12 @@ class VanishingProfile:
         clip_scale: c = min(1, θ/‖∂L/∂Wh‖); 1.0 when clipping is off.
         mean_slope: the mean of f′(a_t) over every step and unit (1 for linear; tanh′ shrinks
             towards 0 as units saturate).
-        sigma, T, activation, clip: the inputs.
+        rms_slope: the root-mean-square of f′(a_t) over the units, geometric mean over the
+            steps: what ``seen_slope`` is close to when the gradient is spread over the units.
+        seen_slope: the slope the gradient sees, (‖∂L/∂h₀‖ / ‖∂L/∂h_T‖)^(1/T) / σ: the geometric
+            mean over the steps of ‖dh_t ⊙ f′(a_t)‖ / ‖dh_t‖ (one step back multiplies ‖dh‖ by
+            exactly σ times that ratio, Q being orthogonal).
+        sigma, T, activation, clip, drive: the inputs.
     """
 
     t: np.ndarray
@@ -77,10 +89,13 @@ class VanishingProfile:
     dWh_norm: float
     clip_scale: float
     mean_slope: float
+    rms_slope: float
+    seen_slope: float
     sigma: float
     T: int
     activation: str
     clip: float | None
+    drive: float
 
 
 def _check_args(sigma, T, activation, clip, H, drive):
@@ -98,13 +113,16 @@ def _check_args(sigma, T, activation, clip, H, drive):
         raise ValueError(f"{name}: activation expects one of {ACTIVATIONS}, got {activation!r}")
     if clip is not None and not (np.isfinite(clip) and clip > 0):
         raise ValueError(f"{name}: clip expects None or a positive number, got {clip!r}")
+    if not isinstance(drive, (int, float, np.floating, np.integer)) or isinstance(drive, bool):
+        raise TypeError(f"{name}: drive expects a number, got {type(drive).__name__}")
     if not (np.isfinite(drive) and drive >= 0):
         raise ValueError(f"{name}: drive expects a non-negative number, got {drive!r}")
 
 
 def vanishing_profile(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
                       activation: str = DEFAULTS["activation"], clip: float | None = None,
-                      *, H: int = 16, drive: float = 0.5, seed: int = 0) -> VanishingProfile:
+                      *, H: int = 16, drive: float = DEFAULTS["drive"],
+                      seed: int = 0) -> VanishingProfile:
     """‖∂L/∂h_t‖ for t = 0 … T in an RNN whose Wh has every singular value equal to ``sigma``.
 
     Args:
@@ -113,7 +131,8 @@ def vanishing_profile(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
         activation: ``"tanh"``, ``"linear"`` or ``"relu"``.
         clip: gradient-norm clipping threshold θ for ‖∂L/∂Wh‖, or None for no clipping.
         H: hidden size.
-        drive: standard deviation of the input drive u_t (shape (T, H)).
+        drive: standard deviation of the input drive u_t (shape (T, H)); the larger, the more
+            the tanh units saturate.
         seed: seed for Q, u and g.
 
     Returns:
@@ -149,11 +168,14 @@ def vanishing_profile(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     bound = float(sigma) ** (T - steps).astype(np.float64)
     dWh_norm = float(np.linalg.norm(dWh))
     scale = 1.0 if clip is None or dWh_norm <= clip else float(clip) / dWh_norm
+    seen = (grad_norm[0] / grad_norm[T]) ** (1.0 / T) / float(sigma)
+    with np.errstate(divide="ignore"):                    # a ReLU step can be all zeros
+        rms = np.exp(np.mean(np.log(np.sqrt(np.mean(slope**2, axis=1)))))
     return VanishingProfile(t=steps, grad_norm=grad_norm, bound=bound,
                             clipped_norm=scale * grad_norm, dWh_norm=dWh_norm,
                             clip_scale=scale, mean_slope=float(slope.mean()),
-                            sigma=float(sigma), T=int(T),
-                            activation=activation, clip=clip)
+                            rms_slope=float(rms), seen_slope=float(seen), sigma=float(sigma),
+                            T=int(T), activation=activation, clip=clip, drive=float(drive))
 
 
 def _f(activation: str, a: np.ndarray) -> np.ndarray:
@@ -229,10 +251,10 @@ def _draw(ax, p: VanishingProfile, live: bool = False) -> dict:
     else:
         art["title"] = ax.set_title(_title(p), pad=18)
         art["summary"] = ax.text(0.5, 1.015, _summary(p), transform=ax.transAxes,
-                                 fontsize=8.5, color=NEUTRAL, ha="center", va="bottom")
+                                 fontsize=10.5, color=NEUTRAL, ha="center", va="bottom")
     # below the axes, so the curves (redrawn over a cached background) never run into it
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8.5,
-              frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=3, fontsize=10.5,
+              frameon=False, handlelength=1.6, columnspacing=1.2)
     return art
 
 
@@ -244,8 +266,14 @@ def _log_ticks(ax) -> None:
     ax.yaxis.set_minor_locator(NullLocator())
 
 
+def _state(p: VanishingProfile) -> str:
+    """The settings a curve belongs to, as both the figure and the widget name them."""
+    return (f"{p.activation}, σ_max(Wh) = {p.sigma:.2f}, input std {p.drive:.2f}, "
+            f"T = {p.T}")
+
+
 def _title(p: VanishingProfile) -> str:
-    return f"Gradient through time: {p.activation}, σ_max(Wh) = {p.sigma:.2f}, T = {p.T}"
+    return f"Gradient through time: {_state(p)}"
 
 
 def _update(ax, art: dict, p: VanishingProfile) -> None:
@@ -259,6 +287,21 @@ def _update(ax, art: dict, p: VanishingProfile) -> None:
         art["title"].set_text(_title(p))
         art["summary"].set_text(_summary(p))
     ax.set_xlim(0, p.T)
+
+
+def _pin_text_positions(ax) -> None:
+    """Keep the axis labels and the title where the last full draw put them.
+
+    Otherwise matplotlib measures every tick label again on each full redraw (a new T or new
+    y limits) just to place them: about half the cost of such a redraw. The tick labels the
+    sliders can produce (10⁻³⁰ … 10⁹⁷) are no wider than the first ones, so nothing collides.
+    """
+    to_axes = ax.transAxes.inverted()
+    x_label_y = to_axes.transform((0.0, ax.xaxis.label.get_position()[1]))[1]
+    y_label_x = to_axes.transform((ax.yaxis.label.get_position()[0], 0.0))[0]
+    ax.xaxis.set_label_coords(0.5, x_label_y)
+    ax.yaxis.set_label_coords(y_label_x, 0.5)
+    ax.set_title(ax.get_title(), y=ax.title.get_position()[1])
 
 
 def _sticky_limits(old: tuple[float, float], p: VanishingProfile) -> tuple[float, float]:
@@ -278,8 +321,9 @@ def _sticky_limits(old: tuple[float, float], p: VanishingProfile) -> tuple[float
 def vanishing_explorer_figure(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
                               activation: str = DEFAULTS["activation"],
                               clip: float | None = DEFAULTS["clip"], **kwargs) -> Figure:
-    """The static figure of one explorer state (default: the widget's default state)."""
-    fig = Figure(figsize=(7.5, 4.5), dpi=100)
+    """The static figure of one explorer state (default: the widget's default state);
+    ``kwargs`` go to :func:`vanishing_profile` (``drive``, ``H``, ``seed``)."""
+    fig = Figure(figsize=(8.0, 4.5), dpi=100)
     ax = fig.add_subplot()
     _draw(ax, vanishing_profile(sigma, T, activation, clip, **kwargs))
     fig.tight_layout()
@@ -288,14 +332,15 @@ def vanishing_explorer_figure(sigma: float = DEFAULTS["sigma"], T: int = DEFAULT
 
 def _readout(p: VanishingProfile) -> str:
     """The widget's numbers as one HTML line (the static figure has them in its title)."""
-    return (f"<b>{p.activation}, σ_max(Wh) = {p.sigma:.2f}, T = {p.T}</b> &nbsp; "
-            f"{_summary(p)}")
+    return f"<b>{_state(p)}</b> &nbsp; {_summary(p)}"
 
 
 def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
                        activation: str = DEFAULTS["activation"],
-                       clip: float | None = DEFAULTS["clip"]) -> W.Widget:
-    """Sliders for σ_max(Wh), T, the activation and the clipping threshold → the gradient curve.
+                       clip: float | None = DEFAULTS["clip"],
+                       drive: float = DEFAULTS["drive"]) -> W.Widget:
+    """Sliders for σ_max(Wh), T, the activation, the input drive's standard deviation and the
+    clipping threshold → the gradient curve.
 
     Returns an ipywidgets ``VBox``; its ``.state`` dict holds the current profile and the last
     recompute/redraw times in ms (``"compute_ms"``, ``"render_ms"``).
@@ -309,6 +354,8 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
                       style=style, layout=wide)
     d_act = W.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation",
                        style=style, layout=wide)
+    s_drive = W.FloatSlider(value=drive, min=0.0, max=2.0, step=0.05, readout_format=".2f",
+                            description="input std (drive)", style=style, layout=wide)
     c_clip = W.Checkbox(value=clip is not None, description="clip ‖∂L/∂Wh‖ at θ",
                         indent=False)
     s_clip = W.FloatLogSlider(value=clip if clip is not None else 1.0, base=10, min=-2, max=3,
@@ -319,7 +366,7 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     view = FigureImage(figsize=(7.5, 4.5), dpi=90)
     ax = view.fig.add_subplot()
     t0 = time.perf_counter()
-    p = vanishing_profile(sigma, T, activation, clip)
+    p = vanishing_profile(sigma, T, activation, clip, drive=drive)
     compute_ms = 1e3 * (time.perf_counter() - t0)
     art = _draw(ax, p, live=True)
     view.fig.tight_layout()
@@ -327,16 +374,17 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     # background, redrawn only when the axis limits change (new T, curves out of range)
     view.dynamic = [art[name] for name in ("bound", "raw", "clipped")]
     view.refresh(key="background", full=True)
+    _pin_text_positions(ax)
     axis = {"limits": (ax.get_xlim(), ax.get_ylim())}
     readout.value = _readout(p)
-    box = W.VBox([W.HBox([W.VBox([s_sigma, s_T, d_act]), W.VBox([c_clip, s_clip])]),
+    box = W.VBox([W.HBox([W.VBox([s_sigma, s_T, d_act]), W.VBox([s_drive, c_clip, s_clip])]),
                   readout, view.image])
     box.state = {"profile": p, "compute_ms": compute_ms, "render_ms": view.last_render_ms}
 
     def on_change(_change=None):
         t0 = time.perf_counter()
         p = vanishing_profile(s_sigma.value, s_T.value, d_act.value,
-                              s_clip.value if c_clip.value else None)
+                              s_clip.value if c_clip.value else None, drive=s_drive.value)
         compute_ms = 1e3 * (time.perf_counter() - t0)
         _update(ax, art, p)
         ax.set_ylim(*_sticky_limits(ax.get_ylim(), p))
@@ -347,9 +395,9 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
         readout.value = _readout(p)
         box.state.update(profile=p, compute_ms=compute_ms, render_ms=view.last_render_ms)
 
-    for control in (s_sigma, s_T, d_act, c_clip, s_clip):
+    for control in (s_sigma, s_T, d_act, s_drive, c_clip, s_clip):
         control.observe(on_change, names="value")
-    box.controls = {"sigma": s_sigma, "T": s_T, "activation": d_act, "clip_on": c_clip,
-                    "clip": s_clip}
+    box.controls = {"sigma": s_sigma, "T": s_T, "activation": d_act, "drive": s_drive,
+                    "clip_on": c_clip, "clip": s_clip}
     s_clip.disabled = not c_clip.value
     return box
