@@ -94,9 +94,12 @@ def lstm_answer(dh, dc_next, cache, *, wrong=""):
             return 1 - s * s
         if wrong == f"no slope on {name}":
             return 1.0
+        if wrong == "sigmoid applied again":                 # s treated as a pre-activation
+            return _sig(s) * (1 - _sig(s))
         return s * (1 - s)
     da_i, da_f, da_o = di * gate_slope(i, "i"), df * gate_slope(f, "f"), do * gate_slope(o, "o")
-    da_g = dg * (1 - tanh_c**2) if wrong == "g slope from tanh_c" else dg * (1 - g * g)
+    da_g = dg * {"g slope from tanh_c": 1 - tanh_c**2,
+                 "tanh applied again": 1 - np.tanh(g) ** 2}.get(wrong, 1 - g * g)
     if wrong == "all sigmoid slopes as tanh":
         da_i, da_f, da_o = di * (1 - i * i), df * (1 - f * f), do * (1 - o * o)
     if wrong == "no sigmoid slopes":
@@ -121,7 +124,8 @@ def gru_answer(dh, cache, *, wrong=""):
         dz = dh * (h_prev - n) if wrong == "dz sign" else dh * (n - h_prev)
         dn = dh * (1 - z) if wrong == "dn" else dh * z
         dh_prev = 0 * dh if wrong == "no 1 - z" else dh * (1 - z)
-    da_n = dn * {"n slope sigmoid": n * (1 - n), "no n slope": 1.0}.get(wrong, 1 - n * n)
+    da_n = dn * {"n slope sigmoid": n * (1 - n), "no n slope": 1.0,
+                 "tanh applied again": 1 - np.tanh(n) ** 2}.get(wrong, 1 - n * n)
     Wh_z, Wh_r, Wh_n = Wh[:, :H], Wh[:, H:2 * H], Wh[:, 2 * H:]
     if wrong == "reset after":
         dr = da_n * (h_prev @ Wh_n)
@@ -135,6 +139,8 @@ def gru_answer(dh, cache, *, wrong=""):
             dh_prev = dh_prev + r * d_rh
     da_z = dz * (1 - z * z if wrong == "z slope" else z * (1 - z))
     da_r = dr * (1 - r * r if wrong == "r slope" else r * (1 - r))
+    if wrong == "sigmoid applied again":
+        da_z, da_r = dz * _sig(z) * (1 - _sig(z)), dr * _sig(r) * (1 - _sig(r))
     if wrong != "no gate paths":
         dh_prev = dh_prev + da_z @ Wh_z.T + da_r @ Wh_r.T
     da = np.hstack([da_r, da_z, da_n] if wrong == "rzn" else [da_z, da_r, da_n])
@@ -243,6 +249,8 @@ def test_lstm_refuses_the_reference(capsys):
     ("no slope on f", "each gate goes through its sigmoid"),
     ("no slope on o", "each gate goes through its sigmoid"),
     ("no sigmoid slopes", "each gate goes through its sigmoid"),
+    ("sigmoid applied again", "dx: the cache holds the gate values *after* the activation"),
+    ("tanh applied again", "dx: the cache holds g = tanh(a_g) already: its slope is 1 − g²"),
     ("ifgo", "the order of a's columns: i, f, o, g"),
     ("transposed", "dWx: the weights multiply from the right"),
     ("db not summed", "db: b is added to every row of the batch"),
@@ -287,6 +295,31 @@ def test_gru_refuses_the_reference(capsys):
     _says(capsys, "_cell_backward")
 
 
+def _notebook_namespace(source: str) -> dict:
+    """Define functions as the notebook does: in a module called __main__."""
+    namespace = {"np": np, "__name__": "__main__", "lstm_answer": lstm_answer,
+                 "gru_answer": gru_answer}
+    exec(source, namespace)                                   # noqa: S102 - the notebook's
+    return namespace
+
+
+def test_a_learners_own_helpers_are_theirs_to_use(capsys):
+    """The notebook prints no backward code: a helper the learner writes (even one named like
+    the reference's private parts) is their own work, not refused."""
+    ns = _notebook_namespace(
+        "def lstm_gates_backward(dh, dc_next, cache):\n"
+        "    return lstm_answer(dh, dc_next, cache)\n"
+        "def lstm_step_backward(dh, dc_next, cache):\n"
+        "    return lstm_gates_backward(dh, dc_next, cache)\n"
+        "def gru_gates_backward(dh, cache):\n"
+        "    return gru_answer(dh, cache)\n"
+        "def gru_step_backward(dh, cache):\n"
+        "    return gru_gates_backward(dh, cache)\n")
+    assert nb07.check_lstm_step_backward(ns["lstm_step_backward"])
+    assert nb07.check_gru_step_backward(ns["gru_step_backward"])
+    assert "✓" in capsys.readouterr().out
+
+
 def test_gru_names_the_other_convention(capsys):
     assert not nb07.check_gru_step_backward(_variant(gru_answer, "other convention"))
     out = _says(capsys, "this is the other GRU convention, h = z ⊙ h_prev + (1 − z) ⊙ n")
@@ -305,6 +338,8 @@ def test_gru_names_the_other_convention(capsys):
     ("no n slope", "dx: n = tanh(a_n): multiply dn by its slope 1 − n²"),
     ("z slope", "dx: z is a sigmoid: σ′ = z(1 − z)"),
     ("r slope", "dx: r is a sigmoid: σ′ = r(1 − r)"),
+    ("sigmoid applied again", "dx: the cache holds z and r *after* the sigmoid"),
+    ("tanh applied again", "dx: the cache holds n = tanh(a_n) already: its slope is 1 − n²"),
     ("rzn", "dx: the blocks of da go in the order of the weights' columns: z, r, n"),
     ("transposed", "dWx: the weights multiply from the right"),
     ("db not summed", "db: b is added to every row of the batch"),
@@ -417,14 +452,18 @@ LSTM_KEYS = [("", ""), ("no f", "no f"), ("dh_prev zero", "dh_prev zero"),
              *[(f"tanh slope on {g}", f"sigma' as tanh' {g}") for g in "ifo"],
              *[(f"no slope on {g}", f"no sigma' {g}") for g in "ifo"],
              ("ifgo", "order i, f, g, o"), ("transposed", "transposed"),
-             ("db not summed", "db over rows")]
+             ("db not summed", "db over rows"),
+             ("sigmoid applied again", "sigma' at sigma ifo"),
+             ("tanh applied again", "tanh' at tanh g")]
 GRU_KEYS = [("", ""), ("other convention", "other convention"), ("no 1 - z", "no (1 - z) branch"),
             ("dz sign", "dz sign"), ("dn", "dn = dh (1 - z)"), ("reset after", "reset after Wh_n"),
             ("dWh_n input", "dWh_n from h_prev"), ("no reset path", "no reset path"),
             ("no gate paths", "no gates path"), ("n slope sigmoid", "tanh' as sigma'"),
             ("no n slope", "no tanh'"), ("z slope", "sigma' as tanh' z"),
             ("r slope", "sigma' as tanh' r"), ("rzn", "order r, z, n"),
-            ("transposed", "transposed"), ("db not summed", "db over rows")]
+            ("transposed", "transposed"), ("db not summed", "db over rows"),
+            ("sigmoid applied again", "sigma' at sigma zr"),
+            ("tanh applied again", "tanh' at tanh n")]
 TORCH_KEYS = [("", ""), ("course convention", "course convention"),
               ("reset before", "reset before Wh_n"), ("dbh_n without r", "dbh_n without r"),
               ("dbh = dbx", "dbh_n without r"), ("dr without bias", "dr without bh_n")]

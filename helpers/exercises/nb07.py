@@ -10,7 +10,8 @@
    (:func:`gru_torch_step_forward`), backward.
 
 The build-it checkers run the learner's function on fresh random inputs (one sequence, N = 1,
-and a batch, with D ≠ H), refuse the course's reference backward passes, and name the classic
+and a batch, with D ≠ H), refuse the course's reference backward passes (``helpers.layers``;
+a learner's own helper functions, whatever their names, are theirs to use), and name the classic
 mistake behind a wrong gradient. Each checker returns True/False and prints one line (see
 :mod:`helpers.exercises._check`).
 """
@@ -85,6 +86,11 @@ def _inputs(rng, N: int, D: int, H: int, blocks: int):
     return x, h_prev, Wx, Wh, 0.5 * rng.standard_normal(blocks * H)
 
 
+def _sigma_of(s):
+    """σ′ taken at σ(s): the slope of a gate whose *value* s was treated as its input."""
+    return _sigmoid(s) * (1 - _sigmoid(s))
+
+
 def _weight_grads(x, h_prev, da, mistake):
     """dWx, dWh (the LSTM's, or the GRU's z and r blocks) and db from da, with two mistakes."""
     if mistake == "transposed":
@@ -111,10 +117,13 @@ def _lstm_backward(dh, dc_next, cache, mistake: str = ""):
     slopes = {"i": i * (1 - i), "f": f * (1 - f), "o": o * (1 - o), "g": 1 - g**2}
     kind, _, gates = mistake.rpartition(" ")      # e.g. "sigma' as tanh'" and "fo"
     values = {"i": i, "f": f, "o": o}
-    for gate in gates if kind in ("sigma' as tanh'", "no sigma'") else ():
-        slopes[gate] = 1 - values[gate]**2 if kind == "sigma' as tanh'" else 1.0
+    for gate in gates if kind in ("sigma' as tanh'", "no sigma'", "sigma' at sigma") else ():
+        slopes[gate] = {"sigma' as tanh'": 1 - values[gate]**2, "no sigma'": 1.0,
+                        "sigma' at sigma": _sigma_of(values[gate])}[kind]
     if mistake == "tanh' of tanh_c for g":
         slopes["g"] = 1 - tanh_c**2
+    if mistake == "tanh' at tanh g":
+        slopes["g"] = 1 - np.tanh(g)**2
     blocks = {"i": di * slopes["i"], "f": df * slopes["f"], "o": do * slopes["o"],
               "g": dg * slopes["g"]}
     order = "ifgo" if mistake == "order i, f, g, o" else "ifog"
@@ -128,6 +137,8 @@ def _lstm_backward(dh, dc_next, cache, mistake: str = ""):
 _SIGMA_AS_TANH = ("i, f and o are sigmoids: σ′ = σ(1 − σ), written with the cached gate "
                   "values (1 − σ² is tanh′)")
 _NO_SIGMA = "each gate goes through its sigmoid: multiply by σ′ = σ(1 − σ)"
+_TWICE = ("the cache holds the gate values *after* the activation: σ′ = i(1 − i) (and 1 − g² "
+          "for g) from the cached values; σ(i)(1 − σ(i)) applies the sigmoid a second time")
 _LSTM_MISTAKES = {
     "no f": "going back through c_t = f ⊙ c_prev + i ⊙ g multiplies dc by the forget gate f "
             "(dc_prev = dc ⊙ f: the highway's only factor)",
@@ -147,6 +158,9 @@ _LSTM_MISTAKES = {
                              "dc_next + dh ⊙ o ⊙ (1 − tanh²c_t) (a fork: the two gradients add)",
     **{f"sigma' as tanh' {gates}": _SIGMA_AS_TANH for gates in ("ifo", "i", "f", "o")},
     **{f"no sigma' {gates}": _NO_SIGMA for gates in ("ifo", "i", "f", "o")},
+    "sigma' at sigma ifo": _TWICE,
+    "tanh' at tanh g": "the cache holds g = tanh(a_g) already: its slope is 1 − g², not "
+                       "1 − tanh²(g) (that applies the tanh a second time)",
     "order i, f, g, o": "the blocks of da go in the order of a's columns: i, f, o, g",
     "transposed": _TRANSPOSED,
     "db over rows": _DB_ROWS,
@@ -203,8 +217,8 @@ def _gru_backward(dh, cache, mistake: str = ""):
     dz = dh * (h_prev - n) if mistake in ("other convention", "dz sign") else dh * (n - h_prev)
     dn = dh * (1 - z if mistake == "dn = dh (1 - z)" else take)
     dh_prev = np.zeros_like(dh) if mistake == "no (1 - z) branch" else dh * keep
-    slope_n = {"tanh' as sigma'": n * (1 - n), "no tanh'": np.ones_like(n)}.get(mistake,
-                                                                              1 - n**2)
+    slope_n = {"tanh' as sigma'": n * (1 - n), "no tanh'": np.ones_like(n),
+               "tanh' at tanh n": 1 - np.tanh(n)**2}.get(mistake, 1 - n**2)
     da_n = dn * slope_n
     if mistake == "reset after Wh_n":        # backward of r ⊙ (h_prev·Wh_n), not (r ⊙ h_prev)·Wh_n
         dr = da_n * (h_prev @ Wh_n)
@@ -216,8 +230,10 @@ def _gru_backward(dh, cache, mistake: str = ""):
         dWh_n = (h_prev if mistake == "dWh_n from h_prev" else r * h_prev).T @ da_n
         if mistake != "no reset path":
             dh_prev = dh_prev + drh * r
-    slope_z = 1 - z**2 if mistake == "sigma' as tanh' z" else z * (1 - z)
-    slope_r = 1 - r**2 if mistake == "sigma' as tanh' r" else r * (1 - r)
+    slope_z = {"sigma' as tanh' z": 1 - z**2, "sigma' at sigma zr": _sigma_of(z)}.get(
+        mistake, z * (1 - z))
+    slope_r = {"sigma' as tanh' r": 1 - r**2, "sigma' at sigma zr": _sigma_of(r)}.get(
+        mistake, r * (1 - r))
     da_zr = np.concatenate([dz * slope_z, dr * slope_r], axis=1)
     if mistake != "no gates path":
         dh_prev = dh_prev + da_zr @ Wh_zr.T
@@ -251,6 +267,10 @@ _GRU_MISTAKES = {
     "no tanh'": "n = tanh(a_n): multiply dn by its slope 1 − n²",
     "sigma' as tanh' z": "z is a sigmoid: σ′ = z(1 − z), not 1 − z²",
     "sigma' as tanh' r": "r is a sigmoid: σ′ = r(1 − r), not 1 − r²",
+    "sigma' at sigma zr": "the cache holds z and r *after* the sigmoid: σ′ = z(1 − z) from the "
+                          "cached value; σ(z)(1 − σ(z)) applies the sigmoid a second time",
+    "tanh' at tanh n": "the cache holds n = tanh(a_n) already: its slope is 1 − n², not "
+                       "1 − tanh²(n) (that applies the tanh a second time)",
     "order r, z, n": "the blocks of da go in the order of the weights' columns: z, r, n",
     "transposed": _TRANSPOSED,
     "db over rows": _DB_ROWS,
