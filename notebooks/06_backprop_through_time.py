@@ -19,7 +19,7 @@
 # By the end you can backpropagate through a recurrent network by hand, prove why its gradients
 # vanish or explode, and tame them with clipping and truncation — every step checked in numpy.
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/06_backprop_through_time.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/06_backprop_through_time.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+# [Open in Colab](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/06_backprop_through_time.ipynb) · [Launch Binder](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/06_backprop_through_time.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # ≈ 1 min. The promise: a recurrent network is an ordinary graph once it is unrolled, so its
@@ -99,6 +99,7 @@ from helpers.exercises.nb06 import (
 )
 from helpers.gradcheck import check_layer, numerical_gradient, rel_error, verdict
 from helpers.layers.init import orthogonal
+from helpers.widgets.gradient_highway import gradient_norms_through_time
 from helpers.widgets.vanishing_explorer import (
     vanishing_explorer,
     vanishing_explorer_figure,
@@ -596,16 +597,20 @@ print(verdict(f"truncated dWh (k = {k}) vs numerical gradient with frozen chunk 
 # ## Picture: vanishing and exploding, measured
 #
 # (In this section $\sigma$ is a singular value, not the sigmoid of notebook 02.) An RNN whose
-# $W_h = \sigma\,Q$ with $Q$ orthogonal has **every** singular value equal to $\sigma$. A loss
-# sits on the last step, $\|\partial L/\partial h_T\| = 1$, and we measure
-# $\|\partial L/\partial h_t\|$ for every $t$ (`vanishing_profile`, the function behind the
-# explorer below). With a linear activation the bound $\sigma^{T-t}$ is met exactly.
+# $W_h = \sigma\,Q$ with $Q$ orthogonal has **every** singular value equal to $\sigma$. The
+# set-up of every number in this section (`vanishing_profile`, the function behind the explorer
+# below): $H = 16$ units, $h_0 = 0$, $T = 60$ steps, and the input enters as a random drive
+# $u_t$ (standing for $x_t W_x + b$) of **standard deviation 0.5** per unit. A loss sits on the
+# last step, $\|\partial L/\partial h_T\| = 1$, and we measure $\|\partial L/\partial h_t\|$
+# for every $t$. With a linear activation the bound $\sigma^{T-t}$ is met exactly.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # ≈ 12 min for the pictures. First the curves: straight lines on a log axis are geometric decay
 # or growth. Ask before showing the right panel: "tanh′ ≤ 1 — does tanh make exploding
-# impossible?" (no: σ = 2 and 3 still explode). Then the per-parameter norms (the readout never
-# explodes: it is not in the recurrence), the cliff, and the explorer live: drag σ past 2.
+# impossible?" (no: σ = 2 and 3 still explode). Then "does σ = 2 always explode?" (no: with
+# notebook 07's stronger inputs it does not; saturation moves the threshold). Then the
+# per-parameter norms (the readout never explodes: it is not in the recurrence), the cliff, and
+# the explorer live: drag σ past 2, then the input std from 0.5 to 1.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Linear and tanh, $\sigma_{\max}$ from 0.8 to 3
@@ -637,19 +642,48 @@ plt.show()
 # ### Above 1, explosion is possible, not guaranteed
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
+print("σ_max  ‖∂L/∂h_0‖ linear  ‖∂L/∂h_0‖ tanh  tanh: per step = σ × slope seen  mean tanh′"
+      "  rms tanh′")
 for sigma in sigmas:
     lin, tanh = vanishing_profile(sigma, 60, "linear"), vanishing_profile(sigma, 60, "tanh")
-    print(f"σ_max = {sigma}: ‖∂L/∂h_0‖ linear {lin.grad_norm[0]:.1e}, tanh "
-          f"{tanh.grad_norm[0]:.1e} (per step ×{tanh.grad_norm[0] ** (1 / 60):.2f}, "
-          f"mean tanh′ {tanh.mean_slope:.2f})")
+    step = f"{sigma * tanh.seen_slope:.2f} = {sigma} × {tanh.seen_slope:.2f}"
+    print(f"{sigma:5.1f}  {lin.grad_norm[0]:16.1e}  {tanh.grad_norm[0]:14.1e}  {step:>31}"
+          f"  {tanh.mean_slope:10.2f}  {tanh.rms_slope:9.2f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # With tanh, $\sigma_{\max} = 1.2$ still vanishes ($4.0 \cdot 10^{-5}$ after 60 steps), but
-# $\sigma_{\max} = 2$ gives $\|\partial L/\partial h_0\| \approx 273$ and $\sigma_{\max} = 3$
-# about $1.6 \cdot 10^{5}$: the gradient explodes although the average slope $\tanh'$ is lower
-# there (0.28 at σ = 3 against 0.66 at σ = 1.2). Averages do not decide it; the product of
-# Jacobians along the states the forward pass visits does. So $\sigma_{\max} > 1$ is needed for
-# explosion, and it makes explosion possible, not certain.
+# $\sigma_{\max} = 2$ gives $\|\partial L/\partial h_0\| \approx 2.7 \cdot 10^{2}$ and
+# $\sigma_{\max} = 3$ about $1.6 \cdot 10^{5}$. As $Q$ is orthogonal, one step back multiplies the
+# norm by exactly $\sigma \cdot \|dh \odot \tanh'\| / \|dh\|$: $\sigma$ times the **slope the
+# gradient sees** (0.55 at σ = 2, 0.41 at σ = 3), and it explodes when that product is above 1. The
+# slope seen is not the average $\tanh'$ (0.43, 0.28) but close to its root-mean-square (0.54,
+# 0.41): a norm squares, so the few unsaturated units weigh more. So $\sigma_{\max} > 1$ is needed
+# for explosion, and it makes explosion possible, not certain.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Where explosion starts depends on the inputs
+#
+# The slope the gradient sees depends on how saturated the units are, and that depends on the
+# inputs. The same RNNs with an input drive of standard deviation 1 instead of 0.5 — the scale
+# of notebook 07, where $x_t$ has variance 1 and $W_x$ variance $1/D$:
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+for drive in (0.5, 1.0):
+    for sigma in (2.0, 2.5, 3.0):
+        p = vanishing_profile(sigma, 60, "tanh", drive=drive)
+        print(f"input std {drive}, σ_max = {sigma}: slope seen {p.seen_slope:.3f}, per step × "
+              f"{sigma * p.seen_slope:.3f} → ‖∂L/∂h_0‖ {p.grad_norm[0]:.1e}")
+for sigma in (2.0, 2.5):                  # notebook 07's RNN: its own weights and inputs (std ≈ 1)
+    rnn = gradient_norms_through_time(sigma=sigma)["rnn"]
+    print(f"notebook 07's RNN, σ_max = {sigma}: per step × {rnn[0] ** (1 / 60):.3f} "
+          f"→ ‖∂L/∂h_0‖ {rnn[0]:.1e}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Stronger inputs push the units further into saturation, the gradient sees a smaller slope (0.496
+# instead of 0.549 at σ = 2), and σ = 2 no longer explodes: × 0.991 per step, 0.6 after 60 steps. It
+# takes σ = 2.5 (× 1.071). Notebook 07's RNN (its own weights, inputs of the same scale) agrees: σ =
+# 2 gives × 0.992 per step, σ = 2.5 explodes. There is no single threshold σ: it moves with the
+# inputs (and the weights), always above 1.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### An exploding gradient, parameter by parameter
@@ -665,23 +699,32 @@ def init_rnn(sigma=1.0, H=16, seed=0):
     return dict(Wx=0.5 * r.standard_normal((1, H)), Wh=sigma * orthogonal(H, r), b=np.zeros(H),
                 Wy=0.1 * r.standard_normal((H, 1)), by=np.zeros(1))
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### One chunk's loss and gradients
+#
+# `cut` is for the experiments below: backpropagate through at most `cut` steps
+# (`tbptt_gradients` inside the chunk); `cut=1` lets no gradient cross a time step at all.
+
 # %% slideshow={"slide_type": "-"}
-def chunk_gradients(P, x, y, h):
+def chunk_gradients(P, x, y, h, cut=None):
     """x (1, k, 1), targets y (k, 1), entering state h (1, H) → grads, loss, states (1, k, H)."""
     hs, cache = layers.rnn_forward(x, h, P["Wx"], P["Wh"], P["b"])
     out, cache_y = layers.affine_forward(hs[0], P["Wy"], P["by"])
     dhs, dWy, dby = layers.affine_backward((out - y) / len(y), cache_y)   # ½·mean((out − y)²)
-    _, _dh0_dropped, dWx, dWh, db = layers.rnn_backward(dhs[None], cache)
+    if cut is None:
+        _, _dh0_dropped, dWx, dWh, db = layers.rnn_backward(dhs[None], cache)
+    else:
+        dWx, dWh, db = tbptt_gradients(x, h, P["Wx"], P["Wh"], P["b"], dhs[None], cut)
     return dict(Wx=dWx, Wh=dWh, b=db, Wy=dWy, by=dby), 0.5 * np.mean((out - y) ** 2), hs
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Only the recurrent parameters explode
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
-def gradient_norms(sigma, T):
+def gradient_norms(sigma, T, cut=None):
     """‖gradient‖ of Wh, Wx, b and the readout (Wy, by) on signal[:T] from h0 = 0, Wh = σ·Q."""
     g, _, hs = chunk_gradients(init_rnn(sigma), signal[None, :T, None], signal[1:T + 1, None],
-                               np.zeros((1, 16)))
+                               np.zeros((1, 16)), cut)
     norms = {n: np.linalg.norm(g[n]) for n in ("Wh", "Wx", "b")}
     norms["(Wy, by)"] = np.linalg.norm(np.append(g["Wy"], g["by"]))
     return norms, np.mean(np.abs(hs) > 0.99)
@@ -710,16 +753,20 @@ plt.show()
 # ### The numbers behind the picture
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
-for sigma, T in ((0.9, 100), (3.0, 30), (3.0, 100)):
-    norms, saturated = gradient_norms(sigma, T)
-    print(f"σ = {sigma}, T = {T:3d}: " + ", ".join(f"d{n} {v:.1e}" for n, v in norms.items())
-          + f"; |h| > 0.99: {saturated:.0%}")
+for sigma, T, cut in ((0.9, 100, None), (3.0, 30, None), (3.0, 100, None), (3.0, 100, 1)):
+    norms, saturated = gradient_norms(sigma, T, cut)
+    print(f"σ = {sigma}, T = {T:3d}{', cut=1' if cut else ''}: "
+          + ", ".join(f"d{n} {v:.1e}" for n, v in norms.items())
+          + f"; |h|>0.99: {saturated:.0%}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # At $\sigma_{\max} = 3$ the gradients of $W_h$, $W_x$ and $b$ grow from below 1 at $T = 30$ to
-# $2 \cdot 10^{5}$ – $8.5 \cdot 10^{5}$ at $T = 100$, while the readout's stays below 1: the readout sits outside the
-# recurrence, so no product of Jacobians reaches it. That is the signature of a genuine BPTT
-# explosion. It is not saturation: 71 % of the hidden values stay below 0.99 in size.
+# $2.0 \cdot 10^{5}$ – $8.5 \cdot 10^{5}$ at $T = 100$, while the readout's stays below 1: it sits
+# outside the recurrence. Cut the backward pass to one step (`cut=1`: each step's loss reaches
+# only its own step, no product of Jacobians) and the same run gives below 0.1 for $W_h$,
+# $W_x$ and $b$: the growth *is* the product of Jacobians, a genuine BPTT explosion. It is not
+# saturation: only 29 % of the hidden values pass 0.99 in size; most units still pass a
+# gradient.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The cliff: what an exploding gradient does to a step
@@ -808,9 +855,10 @@ print(verdict(f"dL/dw by BPTT vs central difference at w = {w_clip:.3f}", rel_er
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Explore it: the vanishing/exploding explorer
 #
-# Move $\sigma_{\max}(W_h)$ (0.5 to 3), the sequence length $T$, the activation and the clipping
-# threshold $\theta$. Clipping acts on the parameter gradient: when
-# $\|\partial L/\partial W_h\| > \theta$ it multiplies the whole gradient by
+# Move $\sigma_{\max}(W_h)$ (0.5 to 3), the sequence length $T$, the activation, the input
+# drive's standard deviation (0 to 2) and the clipping threshold $\theta$. Clipping acts on the
+# parameter gradient: when $\|\partial L/\partial W_h\| > \theta$ it multiplies the whole
+# gradient by
 # $c = \theta/\|\partial L/\partial W_h\|$, the gradient of the scaled loss $cL$. The dotted
 # curve is $c\,\|\partial L/\partial h_t\|$: it moves down, its slope does not change.
 
@@ -824,10 +872,11 @@ vanishing_explorer()
 vanishing_explorer_figure()  # the widget's default state, for where widgets do not render
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# tanh, $\sigma_{\max} = 0.9$, $T = 60$, $\theta = 1$, drawn statically so it also shows on
-# GitHub. The measured gradient (solid) falls far below even the bound (dashed), and clipping
-# (dotted) only shifts the curve down: it cannot bring the early steps back. Drag
-# $\sigma_{\max}$ to 2 or 3 to see tanh explode, and clipping cap its size.
+# tanh, $\sigma_{\max} = 0.9$, input std 0.5, $T = 60$, $\theta = 1$, drawn statically so it
+# also shows on GitHub. The measured gradient (solid) falls far below even the bound (dashed),
+# and clipping (dotted) only shifts the curve down: it cannot bring the early steps back. Drag
+# $\sigma_{\max}$ to 2 or 3 to see tanh explode and clipping cap its size; then raise the input
+# std to 1 and watch σ = 2 stop exploding.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How far is truncated BPTT from the full gradient?
@@ -888,20 +937,22 @@ print("\n".join(summary))
 # ≈ 8 min. The training cell runs in under a second; run it live. Point at the printed maximum
 # gradient norm: nothing explodes at this learning rate, so no clipping is needed. Then the
 # state-reset comparison (the batching slide's claim, measured), and the learning rate 1.0 run:
-# ask the room to guess which parameter blows up before showing the table. It is not W_h.
+# ask the room "is this an exploding gradient from BPTT?" before the ablations answer it (no:
+# cut BPTT to one step and it still blows up; freeze the readout and it does not). ≈ 4 min for
+# the learning-rate story (lr·λ < 2) — worth it: it is the most common blow-up in practice.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The training loop
 
 # %% slideshow={"slide_type": "-"}
-def train_rnn(lr, epochs=60, k=20, frozen=()):
+def train_rnn(lr, epochs=60, k=20, frozen=(), cut=None):
     """Gradient descent on signal[:300] in chunks of k steps, in order → params, log."""
     P, x, y, log = init_rnn(), signal[None, :300, None], signal[1:301, None], []
     for _ in range(epochs):
         h = np.zeros((1, 16))                   # a new epoch restarts the stream from h0 = 0
         for s in range(0, 300, k):
-            g, loss, hs = chunk_gradients(P, x[:, s:s + k], y[s:s + k], h)
-            log.append({n: np.linalg.norm(v) for n, v in g.items()} | {"loss": loss, "h": hs})
+            g, loss, hs = chunk_gradients(P, x[:, s:s + k], y[s:s + k], h, cut)
+            log.append({n: np.linalg.norm(v) for n, v in g.items()} | dict(loss=loss, h=hs, P=P))
             if not max(log[-1][n] for n in g) < 1e100:
                 return P, log                    # diverged (or nan): stop
             P, h = {n: P[n] if n in frozen else P[n] - lr * g[n] for n in P}, hs[:, -1]  # carry h
@@ -935,13 +986,14 @@ def predict(P, reset_every=None):
 
 pred_carry, pred_reset = predict(P_rnn), predict(P_rnn, reset_every=20)
 for name, pred in (("carried", pred_carry), ("reset every 20 steps", pred_reset)):
-    print(f"test mean squared error, state {name}: {np.mean((pred[300:] - signal[301:]) ** 2):.4f}")
+    print(f"test mean squared error, state {name}: {np.mean((pred[300:] - signal[301:]) ** 2):.3f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # At learning rate 0.3 the largest gradient norm of the whole run is the first one, 1.18:
 # nothing explodes, so nothing needs clipping. The RNN predicts unseen steps with test error
 # 0.022, close to the 16-value window's 0.018, from a state of 16 numbers. Reset that state to
-# zero every 20 steps and the error nearly triples (0.062): carrying the state across chunks matters.
+# zero every 20 steps and the error nearly triples (0.062): carrying the state across chunks
+# matters.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One-step predictions on unseen steps
@@ -966,38 +1018,57 @@ plt.show()
 # ### A blow-up that is not BPTT
 #
 # Now the same training at learning rate 1.0. The gradient norm reaches $10^{100}$ within 93
-# updates. Before blaming BPTT, look at each parameter's gradient:
+# updates. Before blaming BPTT, look at the loss and each parameter's gradient, update by update:
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
 with np.errstate(all="ignore"):                           # this run overflows on purpose
     _, log_big = train_rnn(lr=1.0)
-    _, log_frozen = train_rnn(lr=1.0, epochs=14, frozen=("Wy", "by"))   # 210 updates
-for u in (1, 10, 13, 14, 16, 17, 40, len(log_big)):
+for u in (1, 5, 9, 13, 14, 17, len(log_big)):
     e = log_big[u - 1]
-    print(f"update {u:2d}: " + "  ".join(f"‖d{n}‖ {e[n]:7.1e}" for n in ("Wh", "Wx", "b", "Wy"))
-          + f"  |h| > 0.99: {np.mean(np.abs(e['h']) > 0.99):4.0%}")
-ratios = [log_big[u]["Wy"] / log_big[u - 1]["Wy"] for u in range(20, len(log_big))]
-frozen_max = max(np.sqrt(sum(e[n] ** 2 for n in ("Wx", "Wh", "b", "Wy", "by")))
-                 for e in log_frozen)
-stuck = log_big[-1]["h"][0, -1]                           # the saturated state, ±1 per unit
-print(f"from update 20: ‖dWy‖ grows ×{np.median(ratios):.1f} per update (median); "
-      f"1 − lr·(‖s‖² + 1) = {1 - 1.0 * (np.sum(stuck**2) + 1):.1f}")
-print(f"readout frozen instead: largest ‖g‖ in {len(log_frozen)} updates {frozen_max:.2f}")
+    print(f"update {u:2d}: loss {e['loss']:8.2g}  ‖dWh‖ {e['Wh']:7.1e}  ‖dWy‖ {e['Wy']:7.1e}  "
+          f"σ_max(Wh) {np.linalg.norm(e['P']['Wh'], 2):7.1e}  "
+          f"|h| > 0.99: {np.mean(np.abs(e['h']) > 0.99):4.0%}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The loss itself climbs, from 0.21 to $3.2 \cdot 10^{7}$ by update 13, and every gradient
+# climbs with it: a gradient carries the error it is computed from. The steps are so large that
+# $\sigma_{\max}(W_h)$ is thrown from 1 to $4.0 \cdot 10^{5}$ and every unit saturates. What makes
+# the loss climb? Two ablations and one number.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Reading the table: two phases
+# ### Two ablations and the readout's curvature
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+with np.errstate(all="ignore"):
+    _, log_cut = train_rnn(lr=1.0, epochs=14, cut=1)                    # no gradient crosses a step
+    _, log_frozen = train_rnn(lr=1.0, epochs=14, frozen=("Wy", "by"))   # 210 updates
+frozen_max = max(np.sqrt(sum(e[n] ** 2 for n in ("Wx", "Wh", "b", "Wy", "by")))
+                 for e in log_frozen)
+print(f"BPTT cut to one step (cut=1): blows up at update {len(log_cut)}")
+print(f"readout frozen instead: largest ‖g‖ in {len(log_frozen)} updates {frozen_max:.2f}")
+for u in (1, len(log_big)):                       # λ: the readout loss's largest curvature
+    A = np.hstack([log_big[u - 1]["h"][0], np.ones((20, 1))])         # rows [h_t, 1]
+    lam = np.linalg.eigvalsh(A.T @ A / len(A)).max()
+    print(f"update {u:2d}: λ = {lam:.2f}, so lr·λ = {1.0 * lam:.2f} at lr 1.0"
+          + (f" ({0.3 * lam:.2f} at lr 0.3)" if u == 1 else ""))
+ratios = [log_big[u]["Wy"] / log_big[u - 1]["Wy"] for u in range(20, len(log_big))]
+print(f"from update 20: ‖dWy‖ grows ×{np.median(ratios):.1f} per update (median)")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Reading the numbers: the readout's learning rate, not BPTT
 #
-# - **Updates 1–13: BPTT does explode.** The huge steps inflate $W_h$ and its gradient grows to
-#   $2 \cdot 10^{6}$, while the units saturate: 98 % of them by update 13.
-# - **From update 14: the readout explodes.** Every unit is saturated, $\tanh' \approx 0$; after
-#   a last spike (update 16) the recurrent gradients are exactly 0 from update 17. With the
-#   state stuck at a vector $s$ of $\pm 1$s, $W_y$ and $b_y$ are a linear regression on a
-#   constant input, and one step multiplies its error by $1 - \text{lr}\,(\|s\|^2 + 1) = -16$:
-#   the ×16.0 per update printed.
-# - **With the readout frozen** the same run never blows up: $\|g\| \le 1.18$ for 210 updates.
+# - **Not BPTT.** With no gradient crossing a time step — no product of Jacobians at all — the
+#   run still blows up (update 138). With the readout frozen it never does: $\|g\| \le 1.18$
+#   for 210 updates.
+# - **The readout's step is too large.** Its loss $\tfrac12\,\text{mean}\,(h_t W_y + b_y - y)^2$
+#   is a quadratic; gradient descent multiplies its error along the direction of largest
+#   curvature $\lambda$ by $1 - \text{lr}\cdot\lambda$ per step, so it converges only if
+#   $\text{lr}\cdot\lambda < 2$. On the first chunk $\lambda = 3.74$: at lr 1.0 the readout
+#   overshoots from the start (at lr 0.3, $1.12 < 2$). Its growing error inflates every
+#   gradient, the steps saturate the units, and saturated units raise $\lambda$ to
+#   $\|s\|^2 + 1 = 17$ ($s$ the stuck state of $\pm 1$s): $1 - 17 = -16$, the ×16.0 per update.
 #
-# The $10^{100}$ comes from a learning rate too large for the readout, not from BPTT. Print
-# per-parameter norms before naming a cause.
+# Print per-parameter norms, then ablate, before naming a cause.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
@@ -1050,7 +1121,8 @@ _ = check_shared_dWh(shared_dWh)
 
 # %% slideshow={"slide_type": "-"} tags=["exercise"]
 def bptt_backward(dh, cache):
-    """dh (N, T, H), cache (x, h0, Wx, Wh, h) → dx (N, T, D), dh0 (N, H), dWx, dWh, db."""
+    """dh (N, T, H), cache (x, h0, Wx, Wh, h)
+    → dx (N, T, D), dh0 (N, H), dWx (D, H), dWh (H, H), db (H,)."""
     x, h0, Wx, Wh, h = cache
     # TODO: zeros for dx and the three weight gradients; dh_next = 0 (nothing after step T)
     # TODO: for t from T−1 down to 0: the fork, the tanh gate, then the two matmul gates
@@ -1066,7 +1138,8 @@ _ = check_bptt_backward(bptt_backward)
 #
 # ```python
 # def bptt_backward(dh, cache):
-#     """dh (N, T, H), cache (x, h0, Wx, Wh, h) → dx (N, T, D), dh0 (N, H), dWx, dWh, db."""
+#     """dh (N, T, H), cache (x, h0, Wx, Wh, h)
+#     → dx (N, T, D), dh0 (N, H), dWx (D, H), dWh (H, H), db (H,)."""
 #     x, h0, Wx, Wh, h = cache
 #     dx = np.zeros_like(x)
 #     dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(Wh.shape[1])
@@ -1198,8 +1271,11 @@ _ = check_stitched_backward(stitched_backward)
 #   time steps, $dW_h = \sum_t h_{t-1}^\top da_t$.
 # - $\partial h_T/\partial h_t = J_T \cdots J_{t+1}$ with
 #   $J_k = \operatorname{diag}(1 - h_k^2)\,W_h^\top$, so $\|\partial L/\partial h_t\| \le \sigma_{\max}(W_h)^{T-t}\,\|\partial L/\partial h_T\|$:
-#   below 1 it vanishes for sure; above 1 it *can* explode — in $W_h$, $W_x$, $b$, not in a
-#   readout outside the recurrence. Print per-parameter norms before naming a cause.
+#   below 1 it vanishes for sure; above 1 it *can* explode — when $\sigma$ times the tanh slope
+#   the gradient sees exceeds 1, which depends on the inputs — in $W_h$, $W_x$, $b$, not in a
+#   readout outside the recurrence.
+# - Not every blow-up is BPTT: a learning rate above $2/\lambda$ diverges on its own. Print
+#   per-parameter norms and ablate before naming a cause.
 # - Clipping caps the step at a cliff's wall, not vanishing. Truncated BPTT trades long-range
 #   credit for memory and speed.
 #
