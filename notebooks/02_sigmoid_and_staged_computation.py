@@ -302,9 +302,10 @@ def my_sigmoid_backward(dout, cache):
 # ### Check: against `helpers.layers`, and with `check_layer`
 #
 # `check_layer` runs the forward, sends back a random `dout`, and compares the backward's answer
-# with the numerical gradient of $\sum(\text{out} \odot \text{dout})$. It uses moderate inputs:
-# deep in the saturated zone both gradients are nearly 0, and the relative error of two tiny
-# numbers measures finite-difference noise, not the backward pass.
+# with the numerical gradient of $\sum(\text{out} \odot \text{dout})$. We give it moderate
+# inputs: deep in the saturated zone both gradients are nearly 0, and the relative error of two
+# tiny numbers measures finite-difference noise, not the backward pass (the last line shows it
+# at $x = 30$).
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
 rng = np.random.default_rng(2)
@@ -321,6 +322,11 @@ with np.errstate(over="raise", invalid="raise"):   # an overflow or a nan would 
 x_check = rng.standard_normal((3, 4))
 check_layer(my_sigmoid_forward, my_sigmoid_backward, {"x": x_check}, name="my_sigmoid")
 result = check_layer(sigmoid_forward, sigmoid_backward, {"x": x_check})
+x_sat = np.array([30.0])                          # deep in the saturated zone
+dx_sat = my_sigmoid_backward(np.ones(1), my_sigmoid_forward(x_sat)[1])
+num_sat = numerical_gradient(lambda v: my_sigmoid_forward(v)[0].sum(), x_sat.copy())
+print(f"at x = 30: σ'(30) = {dx_sat[0]:.1e}, numerical {num_sat[0]:.1e} (σ(30 ± h) both round "
+      f"to 1), relative error {rel_error(dx_sat, num_sat):.2f}: noise, not a bug")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The neuron again, from modules
@@ -754,8 +760,8 @@ print("softmax([   0,    1,    2]) =", np.round(softmax(s_big - 1000), 4))
 # \end{aligned}
 # $$
 #
-# The sum holds $e^0 = 1$ (the maximum's term) and $C$ terms $\le 1$, so it lies in $[1, C]$:
-# its log is between 0 and $\log C$. Nothing overflows and nothing is $\log 0$; the last line
+# The sum has $C$ terms, each $\le 1$, and one of them is $e^0 = 1$ (the maximum's), so it lies
+# in $[1, C]$: its log is between 0 and $\log C$. Nothing overflows and nothing is $\log 0$; the last line
 # is the **log-sum-exp** form of the loss.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -95,6 +95,16 @@ def test_divide_mistakes_get_their_hint(capsys, fn, words):
     _says(capsys, *words)
 
 
+@pytest.mark.parametrize("fn, words", [
+    (lambda a, b, dout: (dout / b, -a / b ** 2), "db: right local gradient"),
+    (lambda a, b, dout: (dout / b, a * dout), "db: that is the multiply gate's rule"),
+])
+def test_divide_db_mistakes_alone_get_their_hint_and_nothing_more(capsys, fn, words):
+    assert not nb01.check_divide_backward(fn)
+    out = _says(capsys, words)
+    assert " is off" not in out, out
+
+
 def test_divide_names_the_point_it_tried(capsys):
     assert not nb01.check_divide_backward(lambda a, b, dout: (1 / b, -a / b ** 2))
     out = _says(capsys)

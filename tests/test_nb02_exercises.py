@@ -64,6 +64,8 @@ def test_sigmoid_backward_stub(capsys, stub):
     (lambda out, dout: dout * (1 - out), ("two factors",)),
     (lambda out, dout: dout * out, ("two factors",)),
     (lambda out, dout: -dout * out * (1 - out), ("wrong sign",)),
+    (lambda out, dout: out, ("the cached out handed back",)),
+    (lambda out, dout: dout, ("dout handed back unchanged", "out · (1 − out)")),
 ])
 def test_sigmoid_backward_mistakes(capsys, mistake, words):
     assert not nb02.check_sigmoid_backward_from_output(mistake)
@@ -244,7 +246,18 @@ def test_staged_classic_mistakes(capsys, learner, words):
 
 def test_staged_forward_mistake_and_generic_hints(capsys):
     assert not nb02.check_staged_backward(_learner(forward=lambda x, y: _sig(x * y) + y))
-    assert _says(capsys, "h is off", "do not compute (σ(x·y) + y) / (1 + x²)")
+    out = capsys.readouterr().out
+    assert "h is off (h = (σ(x·y) + y) / (1 + x²) = " in out, out
+    assert "check the forward stages" in out and "constant factor" not in out, out
+    assert not nb02.check_staged_backward(lambda x, y, dout: (x, x, y))     # inputs handed back
+    out = capsys.readouterr().out
+    assert "h is off (h = " in out and "constant factor" not in out, out
+
+    def off(x, y, dout):
+        h, dx, dy = right_h_and_grads(x, y, dout)
+        return h, dx + 0.3, dy
+    assert not nb02.check_staged_backward(off)
+    assert _says(capsys, "dx is off: walk the stages back from dout", "+= where x or y")
 
     def sign(x, y, dout):
         h, dx, dy = right_h_and_grads(x, y, dout)
@@ -526,6 +539,8 @@ def test_softmax_backward_stub(capsys, stub):
     (lambda dp, p: p * (dp - (dp * p).sum(axis=1)), ("keepdims=True",)),
     (lambda dp, p: dp - (dp * p).sum(axis=1, keepdims=True), ("carry a factor p_k",)),
     (lambda dp, p: p * ((dp * p).sum(axis=1, keepdims=True) - dp), ("wrong sign",)),
+    (lambda dp, p: dp, ("dp handed back", "local gradient is missing")),
+    (lambda dp, p: p, ("the cached p handed back",)),
 ])
 def test_softmax_backward_mistakes(capsys, mistake, words):
     assert not nb02.check_softmax_backward(mistake)

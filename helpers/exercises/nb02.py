@@ -68,6 +68,9 @@ def check_sigmoid_backward_from_output(sigmoid_backward_from_output) -> bool:
              out * (1 - out)),
             ("σ′ = σ(1 − σ) has two factors: out and (1 − out)", dout * (1 - out)),
             ("σ′ = σ(1 − σ) has two factors: out and (1 − out)", dout * out),
+            ("that is the cached out handed back: dx = dout · out · (1 − out)", out),
+            ("that is dout handed back unchanged: multiply it by the local gradient "
+             "out · (1 − out)", dout),
         ])
         if not ok:
             return not_yet(hint)
@@ -215,8 +218,14 @@ def check_staged_backward(h_and_grads) -> bool:
         ok, hint = compare(result, _staged(x, y, dout), names=("h", "dx", "dy"),
                            mistakes=_staged_mistakes(x, y, dout))
         if not ok:
+            if not batch and " is off by a constant factor" in hint:   # true of any wrong number
+                hint = hint.split(" is off")[0] + " is off"
             if hint.startswith("h "):
-                hint += ": the forward stages do not compute (σ(x·y) + y) / (1 + x²)"
+                h_want = "" if batch else f" = {staged_h(x, y):.4g} here"
+                hint += f" (h = (σ(x·y) + y) / (1 + x²){h_want}: check the forward stages)"
+            elif not batch and hint.endswith(" is off"):
+                hint += (": walk the stages back from dout, upstream × local at each gate, "
+                         "and += where x or y is used a second time")
             if batch and "should have shape" in hint:
                 return not_yet(_batch_hint(hint))
             return not_yet(f"{where}: {hint}")
@@ -365,6 +374,9 @@ def check_softmax_backward(softmax_backward) -> bool:
              "columns", p * (dp - (dp * p).sum(axis=1)[None, :]) if N == C else None),
             ("the Jacobian's entries p_j([j = k] − p_k) carry a factor p_k: ds = p ⊙ (dp − Σ_j "
              "dp_j p_j)", dp - inner),
+            ("that is dp handed back: the softmax gate's local gradient is missing, "
+             "ds = p ⊙ (dp − Σ_j dp_j p_j)", dp),
+            ("that is the cached p handed back: ds = p ⊙ (dp − Σ_j dp_j p_j)", p),
         ]
         ok, hint = compare(ds, p * (dp - inner), "ds", mistakes=mistakes, rtol=1e-8, atol=1e-12)
         if not ok:
