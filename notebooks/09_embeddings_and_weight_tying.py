@@ -65,6 +65,9 @@ if "google.colab" in sys.modules:
 #   $dW = X^\top dD$ and $dX = dD\,W^\top$ (below, the looked-up rows are $E = XW$).
 # - [06 — Backpropagation through time](06_backprop_through_time.ipynb): the RNN and its backward
 #   pass, `rnn_forward`/`rnn_backward` in `helpers.layers`.
+# - [07 — LSTM and GRU backprop](07_lstm_and_gru.ipynb): Adam, written out there, trains the
+#   language models here. The previous notebook, [08 — Normalization
+#   layers](08_normalization.ipynb), is not needed.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Key terms
@@ -568,8 +571,9 @@ for _ in range(10):
 #
 # Three models on the same text: untied with $D = 16$; tied with $D = 16$; and tied with
 # $D = 24$, which spends the parameters that tying saves on a wider model. Each is trained with
-# Adam (learning rate 0.01) for 800 steps on batches of 16 random windows of 21 words of the
-# training text (the first 1,260 sentences), and measured on the 140 held-out sentences by
+# Adam (notebook 07; learning rate 0.01) for 800 steps on batches of 16 random windows of 21
+# words of the training text (the first 1,260 sentences), and measured on the 140 held-out
+# sentences by
 # **perplexity**: $e^{L}$ with $L$ the mean cross-entropy there. Guessing uniformly gives
 # $L = \log V$, a perplexity of $V = 80$.
 
