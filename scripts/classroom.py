@@ -607,20 +607,26 @@ def install(venv: Path = VENV) -> Path:
     python = venv / "bin" / "python"
     stamp = venv / ".installed"
     wanted = json.dumps({"requirements": requirements(), "base": sys.prefix})
-    if stamp.exists() and stamp.read_text() == wanted and python.exists():
-        return python
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig."
-                                "get_path('purelib'))"], check=True, capture_output=True,
-                               text=True).stdout.strip())
-    base = sysconfig.get_path("purelib")
-    (site / "_backprop_base_env.pth").write_text(f"import site; site.addsitedir({base!r})\n")
-    # pip (>= 22.3, as `make install` leaves it) installs into the other interpreter's venv;
-    # --no-compile: the few modules nbgrader imports compile on first use
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-                    "--no-compile", *requirements()], check=True)
-    stamp.write_text(wanted)
+    if not (stamp.exists() and stamp.read_text() == wanted and python.exists()):
+        if not python.exists():
+            subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
+                           check=True)
+        site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig."
+                                    "get_path('purelib'))"], check=True, capture_output=True,
+                                   text=True).stdout.strip())
+        base = sysconfig.get_path("purelib")
+        (site / "_backprop_base_env.pth").write_text(f"import site; site.addsitedir({base!r})\n")
+        # pip (>= 22.3, as `make install` leaves it) installs into the other interpreter's
+        # venv; --no-compile: the few modules nbgrader imports compile on first use
+        subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
+                        "--quiet", "--no-compile", *requirements()], check=True)
+        stamp.write_text(wanted)
+    # nbconvert looks for its templates under sys.prefix/share/jupyter only, and this venv's
+    # has none: `nbgrader generate_feedback` renders with those of this environment
+    templates = venv / "share" / "jupyter" / "nbconvert"
+    if not templates.exists() and not templates.is_symlink():
+        templates.parent.mkdir(parents=True, exist_ok=True)
+        templates.symlink_to(Path(sys.prefix) / "share" / "jupyter" / "nbconvert")
     return python
 
 

@@ -16,7 +16,9 @@ make the student version, then ``nbgrader autograde`` three submissions:
   points but that exercise's.
 
 It prints one row per exercise (points possible, source / release / planted) and the hint the
-planted mistake got, and exits 1 when any of the three expectations fails.
+planted mistake got, and exits 1 when any of the three expectations fails. The planted
+submission's feedback (``nbgrader generate_feedback``, the HTML a student gets back) must show
+the checker's hint.
 """
 
 from __future__ import annotations
@@ -221,8 +223,22 @@ def check_notebook(path: Path, root: Path, settings) -> Result:
         if student == "source" and hints:
             result.problems.append(f"source: checks failed: {hints}")
     result.problems += expectations(result)
+    result.problems += feedback(api, course, name, result)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def feedback(api, course: Path, name: str, result: Result) -> list[str]:
+    """``nbgrader generate_feedback`` for the planted submission: the HTML a student gets back
+    names the exercise that lost its points and the checker's hint."""
+    made = api.generate_feedback(name, "planted")
+    html = course / "feedback" / "planted" / name / f"{name}.html"
+    if not made["success"] or not html.exists():
+        return [f"generate_feedback failed: {made.get('error', '') or made.get('log', '')}"]
+    text = html.read_text(encoding="utf-8")
+    if result.planted and result.hint and "ExerciseNotDone" not in text:
+        return [f"the feedback {html.name} does not show the planted exercise's hint"]
+    return []
 
 
 def expectations(result: Result) -> list[str]:
