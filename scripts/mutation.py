@@ -9,7 +9,9 @@ number plus one, ``True``/``False`` flipped, a short code string emptied, a unar
 ``not`` removed, an ``if`` condition negated, a statement (an assignment, a call, a ``raise``, an
 ``if`` guard, a loop) replaced by ``pass``, ``return x`` replaced by ``return None``. Docstrings,
 ``__all__``, imports, type annotations, default argument values, f-strings, message strings
-(strings with a space) and everything inside a ``raise`` are left alone.
+(strings with a space) and everything inside a ``raise`` are left alone. A mutant declared
+equivalent on its line or just above (``# equivalent mutant `(x > 0)`: the reason``) is
+listed, not run.
 
 Each mutant runs the module's unit tests (never the notebooks) with ``-x``. The tests come
 from a small explicit map plus a naming rule (``--tests`` overrides). A first, unmutated run
@@ -32,6 +34,7 @@ import ast
 import importlib
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -51,6 +54,11 @@ TEST_MAP = {
     "helpers/graph.py": ["tests/test_graph.py"],
     "helpers/graph_draw.py": ["tests/test_graph_draw.py", "tests/test_graph.py"],
 }
+# A mutant that cannot change any result (e.g. ``x >= 0`` → ``x > 0`` where both branches agree
+# at 0) is declared on its line or in a comment line right above, with the reason:
+# ``# equivalent mutant `(x > 0)`: why``. The text in backticks is the mutant's replacement
+# exactly as --list prints it after the arrow.
+EQUIVALENT = re.compile(r"#.*?equivalent mutant `([^`]+)`")
 NOT_UNIT = {"test_notebooks.py", "test_browser.py"}    # these run notebooks or a browser
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "build", ".hypothesis", ".ruff_cache",
                                      "__pycache__", "*.egg-info", "*.ipynb", ".ipynb_checkpoints",
@@ -96,6 +104,7 @@ class Mutant:
     start: int            # byte offsets of the replaced text in the module's source
     end: int
     at_import: bool = False   # in a decorator: it acts when the module is imported
+    equivalent: bool = False  # declared equivalent in the source (see EQUIVALENT): not run
 
     def describe(self) -> str:
         return f"{self.kind}: `{_short(self.before)}` → `{_short(self.after)}`"
@@ -308,6 +317,13 @@ def mutants_of(source: str) -> list[Mutant]:
         except SyntaxError:
             continue
         unique.append(m)
+    declared, above = [], set()          # per line: its own declarations and the comments'
+    for line in source.splitlines():  # lines right above it
+        found = set(EQUIVALENT.findall(line))
+        declared.append(above | found)
+        above = (above | found) if line.lstrip().startswith("#") else set()
+    for m in unique:
+        m.equivalent = any(m.after in declared[i - 1] for i in range(m.line, m.last_line + 1))
     return unique
 
 
@@ -534,17 +550,20 @@ def run_mutants(slots: list[Path], module: str, tests: list[str], baseline: Base
     return sorted(outcomes, key=lambda o: (o.mutant.line, o.mutant.start))
 
 
-def report(module: str, outcomes: list[Outcome]) -> dict:
+def report(module: str, outcomes: list[Outcome], equivalent: int = 0) -> dict:
     counts = {s: sum(1 for o in outcomes if o.status == s)
               for s in ("killed", "survived", "timeout", "error")}
     total = len(outcomes)
     score = 100.0 * (counts["killed"] + counts["timeout"]) / total if total else 100.0
+    declared = f" ({equivalent} declared equivalent, not run)" if equivalent else ""
     print(f"{module}: {total} mutants, {counts['killed']} killed, {counts['survived']} survived, "
-          f"{counts['timeout']} timeouts, {counts['error']} errors — score {score:.1f} %")
+          f"{counts['timeout']} timeouts, {counts['error']} errors — score {score:.1f} %"
+          f"{declared}")
     for o in outcomes:
         if o.status in ("survived", "error"):
             print(f"  {o.status:8s} {module}:{o.mutant.line}  {o.mutant.describe()}")
-    return {"module": module, "mutants": total, **counts, "score": round(score, 1),
+    return {"module": module, "mutants": total, **counts, "equivalent": equivalent,
+            "score": round(score, 1),
             "survivors": [f"{module}:{o.mutant.line} {o.mutant.describe()}"
                           for o in outcomes if o.status == "survived"]}
 
@@ -592,7 +611,8 @@ def main(argv=None) -> int:
                               args.lines)
             print(f"{module}: {len(found)} mutants (tests: {' '.join(tests_for(module, repo))})")
             for m in found:
-                print(f"  {module}:{m.line}  {m.describe()}")
+                mark = "  (declared equivalent: not run)" if m.equivalent else ""
+                print(f"  {module}:{m.line}  {m.describe()}{mark}")
         return 0
 
     work = Path(tempfile.mkdtemp(prefix="mutation-"))
@@ -609,6 +629,8 @@ def main(argv=None) -> int:
             tests = args.tests or tests_for(module, repo)
             found = _in_lines(mutants_of((slots[0] / module).read_text(encoding="utf-8")),
                               args.lines)
+            equivalent = sum(m.equivalent for m in found)
+            found = [m for m in found if not m.equivalent]
             if args.max:
                 found = found[:: max(1, len(found) // args.max)][: args.max]
             print(f"{module}: {len(found)} mutants, tests {' '.join(tests)}", file=sys.stderr)
@@ -620,7 +642,7 @@ def main(argv=None) -> int:
                   f"{warmed} modules preloaded; timeout {timeout:.0f} s)", file=sys.stderr)
             began, cpu = time.perf_counter(), os.times()
             results.append(report(module, run_mutants(slots, module, tests, base, found,
-                                                      timeout, sys.stderr.isatty())))
+                                                      timeout, sys.stderr.isatty()), equivalent))
             after = os.times()
             used = (after.children_user + after.children_system + after.user + after.system
                     - cpu.children_user - cpu.children_system - cpu.user - cpu.system)

@@ -231,3 +231,26 @@ def test_lines_selects_a_piece_of_a_module(toy_repo, capsys):
     for bad in ("x-3", "5-2", "0-4", "3-x"):
         with pytest.raises(SystemExit):
             mutation.main(["toy/calc.py", "--repo", str(toy_repo), "--list", "--lines", bad])
+
+
+def test_a_declared_equivalent_mutant_is_listed_not_run(toy_repo, capsys):
+    source = ("def sign(x):\n"
+              "    return 1 if x >= 0 else -1   # equivalent mutant `(x > 0)`: no, a toy\n")
+    found = mutation.mutants_of(source)
+    assert [m.after for m in found if m.equivalent] == ["(x > 0)"]
+    assert sum(m.equivalent for m in found) == 1 and len(found) > 3
+    above = ("def sign(x):\n    # equivalent mutant `(x > 0)`: a toy\n    # (more words)\n"
+             "    y = x >= 0\n    return x >= 0\n")   # the declaration reaches one statement
+    assert [(m.line, m.after) for m in mutation.mutants_of(above) if m.equivalent] == [
+        (4, "(x > 0)")]
+    toy = TOY.replace("    if x > hi:\n", "    if x > hi:   # equivalent mutant `(x >= hi)`: toy\n")
+    (toy_repo / "toy" / "calc.py").write_text(toy)
+    assert mutation.main(["toy/calc.py", "--repo", str(toy_repo), "--list"]) == 0
+    assert ("  toy/calc.py:13  comparison: `x > hi` → `(x >= hi)`  (declared equivalent: not run)"
+            in capsys.readouterr().out)
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "mutation.py"), "toy/calc.py",
+                          "--repo", str(toy_repo), "--tests", "tests/test_calc.py"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.stdout.splitlines()[0] == (
+        "toy/calc.py: 7 mutants, 5 killed, 2 survived, 0 timeouts, 0 errors — score 71.4 % "
+        "(1 declared equivalent, not run)")

@@ -15,6 +15,7 @@ from . import _validate as v
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     """σ(x) of a float64 array, without checks (the LSTM and GRU call it on every step)."""
     e = np.exp(-np.abs(x))
+    # equivalent mutant `(x > 0)`: at x = 0 both branches give 1.0 (e = e⁰ = 1)
     return np.where(x >= 0, 1.0, e) / (1.0 + e)
 
 
