@@ -45,7 +45,7 @@ BIAS_AXIS = "that sums each row's V scores (axis 1); db sums over the M rows (ax
 def _ids_cases(seed: int):
     """(label, ids, V, D): a batch of one sequence, a batch of three; both repeat ids."""
     rng = np.random.default_rng(seed)
-    one = np.array([[2, 0, 4, 2, 1, 2]])                       # word 2 three times; 3 absent
+    one = np.array([[2, 0, 4, 2, 1, 4]])                       # words 2, 4 twice; 3 absent
     three = rng.integers(0, 5, (3, 4))
     three[0, :2] = 4                                          # word 4 at least twice
     return [("a batch of 1 sequence (N = 1, T = 6, V = 5, D = 3)", one, 5, 3),
