@@ -1,5 +1,7 @@
 """helpers.layers: batch norm (training and inference mode, running averages) and layer norm."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from layer_harness import check_aliasing
@@ -206,6 +208,31 @@ def test_running_update_and_inference():
     np.testing.assert_array_equal(alone[0], out[0])
 
 
+def test_messages_in_full():
+    """The whole message, where a word could hide a wrong bound."""
+    with pytest.raises(ValueError) as info:
+        _bn(eps=0.0)
+    assert str(info.value) == "batchnorm_forward: eps expects a finite number > 0, got 0.0"
+    with pytest.raises(ValueError) as info:
+        batchnorm_running_update(np.zeros(2), np.ones(2), np.ones((4, 2)), momentum=2)
+    assert str(info.value) == ("batchnorm_running_update: momentum expects a finite number > 0 "
+                               "and at most 1, got 2.0")
+
+
+def test_running_update_edge_cases():
+    """Two rows are enough; momentum may be any real number type; a zero variance is valid."""
+    x = np.array([[1.0, 5.0], [3.0, 5.0]])                      # N = 2, a constant column
+    mean, var = batchnorm_running_update(np.zeros(2), np.ones(2), x, momentum=Fraction(1, 2))
+    assert mean.dtype == np.float64 and var.dtype == np.float64
+    np.testing.assert_allclose(mean, [1.0, 2.5], rtol=1e-15)
+    np.testing.assert_allclose(var, [1.5, 0.5], rtol=1e-15)    # (1 + 2)/2 and (1 + 0)/2
+    # a running variance of exactly 0 (a feature that never varied) is accepted
+    out, _ = batchnorm_inference_forward(x, np.ones(2), np.zeros(2), np.zeros(2), np.zeros(2))
+    np.testing.assert_allclose(out, x / np.sqrt(1e-5), rtol=1e-12)
+    eps = batchnorm_forward(x, np.ones(2), np.zeros(2), eps=Fraction(1, 100))[1][2]
+    np.testing.assert_allclose(eps, np.sqrt([1.0 + 0.01, 0.01]), rtol=1e-15)
+
+
 def test_inference_backward_has_no_fork():
     forward, backward, mean, var = inference_pair()
     x, p, dout = randn(3, 4), params(4), randn(3, 4)
@@ -331,9 +358,25 @@ def _bn(x=None, gamma=None, beta=None, **kw):
     (lambda: batchnorm_inference_forward(np.ones((1, 2)), np.ones(2), np.zeros(2), np.zeros(3),
                                          np.ones(2)),
      ValueError, ["batchnorm_inference_forward", "running_mean", "(2,)", "(3,)"]),
+    (lambda: batchnorm_inference_forward(np.ones((1, 2)), np.ones(2), np.zeros(2), np.zeros(2),
+                                         np.ones(3)),
+     ValueError, ["batchnorm_inference_forward", "running_var", "(2,)", "(3,)"]),
+    (lambda: batchnorm_inference_backward(np.ones((2, 2)), batchnorm_inference_forward(
+        np.ones((1, 2)), np.ones(2), np.zeros(2), np.zeros(2), np.ones(2))[1]),
+     ValueError, ["batchnorm_inference_backward", "dout", "(1, 2)", "(2, 2)"]),
+    (lambda: batchnorm_running_update(np.zeros(2), np.ones(2), [[1.0, 2.0], [3.0, 4.0]]),
+     TypeError, ["batchnorm_running_update", "x", "list"]),
+    (lambda: batchnorm_running_update(np.zeros(2), np.ones(2), np.ones(4)), ValueError,
+     ["batchnorm_running_update", "x", "2-D", "(N, D)", "(4,)"]),
+    (lambda: batchnorm_running_update(np.zeros(2), np.ones(3), np.ones((4, 2))), ValueError,
+     ["batchnorm_running_update", "running_var", "(2,)", "(3,)"]),
+    (lambda: batchnorm_running_update(np.zeros(2), np.ones(2), np.ones((4, 2)), momentum="0.9"),
+     TypeError, ["batchnorm_running_update", "momentum", "positive number", "str"]),
 ])
 def test_bad_input_messages(call, exc, words):
     with pytest.raises(exc) as info:
         call()
-    for word in words:
+    function, argument = words[:2]
+    assert str(info.value).startswith(f"{function}: {argument} expects "), str(info.value)
+    for word in words[2:]:
         assert word in str(info.value), (word, str(info.value))

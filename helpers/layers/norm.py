@@ -53,7 +53,7 @@ def _positive_number(fname: str, name: str, value, upper: float | None = None) -
 
 def _per_feature(fname: str, name: str, a, D: int, x_shape: tuple) -> np.ndarray:
     """A (D,) vector such as gamma, beta or a running statistic, as a float64 *copy*."""
-    a = v.float_array(fname, name, a, layout="(D,)")
+    a = v.float_array(fname, name, a)
     if a.shape != (D,):
         raise ValueError(f"{fname}: {name} expects shape ({D},) (one value per column of x) "
                          f"but got {a.shape} (x.shape={x_shape})")
