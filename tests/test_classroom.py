@@ -318,7 +318,15 @@ def test_every_problem_of_a_notebook_is_listed_at_once():
 def test_course_notebook_follows_the_exercise_format(path, settings):
     """Every notebook must build (scripts/classroom.py names the cell that breaks the format)."""
     nb = nbformat.read(path, as_version=4)
-    exercises = classroom.parse(nb, path.name[:2], path.name)
+    try:
+        exercises, problem = classroom.parse(nb, path.name[:2], path.name), None
+    except classroom.FormatError as exc:
+        problem = str(exc)
+    if problem:
+        pytest.fail(f"{path.name} does not follow the exercise format (WRITER brief, 'Your "
+                    f"turn'), so the classroom edition cannot grade it:\n{problem}\n(cell "
+                    "numbers count from 0 in the built .ipynb; fix the notebook's .py source "
+                    "and rebuild it)", pytrace=False)
     assert any(ex.kind == "build it" for ex in exercises), "no build-it exercise"
     source, _ = classroom.classroom_source(nb, exercises, settings, path.name)
     for ex in exercises:
