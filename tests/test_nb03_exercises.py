@@ -75,6 +75,8 @@ def test_matmul_left_accepts_right_answer(capsys):
     (lambda dY, W, X: (W.T @ dY, dY @ X.T), "dW holds what dX should"),
     (lambda dY, W, X: (2 * dY @ X.T, W.T @ dY), "dW is exactly 2×"),
     (lambda dY, W, X: (dY @ X.T,), "return 2 arrays, in this order: dW, dX"),
+    (lambda dY, W, X: (W, X), "dW: that is the input W handed back, not its gradient"),
+    (lambda dY, W, X: (dY @ X.T, X), "dX: that is the input X handed back, not its gradient"),
 ])
 def test_matmul_left_mistakes_get_their_hints(capsys, wrong, hint):
     assert check_matmul_left_backward(wrong) is False
@@ -383,6 +385,21 @@ def test_two_layer_answers_of_the_wrong_form(capsys, answer, hint):
     assert "W1" in out
 
 
+def test_two_layer_parameters_handed_back(capsys):
+    def params_back(params, X, y):
+        loss = nb03._network(params, X, y)[0][0]
+        return loss, {k: params[k].copy() for k in ("W1", "b1", "W2", "b2")}
+    assert check_two_layer_backward(params_back) is False
+    assert _says(capsys, "dW2: that is the parameter itself handed back, not its gradient")
+
+    def loss_off(params, X, y):
+        loss, grads = two_layer(params, X, y)
+        return 0.9 * loss, grads
+    assert check_two_layer_backward(loss_off) is False
+    out = capsys.readouterr().out
+    assert "loss is " in out and " instead of " in out and "constant factor" not in out, out
+
+
 def test_two_layer_missing_key_hint_names_only_the_missing(capsys):
     def fn(params, X, y):
         loss, g = two_layer(params, X, y)
@@ -469,6 +486,8 @@ def test_sum_to_shape_covers_every_kind_of_broadcast():
      "dropped"),
     (lambda g, s: right_sum_to_shape(g, s) / g.size * np.prod(s, dtype=int),
      "is exactly 1/4 of the right value"),
+    (lambda g, s: np.full(s, g.sum()), "shape (3,): the result: only the added and the "
+                                       "stretched axes are summed"),
 ])
 def test_sum_to_shape_mistakes_get_their_hints(capsys, wrong, hint):
     assert check_sum_to_shape(wrong) is False

@@ -70,6 +70,8 @@ def check_matmul_left_backward(matmul_left_backward) -> bool:
             ("W must be transposed: dX = Wᵀ·dY", (None, _product(W, dY))),
             ("that is the row convention's rule (examples in rows, X·W); with the weight on the "
              "left, dW = dY·Xᵀ and dX = Wᵀ·dY", (_product(X.T, dY), _product(dY, W.T))),
+            ("that is the input W handed back, not its gradient: dW = dY·Xᵀ", (W, None)),
+            ("that is the input X handed back, not its gradient: dX = Wᵀ·dY", (None, X)),
         ]
         good, hint = compare(result, (dY @ X.T, W.T @ dY), names=("dW", "dX"),
                              mistakes=mistakes, rtol=1e-9, atol=1e-12)
@@ -213,6 +215,8 @@ def _network(params, X, y):
         ("ReLU's slope is the 0/1 mask A > 0, not the activation's value H", back(dS, mask=H)),
         ("where a pre-activation is exactly 0 ReLU passes nothing: the mask is A > 0, not "
          "A >= 0", back(dS, mask=A >= 0)),
+        ("that is the parameter itself handed back, not its gradient (grads['W2'] holds "
+         "∂L/∂W2)", (None, W2, params["b2"], params["W1"], params["b1"])),
     ]
     return expected, mistakes
 
@@ -252,6 +256,9 @@ def check_two_layer_backward(two_layer_loss_and_grads) -> bool:
             return not_yet(answer)
         expected, mistakes = _network(params, X, y)
         ok, hint = compare(answer, expected, names=_NAMES, mistakes=mistakes)
+        if not ok and hint.startswith("loss is off by a constant factor"):   # any wrong number
+            hint = (f"loss is {float(answer[0]):.6g} instead of {expected[0]:.6g}: the mean over "
+                    "the batch of −log p[n, y_n]")
         if not ok and (" contains nan" in hint or " contains inf" in hint):
             hint += (" (with scores in the thousands exp overflows and p can round to 0: "
                      "shift each row by its max, and compute log p = shifted − log Σ exp(shifted))")
@@ -295,6 +302,8 @@ def check_sum_to_shape(sum_to_shape) -> bool:
              _sum_to_shape(grad, small, keep_stretched=True)),
             ("the stretched axes are summed, but their length-1 axes are dropped: keepdims=True",
              want.reshape(tuple(s for s in small if s != 1))),
+            ("only the added and the stretched axes are summed: an axis the original already "
+             "had (length > 1) keeps its entries", np.full(small, grad.sum())),
         ]
         good, hint = compare(result, want, "the result", mistakes=mistakes, rtol=1e-9,
                              atol=1e-12)
