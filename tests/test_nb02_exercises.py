@@ -268,6 +268,23 @@ def test_staged_forward_mistake_and_generic_hints(capsys):
     assert _says(capsys, "return 3 numbers, in this order: h, dx, dy")
 
 
+def test_staged_generic_hints_on_the_batch_are_left_as_they_are(capsys):
+    def sign_on_batch(x, y, dout):
+        h, dx, dy = right_h_and_grads(x, y, dout)
+        return (h, dx, -dy) if np.ndim(x) else (h, dx, dy)
+    assert not nb02.check_staged_backward(sign_on_batch)
+    out = capsys.readouterr().out
+    assert "on the batch: dy has the wrong sign" in out, out
+    assert " is off" not in out and "walk the stages" not in out, out
+
+    def h_off_on_batch(x, y, dout):
+        h, dx, dy = right_h_and_grads(x, y, dout)
+        return (h + 0.1 * np.arange(np.size(h)), dx, dy) if np.ndim(x) else (h, dx, dy)
+    assert not nb02.check_staged_backward(h_off_on_batch)
+    out = capsys.readouterr().out
+    assert "on the batch: h " in out and "(h = (σ(x·y) + y) / (1 + x²): check" in out, out
+
+
 def test_staged_batch_of_points(capsys):
     def scalars_only(x, y, dout):
         1 / (1 + math.exp(-x * y))          # fine for a number, a TypeError for an array
