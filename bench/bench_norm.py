@@ -7,9 +7,11 @@ within 1.5x of PyTorch.
 Same paired method as ``bench_layers.py`` (its ``per_call`` and ``compare``): every sample
 repeats one forward+backward call for at least 0.2 s, numpy and PyTorch samples alternate, and
 the reported ratio is the median of the per-pair ratios. Both sides compute the same numbers
-(checked first) in float64 on the CPU with their default thread counts. Also printed: the
-staged batch-norm backward of notebook 08 against the compact one, and what the no-aliasing
-rule costs (the forward's copy of gamma).
+(checked first) in float64 on the CPU with equal thread counts: one each (numpy's element-wise
+work runs on one thread, and ``import helpers`` limits BLAS to one; PyTorch is set to one
+intra-op thread, its default count is printed too). Also printed: the staged batch-norm
+backward of notebook 08 against the compact one, and what the no-aliasing rule costs (the
+forward's copy of gamma).
 """
 
 from __future__ import annotations
@@ -98,8 +100,10 @@ def main():
         print("\nPyTorch not installed: skipping the comparison "
               "(.venv/bin/pip install torch==2.13.0)")
         return
-    print(f"\ntorch {torch.__version__}, {torch.get_num_threads()} intra-op threads; median of "
-          f"alternating pairs, each sample >= 0.2 s")
+    default_threads = torch.get_num_threads()
+    torch.set_num_threads(1)                    # equal threads: numpy runs on one
+    print(f"\ntorch {torch.__version__}, {torch.get_num_threads()} intra-op thread (default "
+          f"{default_threads}); median of alternating pairs, each sample >= 0.2 s")
     print(f"{'forward+backward':32s} {'numpy ms':>9s} {'torch ms':>9s} {'ratio':>6s}")
     for kind in ("batchnorm", "layernorm"):
         forward_fn, backward_fn = getattr(norm, f"{kind}_forward"), getattr(norm,
