@@ -20,7 +20,7 @@
 # with every gradient in it derived and checked by you — embedding, LSTM, affine and softmax
 # cross-entropy, truncated BPTT, clipping and the optimizer — and made it write verse.
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/11_capstone_char_lstm.ipynb) [![Launch Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/11_capstone_char_lstm.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
+# [Open in Colab](https://colab.research.google.com/github/backprop-by-hand/backprop-by-hand/blob/main/notebooks/11_capstone_char_lstm.ipynb) · [Launch Binder](https://mybinder.org/v2/gh/backprop-by-hand/backprop-by-hand/main?urlpath=lab/tree/notebooks/11_capstone_char_lstm.ipynb) · [Glossary · 용어집](../GLOSSARY.md)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # ≈ 2 min. The capstone: nothing new is derived here; every layer comes from notebooks 02–07.
@@ -64,6 +64,9 @@ if "google.colab" in sys.modules:
 # - [07 — LSTM and GRU backprop](07_lstm_and_gru.ipynb): the LSTM step backward, gate by gate.
 # - [09 — Embeddings and weight tying](09_embeddings_and_weight_tying.ipynb): the embedding
 #   lookup and its scatter-add backward.
+#
+# The notebook just before, [10 — Attention as a gradient shortcut](10_attention.ipynb), is not
+# needed here.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Key terms
@@ -86,6 +89,7 @@ if "google.colab" in sys.modules:
 
 # %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
+import re
 import time
 
 import matplotlib.pyplot as plt
@@ -135,7 +139,9 @@ ids = np.array([char_to_id[ch] for ch in text])
 split = text.index("\nCXXXIX\n") + 1          # where sonnet CXXXIX begins
 train_ids, val_ids = ids[:split], ids[split:]
 print(f"{len(text):,} characters; vocabulary of V = {V}: {chars!r}")
-print(f"training: {len(train_ids):,} characters, validation: {len(val_ids):,}")
+numeral = re.compile(r"^[IVXLC]+$", re.MULTILINE)   # each sonnet opens with its number
+print(f"training: {len(numeral.findall(text[:split]))} sonnets, {len(train_ids):,} characters; "
+      f"validation: {len(numeral.findall(text[split:]))} sonnets, {len(val_ids):,} characters")
 print("\n".join(text[text.index("XVIII\n"):].split("\n")[2:6]) + "\n…")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -276,7 +282,7 @@ def model_forward(params, ids, state):
 #
 # $$
 # \begin{aligned}
-# dx_t,\ dh^\text{next}_{t-1},\ dc_{t-1} &= \text{lstm\_step\_backward}(dh_t,\ dc_t)
+# dx_t,\ dh^\text{next}_{t-1},\ dc_{t-1} &= \mathrm{lstm\_step\_backward}(dh_t,\ dc_t)
 #   && \text{gate by gate (notebook 07)}\\
 # dW_x = \textstyle\sum_t dW_{x,t},\quad dW_h &= \textstyle\sum_t dW_{h,t},\quad
 #   db = \textstyle\sum_t db_t
@@ -344,7 +350,9 @@ def model_backward(dscores, caches):
 # ### One chunk: loss, gradients, and the state to carry
 #
 # `softmax_cross_entropy` takes the $N \cdot T$ rows of scores and the next characters as
-# labels, and returns the mean loss with $ds$:
+# labels, and returns the mean loss with $ds$. The state returned is $(h_T, c_T)$ after the
+# chunk's last step: plain arrays, which the next chunk will start from. `model_backward` never
+# sends a gradient into the state a chunk started from: that is where the gradient is cut.
 
 # %% slideshow={"slide_type": "fragment"}
 def loss_and_grads(params, ids, targets, state):
@@ -394,14 +402,17 @@ print("worst relative error:", f"{max(errors.values()):.1e}",
 # its norm passes a threshold $\theta$ (notebook 06):
 # $\;g \leftarrow g \cdot \min\!\big(1, \theta / \lVert g \rVert\big)$.
 #
-# **SGD with momentum** keeps a velocity $v$ per parameter, a running sum of past steps that
-# fades by $\mu$ each update: $\;v \leftarrow \mu v - \eta\, g,\quad \theta_\text{param}
-# \leftarrow \theta_\text{param} + v$.
+# **SGD with momentum** keeps a velocity $v$ per parameter $w$, a running sum of past steps
+# that fades by $\mu$ each update: $\;v \leftarrow \mu v - \eta\, g,\quad w \leftarrow w + v$.
+# Clipping comes first, so it bounds the length of the gradient $g$ that enters each update;
+# the step itself, $v$, also carries the past steps.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# ≈ 4 min. Clipping changes the length of the step, never its direction. Momentum: with μ = 0.9
-# a constant gradient ends up taking steps 10× as long as plain SGD, and gradients that flip
-# sign cancel. Both functions are a few lines; show them, then move on to the streams.
+# ≈ 4 min. Clipping changes the length of the gradient, never its direction. Momentum: with
+# μ = 0.9 a constant gradient ends up taking steps 10× as long as plain SGD (1 + μ + μ² + … =
+# 1/(1 − μ)), and gradients that flip sign cancel. Ask: "after clipping at θ = 1, how long can
+# one step be?" (up to 10 with momentum). Both functions are a few lines; show them, then move
+# on to the streams.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Clipping and momentum in code
@@ -450,11 +461,12 @@ for k in range(2):
 print(f"       targets, chunk 0: {''.join(chars[i] for i in Y[3, :T])!r}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The training loop
+# ### Validation: the same reading, forward only
 #
-# One epoch reads every chunk once, carrying the state; per update it records the loss, the
-# gradient norm before clipping and each gate's share (next section). The validation loss is
-# measured after each epoch on the held-out sonnets, read the same way.
+# `evaluate` reads a text the way training does — $N$ streams, chunk after chunk, the state
+# carried — but only runs forward and never updates. Each chunk's mean loss is weighted by its
+# number of characters (the last chunk may be shorter), so the result is the mean over every
+# character of the text.
 
 # %% slideshow={"slide_type": "fragment"}
 def evaluate(params, ids, N=8, T=100):
@@ -486,7 +498,7 @@ def gate_norms(grads):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One epoch, one chunk at a time
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "-"}
 def train_epoch(params, velocity, X, Y, T, lr, theta, history):
     """Every chunk once, carrying the state; clip, update, record (updates params, history)."""
     state = zero_state(X.shape[0], params)           # each epoch starts from zero
@@ -499,8 +511,16 @@ def train_epoch(params, velocity, X, Y, T, lr, theta, history):
         history["norm"].append(norm)
 
 
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Per chunk: (1) forward from `state`, the $(h_T, c_T)$ the previous chunk ended with, and
+# backward through this chunk only; the new `state` is kept for the next chunk. (2) Record each
+# gate's share of the gradient. (3) Clip all gradients together. (4) One momentum step. An
+# epoch starts from the zero state because every stream starts again at its beginning.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The whole run
+#
+# The velocities start at zero and live across epochs; after each epoch, the validation loss.
 
 # %% slideshow={"slide_type": "fragment"}
 def train(params, epochs, N=32, T=32, lr=1.0, theta=1.0):
@@ -556,12 +576,15 @@ print(f"unigram baseline {unigram_loss:.2f} nats → trained LSTM {final_val:.1f
 print(f"at least 1 nat below the baseline: {'✓' if final_val < unigram_loss - 1 else '✗'}")
 print(f"perplexity: {np.exp(unigram_loss):.0f} equally likely characters → "
       f"{np.exp(final_val):.0f}")
+updates_per_epoch = len(history["loss"]) // EPOCHS
+first_below = np.argmax(np.array(history["loss"]) < unigram_loss) + 1
+print(f"training loss first below the baseline: update {first_below} of the "
+      f"{updates_per_epoch} in epoch 1")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The loss, update by update
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
-updates_per_epoch = len(history["loss"]) // EPOCHS
 fig, ax = plt.subplots(figsize=(8, 3.4))
 ax.plot(np.arange(1, len(history["loss"]) + 1) / updates_per_epoch, history["loss"],
         color=hp.FORWARD, lw=0.8, alpha=0.6, label="training loss (each chunk)")
@@ -577,10 +600,29 @@ ax.legend(loc="upper right", ncol=2, fontsize=10)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The training loss drops below the unigram baseline within a tenth of an epoch, and the
-# validation loss stays far below it. But the validation loss flattens (1.759 after epoch 6,
-# 1.745 after 7) while the training loss keeps falling: the model starts to memorize these 138
-# sonnets. More epochs would buy little here; more text would.
+# The training loss falls below the unigram baseline within the first tenth of epoch 1
+# (update 7 of 83, printed above), and the validation loss stays far below it.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The validation loss flattens
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+val = np.array(history["val"])
+train_mean = np.array(history["loss"]).reshape(EPOCHS, -1).mean(axis=1)   # each epoch's mean
+checks = {
+    "training loss (mean over each epoch) falls in every epoch": np.all(np.diff(train_mean) < 0),
+    "validation loss changes by less than 0.05 nats in each of the last 3 epochs":
+        np.all(np.abs(np.diff(val)[-3:]) < 0.05),
+    "validation − training loss grows by over 0.1 nats from epoch 3 to the last":
+        (val - train_mean)[-1] > (val - train_mean)[2] + 0.1,
+}
+for claim, ok in checks.items():
+    print(f"{claim}: {'✓' if ok else '✗'}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The training loss keeps falling, but the validation loss has almost stopped, and the gap
+# between them grows: from here on the model learns these 138 sonnets more than it learns
+# sonnets in general. More epochs would buy little here; more text would.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### After training
@@ -599,30 +641,37 @@ print("Shall I compare thee" + sample_text(params, chars, "Shall I compare thee"
 # column blocks $i, f, o, g$ (recorded before clipping, at every update):
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# ≈ 4 min. Before showing the plot, ask the room to guess which gate gets the most gradient.
-# Then read the printed averages, not the wiggles.
+# ≈ 6 min. Before showing the plot, ask the room to guess which gate gets the most gradient.
+# Then read the printed averages, not the wiggles. For "why g?", compare only g with i (they
+# share dc): ask which should matter, the mean local factor (equal) or the largest (1 vs 1/4),
+# then show the root-mean-square ratio next to the norm ratio. Do not claim more: f and o get
+# different gradients from above, and the slide says so.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Each gate's share over training
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
 gates = np.array(history["gates"])                 # (updates, 4)
+window = 20                                         # moving average over 20 updates
 fig, ax = plt.subplots(figsize=(8, 4))
-for k, (name, color) in enumerate(zip("ifog", (hp.PALETTE[0], hp.PALETTE[1], hp.PALETTE[3],
-                                                hp.PALETTE[5]), strict=True)):
-    ax.plot(np.arange(1, len(gates) + 1) / updates_per_epoch, gates[:, k], color=color, lw=1,
-            label=f"gate {name}")
+for k, (name, color, ls) in enumerate(zip("ifog", (hp.FORWARD, hp.PALETTE[4], hp.NEUTRAL,
+                                                   hp.GRADIENT), ("-", "--", ":", "-"),
+                                          strict=True)):
+    x = np.arange(1, len(gates) + 1) / updates_per_epoch
+    ax.plot(x, gates[:, k], color=color, lw=0.6, alpha=0.3)
+    smooth = np.convolve(gates[:, k], np.ones(window) / window, mode="valid")
+    ax.plot(x[window - 1:], smooth, color=color, ls=ls, lw=2.2, label=f"gate {name}")
 ax.set_yscale("log")
 ax.set_xlabel("epoch")
 ax.set_ylabel("‖gradient‖ of the gate's weights")
-ax.set_title("Per-gate gradient norms during training")
-ax.legend(ncol=4, loc="upper right", fontsize=10)
+ax.set_title("Per-gate gradient norms during training (before clipping)")
+ax.legend(ncol=4, loc="lower right", fontsize=11)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# After a burst in the first updates, while the model learns which characters are common, the
-# four curves settle into a fixed order: the candidate $g$ receives the most gradient, the
-# forget gate $f$ the least, and all four grow slowly as training goes on.
+# Thin lines: every update; thick: the mean of the last 20. After a burst in the first updates
+# the order settles: the candidate $g$ gets the most gradient and the forget gate $f$ the least,
+# while $i$ and $o$ keep crossing.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The averages, first and last epoch
@@ -631,15 +680,36 @@ plt.show()
 first, last = gates[:updates_per_epoch].mean(axis=0), gates[-updates_per_epoch:].mean(axis=0)
 for name, a, z in zip("ifog", first, last, strict=True):
     print(f"gate {name}: mean ‖grad‖ {a:.2f} in epoch 1, {z:.2f} in epoch {EPOCHS}")
+after = gates[updates_per_epoch:]                   # every update after epoch 1
+print(f"after epoch 1, g the largest at every update: "
+      f"{'✓' if np.all(after.argmax(axis=1) == 3) else '✗'}")
+print(f"after epoch 1, f the smallest at every update: "
+      f"{'✓' if np.all(after.argmin(axis=1) == 1) else '✗'}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# All four grow from epoch 1 to epoch 7, and the order is fixed after the first epoch.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Why $g$ gets the most
+# ### Why $g$ gets more than $i$: one $dc$, two local factors
 #
-# On its way to the weights, each gate's gradient is multiplied by its activation's local slope
-# (notebook 07, step 3): $\sigma'(a) = \sigma(1 - \sigma) \le 1/4$ for $i$, $f$, $o$, but
-# $\tanh'(a) = 1 - g^2 \le 1$ for the candidate. The gate values sit in each step's cache
-# (`lstm_step_forward` keeps `(x, h_prev, c_prev, Wx, Wh, ifog, tanh_c)`); on one chunk of the
-# trained model:
+# Since $c_t = f \odot c_{t-1} + i \odot g$, the gates $i$ and $g$ receive the same $dc_t$; on the
+# way to their pre-activations $a_i$, $a_g$ (from which $dW_x$, $dW_h$, $db$ are built) each
+# is multiplied by a local factor (notebook 07):
+#
+# $$
+# \begin{aligned}
+# da_g &= dc_t \odot \lambda_g, & \lambda_g &= i\,(1 - g^2) \in [0, 1]\\
+# da_i &= dc_t \odot g \odot i\,(1 - i), & |\lambda_i| &= |g|\; i\,(1 - i) \in [0, \tfrac14]
+# \end{aligned}
+# $$
+#
+# because $\sigma' = i(1 - i) \le 1/4$ while $\tanh' = 1 - g^2 \le 1$.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The two factors on one chunk
+#
+# The gate values are in each step's cache (`ifog`, item 5 of `(x, h_prev, c_prev, Wx, Wh,
+# ifog, tanh_c)`). On one chunk of the trained model:
 
 # %% slideshow={"slide_type": "fragment"}
 def gate_values(params, ids, state):
@@ -648,18 +718,28 @@ def gate_values(params, ids, state):
     return np.concatenate([cache[5] for cache in step_caches])
 
 
-i_gate, f_gate, o_gate, g_gate = np.split(gate_values(params, X[:, :T], zero_state(N, params)),
-                                          4, axis=1)
-for name, v in zip("ifo", (i_gate, f_gate, o_gate), strict=True):
-    print(f"gate {name}: mean σ′ = {np.mean(v * (1 - v)):.2f}   (mean gate value {v.mean():.2f})")
-print(f"gate g: mean tanh′ = {np.mean(1 - g_gate**2):.2f}")
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+i_gate, _, _, g_gate = np.split(gate_values(params, X[:, :T], zero_state(N, params)), 4, axis=1)
+parts = {"g": ("tanh′", 1 - g_gate**2, "i", i_gate),
+         "i": ("σ′", i_gate * (1 - i_gate), "|g|", np.abs(g_gate))}
+rms = {}
+for name, (slope_name, slope, other_name, other) in parts.items():
+    lam = slope * other
+    rms[name] = np.sqrt(np.mean(lam**2))
+    print(f"{name}: mean {slope_name} {slope.mean():.2f}, mean {other_name} {other.mean():.2f}\n"
+          f"   |λ_{name}|: mean {lam.mean():.2f}, root mean square {rms[name]:.2f}, "
+          f"largest {lam.max():.2f}")
+print(f"g ÷ i: root mean square of |λ| {rms['g'] / rms['i']:.2f}, "
+      f"mean ‖grad‖ in epoch {EPOCHS} {last[3] / last[0]:.2f}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The candidate's mean local slope, 0.23, is about twice the sigmoid gates' (0.12 to 0.14) —
-# the same ratio as between their gradient norms above. The slope is not the only factor that
-# differs from gate to gate ($dg = dc \odot i$ but $di = dc \odot g$, $df = dc \odot c_{t-1}$,
-# $do = dh \odot \tanh c_t$), and it does not explain why $f$ gets less than $i$ and $o$; but
-# it is the factor the activation alone decides.
+# On average the two factors are equal (0.12 each): the candidate's steeper slope (0.23 against
+# 0.14) is offset by $i$ being smaller than $|g|$ (0.59 against 0.84). But a norm is the root of
+# a sum of squares, where the large values count most, and only $\lambda_g$ gets large: up to
+# 1.00 here, while $|\lambda_i|$ stops at 0.25. Their root mean squares differ by a factor
+# 1.65, close to the 1.69 between the two gates' gradient norms. $f$ and $o$ receive other
+# gradients ($dc_t \odot c_{t-1}$ and $dh_t \odot \tanh c_t$), so this comparison does not
+# rank them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What happens without clipping
@@ -720,12 +800,13 @@ for T_chunk in (32, 128):
 #
 # Sixty updates of the $W_h \times 5$ model on chunks of $T = 128$, the same learning rate,
 # once without clipping and once clipped at $\theta = 1$. Per update we record the loss,
-# $\lVert dW_h \rVert$, $\lVert dW_\text{out} \rVert$ and the largest entry of $W_h$; at the
-# end, the share of gate values stuck at their limits (where $\sigma' = 0$ or $\tanh' = 0$).
+# $\lVert dW_h \rVert$, $\lVert dW_\text{out} \rVert$, the largest entry of $W_h$ and the
+# norm $\lVert g \rVert$ of all gradients before clipping; at the end, the share of gate values
+# stuck at their limits (where $\sigma' = 0$ or $\tanh' = 0$).
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 def short_run(theta, scale=5, T=128, N=8, updates=60, lr=1.0):
-    """Per update: loss, ‖dWh‖, ‖dW_out‖, largest |Wh| entry; and the final parameters."""
+    """Per update: loss, ‖dWh‖, ‖dW_out‖, largest |Wh| entry, ‖g‖; and the final parameters."""
     p = init_params(V, D, H)
     p["Wh"] = scale * p["Wh"]
     velocity = {name: np.zeros_like(w) for name, w in p.items()}
@@ -734,9 +815,10 @@ def short_run(theta, scale=5, T=128, N=8, updates=60, lr=1.0):
     for u in range(updates):
         chunk = slice(u * T, (u + 1) * T)
         loss, g, state = loss_and_grads(p, Xs[:, chunk], Ys[:, chunk], state)
+        clipped, norm = clip_by_global_norm(g, theta)         # norm: before clipping
         record.append((loss, np.linalg.norm(g["Wh"]), np.linalg.norm(g["W_out"]),
-                       np.abs(p["Wh"]).max()))
-        sgd_momentum_step(p, clip_by_global_norm(g, theta)[0], velocity, lr)
+                       np.abs(p["Wh"]).max(), norm))
+        sgd_momentum_step(p, clipped, velocity, lr)
     return np.array(record), p
 
 
@@ -767,23 +849,33 @@ summary = {name: dict(val=evaluate(p, val_ids), saturated=saturated_share(
 
 # %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output", "hide-input"]
 for name, (record, _) in runs.items():
-    print(f"{name}: ‖dWh‖ at update 1 {record[0, 1]:.0e}, largest |Wh| entry "
-          f"{record[:, 3].max():.0e}; last 30 updates: median ‖dWh‖ "
-          f"{np.median(record[30:, 1]):.0e}, median ‖dW_out‖ {np.median(record[30:, 2]):.2f}; "
-          f"gates saturated {summary[name]['saturated']:.1%}; "
-          f"validation loss {summary[name]['val']:.2f}")
+    print(f"{name}:\n  ‖dWh‖ at update 1 {record[0, 1]:.0e}; largest |Wh| entry "
+          f"{record[1, 3]:.0e} after update 1, {record[:, 3].max():.0e} at most\n"
+          f"  ‖g‖ > 1 at updates {(np.flatnonzero(record[:, 4] > 1) + 1).tolist()}\n"
+          f"  last 30 updates: median ‖dWh‖ {np.median(record[30:, 1]):.0e}, "
+          f"median ‖dW_out‖ {np.median(record[30:, 2]):.2f}; gates saturated "
+          f"{summary[name]['saturated']:.1%}; validation loss {summary[name]['val']:.2f}")
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 (raw, _), (clipped, _) = runs.values()
 raw_s, clipped_s = summary.values()
+_, p8 = short_run(1.0, updates=8)            # the clipped run, stopped after its 8th update
+Y8 = streams(train_ids, 8)[1][:, :128]
+dWh_again = np.linalg.norm(loss_and_grads(p8, X8, Y8, zero_state(8, p8))[1]["Wh"])
 checks = {
-    "no clipping: an entry of Wh passed 1,000": raw[:, 3].max() > 1e3,
+    "no clipping: the first step alone put an entry of Wh past 1,000": raw[1, 3] > 1e3,
+    "no clipping: momentum then carried Wh about 1/(1 − μ) = 10× further (8× to 12×)":
+        8 < raw[:, 3].max() / raw[1, 3] < 12,
     "no clipping: over 90% of the gate values saturated": raw_s["saturated"] > 0.9,
     "no clipping: median ‖dWh‖ (last 30 updates) 100× below the clipped run's":
         np.median(raw[30:, 1]) < np.median(clipped[30:, 1]) / 100,
     "both: median ‖dW_out‖ within a factor 2 of each other (the output layer learns)":
         0.5 < np.median(raw[30:, 2]) / np.median(clipped[30:, 2]) < 2,
     "clipped: every entry of Wh stays below 10": clipped[:, 3].max() < 10,
+    "clipped: clipping acts at each of the first 8 updates, and never after update 20":
+        np.all(clipped[:8, 4] > 1) and np.all(clipped[20:, 4] <= 1),
+    "clipped: the first chunk again, with the weights after 8 updates: ‖dWh‖ below 10":
+        dWh_again < 10,
     "clipped: lower validation loss after 60 updates": clipped_s["val"] < raw_s["val"],
 }
 for claim, ok in checks.items():
@@ -803,7 +895,7 @@ ax1.set_title("Loss: both go down")
 ax2.set_yscale("log")
 ax2.set_xlabel("update")
 ax2.set_ylabel("‖dWh‖ before clipping")
-ax2.set_title("‖dWh‖: the unclipped LSTM goes silent")
+ax2.set_title("‖dWh‖: silent without clipping")
 ax2.legend(loc="upper right", fontsize=10)
 fig.suptitle("Wh × 5, chunks of T = 128: an exploding first gradient, with and without clipping")
 fig.tight_layout()
@@ -811,12 +903,15 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Unclipped (orange), the first step ($\lVert dW_h \rVert \approx 4 \cdot 10^4$ times
-# $\eta = 1$, prolonged by momentum) threw $W_h$ to entries of about $10^4$: nearly every gate
-# saturated, $\lVert dW_h \rVert$ collapsed, and only the output layer still learned (the loss
-# falls fast, on frozen features). Clipped (blue), each of the first ten updates is a step of
-# length 1 out of the exploding region; then the LSTM keeps learning and passes the unclipped
-# run after about 40 updates. The explosion did not end in `nan` but in a silently dead layer
-# that only the gradient norms reveal.
+# $\eta = 1$) put entries of $W_h$ past 1,000, and momentum carried them about 10× further
+# (✓ above): nearly every gate saturated, $\lVert dW_h \rVert$ collapsed, and only the output
+# layer still learned (its loss falls, on frozen features). Clipped (blue), the gradient was
+# cut to length 1 at each of the first 8 updates: the loss barely moves, but these short steps
+# take the weights out of the exploding region. Proof: on the very first chunk again, the
+# weights after those 8 updates give $\lVert dW_h \rVert$ below 10 instead of $4 \cdot 10^4$
+# — the weights changed, not the text. Then clipping stops acting, the LSTM keeps learning, and
+# it ends with the lower validation loss. The explosion did not end in `nan` but in a silently
+# dead layer that only the gradient norms reveal.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Sampling with a temperature
@@ -831,8 +926,10 @@ plt.show()
 # uniform). $\tau = 1$ is the model's own distribution.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# ≈ 5 min. Show the three rows of the printout first; ask what τ → 0 and τ → ∞ give. Then open
-# the widget, move τ slowly from 0.2 to 2, and read a sample at each end.
+# ≈ 6 min. Show the three rows of the printout first; ask what τ → 0 and τ → ∞ give. Read the
+# three samples aloud, then the word counts: ask the room to predict which τ repeats itself and
+# which invents words before showing the ✓ lines. Then open the widget, move τ slowly from 0.2
+# to 2, and read a sample at each end.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Three temperatures on four scores
@@ -849,9 +946,40 @@ for tau in (0.5, 1.0, 2.0):
 # the exact trained weights, so nbval does not compare it):
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-for tau in (0.3, 0.7, 1.2):
-    print(f"τ = {tau}: " + repr("When I do count" + sample_text(params, chars, "When I do count",
-                                                               120, tau, seed=1)))
+samples = {tau: sample_text(params, chars, "When I do count", 2000, tau, seed=1)
+           for tau in (0.3, 0.7, 1.2)}
+for tau, sample in samples.items():
+    print(f"τ = {tau}: When I do count" + sample[:80].replace("\n", " / "))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Repeating and inventing, measured
+#
+# Each sample above is 2,000 characters long. Count its words: how many of them occur somewhere
+# in the training sonnets, and how many are distinct?
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+sonnet_words = set(re.findall(r"[a-z']+", text[:split].lower()))
+stats = {}
+for tau, sample in samples.items():
+    words = re.findall(r"[a-z']+", sample.lower())
+    stats[tau] = (np.mean([w in sonnet_words for w in words]), len(set(words)) / len(words))
+    print(f"τ = {tau}: {len(words)} words, {stats[tau][0]:.0%} found in the sonnets, "
+          f"{stats[tau][1]:.0%} distinct")
+
+# %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
+(known_03, distinct_03), (known_07, distinct_07), (known_12, distinct_12) = stats.values()
+checks = {"τ = 0.3 repeats itself: under 30% of its words distinct, the fewest":
+          distinct_03 < 0.3 and distinct_03 < distinct_07 < distinct_12,
+          "τ = 0.3: over 90% of its words found in the sonnets": known_03 > 0.9,
+          "τ = 1.2 invents: under 70% of its words found in the sonnets, the fewest":
+          known_12 < 0.7 and known_12 < known_07 < known_03}
+for claim, ok in checks.items():
+    print(f"{claim}: {'✓' if ok else '✗'}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The exact shares depend on the trained weights (the cell above them is not compared by
+# nbval); the three claims do not. Low $\tau$ writes real words but keeps repeating them; high
+# $\tau$ writes more varied text, much of it words that do not exist.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Explore it: the sampling explorer
@@ -872,9 +1000,9 @@ fig
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The default state ($\tau = 0.7$, prompt "Shall I compare thee"), drawn statically so it also
-# shows on GitHub. At $\tau = 0.7$ the likely characters grow taller than their $\tau = 1$
-# outlines and the unlikely ones shrink, and the sample is mostly English words. At
-# $\tau = 0.3$ (above) the text loops on "thee" and "their"; at $\tau = 1.2$ it invents words.
+# shows on GitHub. With $\tau < 1$ the most likely character always gains probability (its bar
+# rises above its $\tau = 1$ outline) and the least likely always lose: dividing the scores by
+# $\tau < 1$ widens every gap between them.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
@@ -892,7 +1020,7 @@ fig
 # that layer 2's dx is layer 1's gradient from above.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Exercise 1 — the softmax with a temperature (≈ 5 min)
+# ### Exercise 1 — warm-up: the softmax with a temperature (≈ 5 min)
 #
 # Write `temperature_softmax(scores, tau)`: the softmax of `scores / tau` over the **last**
 # axis, for `scores` of any shape $(\dots, V)$. It must stay finite for scores near 800.
@@ -1020,8 +1148,9 @@ _ = check_top_k_probs(top_k_probs)
 #   (row order, a dropped path) that layer-by-layer checks cannot.
 # - Truncated BPTT carries the state $(h, c)$ across chunks but cuts the gradient at their
 #   boundaries: context older than $T$ is used, but never credited.
-# - Clipping bounds the length of each step, not its direction; measure $\lVert g \rVert$ before
-#   deciding it matters.
+# - Clipping bounds the length of the gradient, not its direction; measure $\lVert g \rVert$
+#   before deciding it matters — an unclipped explosion can end in a silent, saturated layer
+#   rather than in `nan`.
 # - The temperature reshapes the next-character distribution without reordering it: low $\tau$
 #   repeats, high $\tau$ invents.
 #
