@@ -1,7 +1,7 @@
 # nbgrader's configuration for the classroom edition of Backprop by Hand. scripts/classroom.py
-# copies this file into the course folder (build/classroom/nbgrader_config.py); run every
-# `nbgrader …` command from that folder. Edit the copy for your own course (course_id, the
-# exchange directory, the timeout), or this template to change every future build.
+# copies this file into a new course folder (build/classroom/nbgrader_config.py) and leaves an
+# existing copy alone; run every `nbgrader …` command from that folder. Edit the copy for your
+# own course (course_id, c.Exchange.root, the timeout), or this template for new course folders.
 c = get_config()  # noqa: F821 - nbgrader defines get_config() when it reads this file
 
 c.CourseDirectory.course_id = "backprop-by-hand"

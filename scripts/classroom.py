@@ -476,8 +476,11 @@ def write_source(path: Path, course: Path, settings: Settings) -> tuple[str, lis
 
 
 def write_config(course: Path) -> None:
+    """The course folder's nbgrader_config.py, from classroom/nbgrader_config.py when it has
+    none yet: a lecturer's edits (the exchange root, the course id) survive a rebuild."""
     course.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(TEMPLATES / "nbgrader_config.py", course / "nbgrader_config.py")
+    if not (course / "nbgrader_config.py").exists():
+        shutil.copy2(TEMPLATES / "nbgrader_config.py", course / "nbgrader_config.py")
 
 
 # ------------------------------------------------------------------------------ nbgrader

@@ -245,6 +245,15 @@ def test_a_planted_mistake_changes_one_node_of_the_solution():
     assert classroom_check.plant(solution, classroom_check._forward_in_time) is None
 
 
+def test_a_rebuild_keeps_the_lecturers_nbgrader_config(tmp_path):
+    classroom.write_config(tmp_path)
+    config = tmp_path / "nbgrader_config.py"
+    assert config.read_text() == (classroom.TEMPLATES / "nbgrader_config.py").read_text()
+    config.write_text(config.read_text() + 'c.Exchange.root = "/srv/exchange"\n')
+    classroom.write_config(tmp_path)
+    assert config.read_text().endswith('c.Exchange.root = "/srv/exchange"\n')
+
+
 # ------------------------------------------------------------------------------ refusals
 
 def _broken(change):
