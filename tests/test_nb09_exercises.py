@@ -205,6 +205,38 @@ def test_projected_tied_refuses_the_reference(capsys):
     assert not ok and "without helpers.layers.affine_backward" in out
 
 
+# ----------------------------------------------------------------------------- the cases
+
+def _numbers(label: str) -> dict:
+    return {k: int(v) for k, v in re.findall(r"\b([MNTVHD]) = (\d+)", label)}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_id_cases_are_what_their_labels_say(seed):
+    """Batch 1 and a batch of several, ids in [0, V), a repeated word and an absent one."""
+    (label1, ids1, *_), (label3, *_) = cases = nb09._ids_cases(seed)
+    for label, ids, V, D in cases:
+        assert _numbers(label) == {"N": ids.shape[0], "T": ids.shape[1], "V": V, "D": D}, label
+        assert ids.min() >= 0 and ids.max() < V
+        counts = np.bincount(ids.ravel(), minlength=V)
+        assert counts.max() >= 2 and counts.min() == 0
+    assert ids1.shape[0] == 1 and np.bincount(ids1.ravel()).max() == 2   # the smallest repeat
+    assert _numbers(label3)["N"] > 1
+
+
+def test_matrix_cases_are_what_their_labels_say():
+    for label, dscores, h, W in nb09._gaussian_cases(0, nb09.PROJECTION_CASES):
+        (M, V), D = dscores.shape, W.shape[1]
+        assert _numbers(label) == {"M": M, "V": V, "D": D}, label
+        assert h.shape == (M, D) and W.shape == (V, D)
+    for label, dscores, h, P, W in nb09._gaussian_cases(0, nb09.PROJECTED_CASES):
+        (M, V), (H, D) = dscores.shape, P.shape
+        assert _numbers(label) == {"M": M, "V": V, "H": H, "D": D}, label
+        assert h.shape == (M, H) and W.shape == (V, D)
+    for cases in (nb09.PROJECTION_CASES, nb09.PROJECTED_CASES):   # batch 1, then non-square
+        assert cases[0][1][0][0] == 1 and len(set(cases[1][1][-1])) == 2
+
+
 # ----------------------------------------------------------------------------- the notebook
 
 def test_the_notebook_solutions_pass_their_checkers(capsys):
