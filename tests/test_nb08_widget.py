@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from helpers.gradcheck import numerical_gradient, rel_error
 from helpers.widgets.normalization_explorer import (
     DEFAULTS,
+    batch_spread,
     init_mlp,
     mlp_loss_and_grads,
     normalization_explorer,
@@ -17,6 +18,23 @@ from helpers.widgets.normalization_explorer import (
 )
 
 KEYS = ("activation_rms", "grad_h", "grad_W")
+
+
+def test_batch_spread():
+    """0 when every example is the same (or all ReLUs are off), 1 when every feature has mean 0
+    over the batch, and √(mean over features of Var_n h) / RMS of h in between."""
+    rng = np.random.default_rng(3)
+    row = rng.uniform(0.5, 2.0, 5)
+    assert batch_spread(np.tile(row, (7, 1))) == pytest.approx(0.0, abs=1e-7)
+    assert batch_spread(np.zeros((4, 3))) == 0.0
+    h = rng.standard_normal((6, 5))
+    assert batch_spread(h - h.mean(axis=0)) == pytest.approx(1.0, rel=1e-12)
+    h = rng.uniform(0.0, 3.0, (8, 4))                  # non-negative, like a ReLU's output
+    want = np.sqrt(np.mean(h.var(axis=0)) / np.mean(h * h))
+    assert batch_spread(h) == pytest.approx(want, rel=1e-12)
+    assert isinstance(batch_spread(h), float)
+    profile = normalization_profile(depth=3, norm="batch")
+    assert profile["batch_spread"].shape == (3,) and np.all(profile["batch_spread"] > 0.5)
 
 
 @pytest.mark.parametrize("norm", ["none", "batch", "layer"])

@@ -9,7 +9,8 @@ normalization layers start at γ = 1, β = 0. Everything uses the reference laye
 :mod:`helpers.layers`.
 
 - :func:`init_mlp` and :func:`mlp_loss_and_grads` build and differentiate that network (the
-  notebook also trains it with them);
+  notebook also trains it with them); :func:`batch_spread` measures how much a layer's output
+  still differs between the examples;
 - :func:`normalization_profile` is the pure function behind the widget: one forward and
   backward pass on a random batch, and per hidden layer the RMS of its output, the norm of the
   gradient reaching that output and the norm of its weight gradient;
@@ -29,7 +30,7 @@ from helpers.layers import norm as N
 from helpers.plotting import FORWARD, GRADIENT, NEUTRAL
 from helpers.widgets._figure import FigureImage
 
-__all__ = ["init_mlp", "mlp_loss_and_grads", "normalization_profile",
+__all__ = ["init_mlp", "mlp_loss_and_grads", "batch_spread", "normalization_profile",
            "normalization_explorer", "normalization_explorer_figure"]
 
 NORMS = ("none", "batch", "layer")
@@ -73,6 +74,20 @@ def init_mlp(rng, depth: int, width: int, D_in: int, C: int, scale: float) -> li
     return params
 
 
+def batch_spread(h: np.ndarray) -> float:
+    """How much a layer's output differs between the examples of a batch, as a fraction.
+
+    h (N, D) → √(mean over features of the variance over the batch) / RMS of h, in [0, 1]:
+    0 when every example has the same h (nothing left to tell them apart), 1 when every
+    feature has mean 0 over the batch. An all-zero h (every ReLU off) gives 0.
+    """
+    mean_square = np.mean(h * h)
+    if not mean_square > 0:
+        return 0.0
+    variance = mean_square - np.mean(h.mean(axis=0) ** 2)   # mean over features of Var_n(h)
+    return float(np.sqrt(max(variance, 0.0) / mean_square))
+
+
 def mlp_loss_and_grads(params: list[dict], x: np.ndarray, y: np.ndarray, norm: str = "none"):
     """Softmax cross-entropy of the network on (x, y), its gradients, and a per-layer trace.
 
@@ -85,10 +100,12 @@ def mlp_loss_and_grads(params: list[dict], x: np.ndarray, y: np.ndarray, norm: s
         loss: a float.
         grads: like ``params`` (``gamma``/``beta`` left out when ``norm == "none"``).
         trace: dict of (depth,) arrays over the hidden layers: ``"activation_rms"`` (RMS of
-            each layer's output h_l), ``"grad_h"`` (‖∂L/∂h_l‖) and ``"grad_W"`` (‖∂L/∂W_l‖).
+            each layer's output h_l), ``"batch_spread"`` (how much h_l differs between the
+            examples, see :func:`batch_spread`), ``"grad_h"`` (‖∂L/∂h_l‖) and ``"grad_W"``
+            (‖∂L/∂W_l‖).
     """
     hidden, readout = params[:-1], params[-1]
-    h, caches, rms = x, [], []
+    h, caches, rms, spread = x, [], [], []
     for p in hidden:
         a, cache_affine = L.affine_forward(h, p["W"], p["b"])
         cache_norm = None
@@ -97,6 +114,7 @@ def mlp_loss_and_grads(params: list[dict], x: np.ndarray, y: np.ndarray, norm: s
         h, cache_relu = L.relu_forward(a)
         caches.append((cache_affine, cache_norm, cache_relu))
         rms.append(np.sqrt(np.mean(h * h)))
+        spread.append(batch_spread(h))
     scores, cache_out = L.affine_forward(h, readout["W"], readout["b"])
     loss, dscores = L.softmax_cross_entropy(scores, y)
     dh, dW, db = L.affine_backward(dscores, cache_out)
@@ -111,8 +129,8 @@ def mlp_loss_and_grads(params: list[dict], x: np.ndarray, y: np.ndarray, norm: s
         dh, g["W"], g["b"] = L.affine_backward(da, cache_affine)
         grad_W.append(np.sqrt(np.sum(g["W"] * g["W"])))
         grads.append(g)
-    trace = {"activation_rms": np.array(rms), "grad_h": np.array(grad_h[::-1]),
-             "grad_W": np.array(grad_W[::-1])}
+    trace = {"activation_rms": np.array(rms), "batch_spread": np.array(spread),
+             "grad_h": np.array(grad_h[::-1]), "grad_W": np.array(grad_W[::-1])}
     return float(loss), grads[::-1], trace
 
 
@@ -130,7 +148,8 @@ def normalization_profile(depth: int = DEFAULTS["depth"], scale: float = DEFAULT
 
     Returns:
         dict with ``"layer"`` (1 … depth) and, each of shape (depth,), ``"activation_rms"``,
-        ``"grad_h"`` and ``"grad_W"`` (see :func:`mlp_loss_and_grads`), and ``"loss"``.
+        ``"batch_spread"``, ``"grad_h"`` and ``"grad_W"`` (see :func:`mlp_loss_and_grads`),
+        and ``"loss"``.
     """
     _check_args("normalization_profile", depth, scale, norm, seed)
     rng = np.random.default_rng(seed)
