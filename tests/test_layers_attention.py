@@ -223,6 +223,14 @@ def test_attention_bad_input(change, exc, words):
     assert words in str(info.value) and str(info.value).startswith("attention_forward: ")
 
 
+def test_attention_weights_errors_name_it():
+    big = np.full((2, 3, 2), 1e160)
+    with pytest.raises(ValueError, match=r"^attention_weights: the scores q·kᵀ/√d overflow"):
+        attention_weights(big, big)
+    with pytest.raises(ValueError, match=r"^attention_weights: k expects the query width d=2"):
+        attention_weights(np.ones((1, 2, 2)), np.ones((1, 2, 3)))
+
+
 def test_bad_upstream_gradients():
     out, cache = attention_forward(**qkv(2, 3, 4, 2, 5))
     with pytest.raises(ValueError, match=r"attention_backward: dout expects .* \(2, 3, 5\)"):

@@ -26,7 +26,7 @@ __all__ = ["softmax_forward", "softmax_backward", "attention_forward", "attentio
 
 # ------------------------------------------------------------------------- shared pieces
 
-def _finite(fname: str, name: str, x, ndim: int | None, layout: str,
+def _finite(fname: str, name: str, x, ndim: int | None = None, layout: str = "",
             copy: bool = False) -> np.ndarray:
     """``x`` as float64 after checking it is finite; ``copy=True``: a copy the caller cannot
     reach (for the cache)."""
@@ -73,7 +73,7 @@ def softmax_forward(x):
         cache: p, the layer's own copy of out (the Jacobian diag(p) − p pᵀ needs only p).
     """
     fname = "softmax_forward"
-    x = _finite(fname, "x", x, None, "")
+    x = _finite(fname, "x", x)
     if x.ndim == 0 or x.shape[-1] == 0:
         raise ValueError(f"{fname}: x expects at least one axis with C ≥ 1 entries (…, C), "
                          f"got shape {x.shape}")
