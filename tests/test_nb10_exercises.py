@@ -3,10 +3,13 @@ classic mistakes get their own hints."""
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 
 import helpers.layers as L
 from helpers.exercises import nb10
+from helpers.exercises._check import registered
 
 
 def _stub(*args):
@@ -49,7 +52,19 @@ def test_causal_mask_mistakes(capsys):
     assert not nb10.check_causal_mask(lambda T: np.ones((T, T + 1), dtype=bool))
     assert _says(capsys, "should have shape")
     assert not nb10.check_causal_mask(lambda T: [[True]])
-    assert _says(capsys, "numpy array")
+    assert _says(capsys, "return a numpy array, got list")
+    assert not nb10.check_causal_mask(lambda T: np.ones((T, T), dtype=bool))
+    assert _says(capsys, "row i should be True in columns 0 … i and False after")
+
+
+def test_causal_mask_is_tried_at_T_4_7_and_1(capsys):
+    assert not nb10.check_causal_mask(lambda T: np.tril(np.ones((4, 4), dtype=bool)))
+    assert _says(capsys, "for T = 7 the mask should have shape (7, 7), got (4, 4)")
+    assert not nb10.check_causal_mask(lambda T: np.tril(np.ones((7, 7), dtype=bool)))
+    assert _says(capsys, "for T = 4 the mask should have shape (4, 4), got (7, 7)")
+    assert not nb10.check_causal_mask(         # wrong for T = 1 only: the last size tried
+        lambda T: np.tril(np.ones((T, T), dtype=bool), k=-1 if T == 1 else 0))
+    assert _says(capsys, "the diagonal is missing")
     for stub in (_stub, _not_implemented):
         assert not nb10.check_causal_mask(stub)
         assert _says(capsys, "TODO")
@@ -146,6 +161,16 @@ def test_attention_backward_classic_mistakes(capsys):
         assert _says(capsys, words), change
 
 
+def test_attention_cases_are_a_causal_batch_and_batch_1_non_square():
+    (label_b, b, mask_b), (label_a, a, mask_a) = nb10._cases()
+    assert {name: x.shape for name, x in b.items()} == {"q": (2, 4, 3), "k": (2, 4, 3),
+                                                        "v": (2, 4, 5)}
+    np.testing.assert_array_equal(mask_b, np.tril(np.ones((4, 4), dtype=bool)))
+    assert {name: x.shape for name, x in a.items()} == {"q": (1, 3, 4), "k": (1, 5, 4),
+                                                        "v": (1, 5, 2)}
+    assert mask_a is None and "causal" in label_b and "one sequence" in label_a
+
+
 def test_attention_backward_odd_answers(capsys):
     for stub in (_stub, _not_implemented):
         assert not nb10.check_attention_backward(stub)
@@ -181,6 +206,23 @@ def test_self_attention_forward_is_attention_of_projections():
     out, cache = nb10.self_attention_forward(x, *W)
     np.testing.assert_allclose(out, L.attention_forward(x @ W[0], x @ W[1], x @ W[2])[0])
     assert cache[0] is not x
+
+
+def test_self_attention_cases_are_batch_1_and_a_causal_batch():
+    (_, x1, d1, dv1, mask1), (_, x2, d2, dv2, mask2) = nb10._self_cases()
+    assert (x1.shape, d1, dv1, mask1) == ((1, 3, 4), 2, 3, None)
+    assert (x2.shape, d2, dv2) == ((2, 5, 3), 4, 2)
+    np.testing.assert_array_equal(mask2, np.tril(np.ones((5, 5), dtype=bool)))
+
+
+def test_three_exercises_registered_in_order(capsys):
+    module = importlib.reload(nb10)       # the module's top level runs again, inside the test
+    assert [(ex.number, ex.checker, ex.title) for ex in registered("10")] == [
+        (1, module.check_causal_mask, "a causal mask"),
+        (2, module.check_attention_backward, "the attention backward"),
+        (3, module.check_self_attention_backward, "a self-attention layer (stretch)")]
+    assert module.check_self_attention_backward(right_self_attention_backward)
+    capsys.readouterr()
 
 
 def test_self_attention_backward(capsys):
@@ -224,13 +266,29 @@ def test_self_attention_backward_classic_mistakes(capsys):
     assert not nb10.check_self_attention_backward(no_values)
     assert _says(capsys, "dx is missing the values' dv·Wvᵀ\n")
 
+    def no_queries(dout, cache):
+        _, *dW = right_self_attention_backward(dout, cache)
+        x, Wq, Wk, Wv, att_cache = cache
+        _, dk, dv = right_attention_backward(dout, att_cache)
+        return (dk @ Wk.T + dv @ Wv.T, *dW)
+    assert not nb10.check_self_attention_backward(no_queries)
+    assert _says(capsys, "dx is missing the queries' dq·Wqᵀ\n")
+
+    for k, name in ((1, "dWq"), (2, "dWk"), (3, "dWv")):    # one weight's gradient halved
+        def halved(dout, cache, k=k):
+            grads = list(right_self_attention_backward(dout, cache))
+            grads[k] = grads[k] / 2
+            return tuple(grads)
+        assert not nb10.check_self_attention_backward(halved)
+        assert _says(capsys, f"{name} is exactly 1/2 of the right value")
+
     def first_sequence(dout, cache):
         dx, *_ = right_self_attention_backward(dout, cache)
         x, Wq, Wk, Wv, att_cache = cache
         dq, dk, dv = right_attention_backward(dout, att_cache)
         return (dx, x[0].T @ dq[0], x[0].T @ dk[0], x[0].T @ dv[0])
     assert not nb10.check_self_attention_backward(first_sequence)
-    assert _says(capsys, "every sequence and every position")
+    assert _says(capsys, "dWq: each weight is shared by every sequence and every position")
 
     def per_sequence(dout, cache):
         dx, *_ = right_self_attention_backward(dout, cache)

@@ -16,7 +16,6 @@ import numpy as np
 
 from helpers import layers as L
 from helpers.exercises._check import (
-    NOT_DONE,
     call_learner,
     compare,
     exercise,
@@ -36,9 +35,8 @@ _REFERENCE = (L.attention_backward, L.softmax_backward, _attention._softmax_back
 def _mask_hint(answer, T: int) -> str | None:
     """Why ``answer`` is not the causal mask of size T, or None when it is."""
     want = np.tril(np.ones((T, T), dtype=bool))
-    if not isinstance(answer, np.ndarray):
-        kind = "None" if answer is None else type(answer).__name__
-        return NOT_DONE if answer is None else f"return a numpy array, got {kind}"
+    if not isinstance(answer, np.ndarray):          # (None never gets here: call_learner)
+        return f"return a numpy array, got {type(answer).__name__}"
     if answer.shape != (T, T):
         return f"for T = {T} the mask should have shape ({T}, {T}), got {answer.shape}"
     if answer.dtype != np.bool_:
@@ -93,25 +91,29 @@ def _mistakes(dout, q, k, v, p):
     T = (0, 2, 1)
     dv = p.transpose(T) @ dout
     dp = dout @ v.transpose(T)
+
+    def through_scores(ds, scale=scale):
+        """(dq, dk, dv) when ds (N, Tq, Tk) is what reaches the scores s = q·kᵀ·scale."""
+        return scale * ds @ k, scale * ds.transpose(T) @ q, dv
     ds = p * (dp - np.sum(dp * p, axis=-1, keepdims=True))
-    wrong_axis = p * (dp - np.sum(dp * p, axis=-2, keepdims=True))
+    right = through_scores(ds)
     square = q.shape[1] == k.shape[1]          # a missing transpose only fits square scores
     return [
         ("the scores are q·kᵀ/√d, so dq and dk carry the factor 1/√d too",
-         (ds @ k, ds.transpose(T) @ q, dv)),
+         through_scores(ds, 1.0)),
         ("the softmax Jacobian is diag(p) − p pᵀ: subtract each row's Σ_j dp_j p_j from dp "
-         "before multiplying by p", (scale * (p * dp) @ k, scale * (p * dp).transpose(T) @ q, dv)),
+         "before multiplying by p", through_scores(p * dp)),
         ("the softmax Jacobian is not diagonal: every weight of a row depends on every score "
          "(−p_i p_j off the diagonal), so ds = p ⊙ (dp − Σ_j dp_j p_j), not p(1 − p) ⊙ dp",
-         (scale * (p * (1 - p) * dp) @ k, scale * (p * (1 - p) * dp).transpose(T) @ q, dv)),
+         through_scores(p * (1 - p) * dp)),
         ("the scores reach the output only through the softmax: apply its Jacobian to dp "
-         "first (ds = p ⊙ (dp − Σ_j dp_j p_j))", (scale * dp @ k, scale * dp.transpose(T) @ q, dv)),
+         "first (ds = p ⊙ (dp − Σ_j dp_j p_j))", through_scores(dp)),
         ("the softmax runs along each row, over the keys: sum over the last axis",
-         (scale * wrong_axis @ k, scale * wrong_axis.transpose(T) @ q, dv)),
+         through_scores(p * (dp - np.sum(dp * p, axis=-2, keepdims=True)))),
         ("each key sits in a column of the scores, so dk = dsᵀ·q/√d (the transpose of ds)",
-         (scale * ds @ k, scale * ds @ q if square else None, dv)),
+         (right[0], scale * ds @ q if square else None, dv)),
         ("dv collects, for key j, the weights every query gave it: dv = pᵀ·dout",
-         (scale * ds @ k, scale * ds.transpose(T) @ q, p @ dout if square else None)),
+         (*right[:2], p @ dout if square else None)),
     ]
 
 
@@ -161,10 +163,10 @@ def _self_cases():
 def _self_expected(dout, cache):
     x, Wq, Wk, Wv, att_cache = cache
     dq, dk, dv = L.attention_backward(dout, att_cache)
-    X = x.reshape(-1, x.shape[-1])
 
     def dW(d):
-        return X.T @ d.reshape(-1, d.shape[-1])
+        """Σ over sequences and positions of xᵀ·d: (D, width of d)."""
+        return np.einsum("ntD,nte->De", x, d)
     paths = {"queries": dq @ Wq.T, "keys": dk @ Wk.T, "values": dv @ Wv.T}
     terms = {"queries": "dq·Wqᵀ", "keys": "dk·Wkᵀ", "values": "dv·Wvᵀ"}
     right = (sum(paths.values()), dW(dq), dW(dk), dW(dv))
@@ -177,7 +179,7 @@ def _self_expected(dout, cache):
             "all three: dx is missing " + " and ".join(f"the {n}' {terms[n]}" for n in missing),
             (sum(paths[name] for name in kept), *right[1:])))
     mistakes.append(("each weight is shared by every sequence and every position: sum xᵀ·dq "
-                     "over both", (right[0], x[0].T @ dq[0], x[0].T @ dk[0], x[0].T @ dv[0])))
+                     "over both", (right[0], *(x[0].T @ d[0] for d in (dq, dk, dv)))))
     return right, mistakes
 
 
@@ -188,7 +190,7 @@ def check_self_attention_backward(self_attention_backward) -> bool:
     for label, x, d, dv, mask in _self_cases():
         rng = np.random.default_rng()
         D = x.shape[-1]
-        W = [rng.standard_normal((D, n)) / np.sqrt(D) for n in (d, d, dv)]
+        W = [rng.standard_normal((D, n)) for n in (d, d, dv)]     # scores of order D ≤ 4
         out, cache = self_attention_forward(x, *W, mask)
         dout = rng.standard_normal(out.shape)
         expected, mistakes = _self_expected(dout, cache)
