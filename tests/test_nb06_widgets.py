@@ -213,3 +213,27 @@ def test_the_widget_has_an_input_std_slider_and_says_it():
 def test_bad_drive_names_function_and_argument(drive, err):
     with pytest.raises(err, match="vanishing_profile: drive"):
         vanishing_profile(1.0, 10, "tanh", drive=drive)
+
+
+def test_a_state_seen_before_blits_onto_its_own_background_and_looks_the_same():
+    """One cached background per pair of axis limits: back at limits seen before the widget
+    blits onto that background, and the picture equals a redraw from scratch."""
+    import io
+
+    import PIL.Image
+
+    def pixels(png):
+        return np.asarray(PIL.Image.open(io.BytesIO(png)))
+
+    box = vanishing_explorer()
+    view = box.figure_image
+    for T in (100, 60):
+        box.controls["T"].value = T
+    drawn = len(view._backgrounds)
+    for T in (100, 60):                                # the second visits reuse a background
+        box.controls["T"].value = T
+    box.controls["sigma"].value = 0.91                 # a small move: same limits, blitted
+    assert len(view._backgrounds) == drawn
+    blitted = pixels(view.image.value)
+    view.refresh(key="fresh", full=True)               # the background redrawn from scratch
+    assert np.array_equal(blitted, pixels(view.image.value))

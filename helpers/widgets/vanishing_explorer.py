@@ -343,7 +343,9 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     clipping threshold → the gradient curve.
 
     Returns an ipywidgets ``VBox``; its ``.state`` dict holds the current profile and the last
-    recompute/redraw times in ms (``"compute_ms"``, ``"render_ms"``).
+    recompute/redraw times in ms (``"compute_ms"``, ``"render_ms"``), ``.controls`` the
+    controls by name and ``.figure_image`` the :class:`FigureImage` (one cached background per
+    pair of axis limits).
     """
     style = {"description_width": "150px"}
     wide = W.Layout(width="420px")
@@ -373,13 +375,13 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     # blitting: only the three curves move; axes, ticks, title and legend are a cached
     # background, redrawn only when the axis limits change (new T, curves out of range)
     view.dynamic = [art[name] for name in ("bound", "raw", "clipped")]
-    view.refresh(key="background", full=True)
+    view.refresh(key=(ax.get_xlim(), ax.get_ylim()), full=True)
     _pin_text_positions(ax)
-    axis = {"limits": (ax.get_xlim(), ax.get_ylim())}
     readout.value = _readout(p)
     box = W.VBox([W.HBox([W.VBox([s_sigma, s_T, d_act]), W.VBox([s_drive, c_clip, s_clip])]),
                   readout, view.image])
     box.state = {"profile": p, "compute_ms": compute_ms, "render_ms": view.last_render_ms}
+    box.figure_image = view
 
     def on_change(_change=None):
         t0 = time.perf_counter()
@@ -388,9 +390,8 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
         compute_ms = 1e3 * (time.perf_counter() - t0)
         _update(ax, art, p)
         ax.set_ylim(*_sticky_limits(ax.get_ylim(), p))
-        limits = (ax.get_xlim(), ax.get_ylim())
-        view.refresh(key="background", full=limits != axis["limits"])
-        axis["limits"] = limits
+        # one cached background per pair of axis limits: a T or a y range seen before blits
+        view.refresh(key=(ax.get_xlim(), ax.get_ylim()))
         s_clip.disabled = not c_clip.value
         readout.value = _readout(p)
         box.state.update(profile=p, compute_ms=compute_ms, render_ms=view.last_render_ms)
