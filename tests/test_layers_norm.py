@@ -112,6 +112,22 @@ def test_large_shapes_against_extended_precision(forward, backward, axis, N, D):
         assert np.max(np.abs(ours - ref)) < 1e-12 * np.max(np.abs(ref))
 
 
+@pytest.mark.parametrize("forward, backward, axis, N, D", [
+    (batchnorm_forward, batchnorm_backward, 0, 2, 1),
+    (batchnorm_forward, batchnorm_backward, 0, 2, 3),
+    (layernorm_forward, layernorm_backward, 1, 1, 2),
+    (layernorm_forward, layernorm_backward, 1, 3, 2),
+])
+def test_two_values_at_offset_1000_against_extended_precision(forward, backward, axis, N, D):
+    """The smallest cases with x·3 + 1000, where central differences cannot resolve dx: two
+    values give x̂ = ±√(v/(v + eps)), so dx is of order eps/v (10⁻⁶ here) and a step h moves
+    the output by less than its rounding. The float64 backward still holds 7 digits."""
+    x, gamma, beta, dout = randn(N, D) * 3 + 1000, randn(D), randn(D), randn(N, D)
+    _, cache = forward(x, gamma, beta)
+    for ours, ref in zip(backward(dout, cache), _extended(x, gamma, dout, axis), strict=True):
+        assert np.max(np.abs(ours - ref)) < TOL * np.max(np.abs(ref))
+
+
 # ---------------------------------------------------------------- values
 
 def test_batchnorm_normalizes_each_column():
