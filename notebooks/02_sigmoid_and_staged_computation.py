@@ -840,26 +840,33 @@ print(verdict("p − y vs numerical gradient on [1000, 0]", rel_error(ds_wrong, 
 # ### Check: the batched reference, on scores that would overflow
 #
 # `helpers.layers.softmax_cross_entropy(scores, y)` returns the mean loss and $dS = (P - Y)/N$
-# in one call. The batch below has a row near 1000 and the confidently wrong row: its loss is
-# $(L_1 + \dots + 1000)/4$, finite.
+# in one call. The batch below has 5 examples of 4 classes (distinct sizes: a transposed
+# `dscores` could not pass), a row near 1000 and the confidently wrong row: its loss is
+# $(L_1 + \dots + 1000)/5$, finite. So large a loss makes the central difference's round-off
+# ($\approx \varepsilon\,|L|/h$, notebook 01) visible at $h = 10^{-5}$; a larger $h$ fixes it.
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
 scores = np.array([[1.0, 2.0, 0.5, -1.0],
                    [0.0, 0.0, 0.0, 0.0],
+                   [0.3, -0.7, 1.5, 0.2],
                    [1000.0, 1002.0, 999.0, 1001.0],
                    [1000.0, 0.0, 0.0, 0.0]])           # the last row: confidently wrong
-labels = np.array([1, 3, 0, 1])
+labels = np.array([1, 3, 2, 0, 1])
 loss, dscores = softmax_cross_entropy(scores, labels)
 N = scores.shape[0]
 pairs = list(zip(scores, labels, strict=True))
 rows = np.array([softmax(s) - np.eye(scores.shape[1])[c] for s, c in pairs])
 row_losses = [ce_logsumexp(s, c) for s, c in pairs]
-print("per-row losses =", ", ".join(f"{v:.4f}" for v in row_losses), f"  mean = {loss:.4f}")
+print("row losses", ", ".join(f"{v:.4f}" for v in row_losses), f"  mean {loss:.4f}")
 print(verdict("reference loss vs the mean of our log-sum-exp rows",
               rel_error(loss, np.mean(row_losses)), 1e-12))
 print(verdict("reference dscores vs our rows (p − y)/N", rel_error(dscores, rows / N), 1e-12))
-num_dscores = numerical_gradient(lambda S: softmax_cross_entropy(S, labels)[0], scores)
-print(verdict("reference dscores vs numerical gradient", rel_error(dscores, num_dscores)))
+num_5 = numerical_gradient(lambda S: softmax_cross_entropy(S, labels)[0], scores.copy())
+num_4 = numerical_gradient(lambda S: softmax_cross_entropy(S, labels)[0], scores.copy(), h=1e-4)
+print(f"numerical, h = 1e-5: relative error of order "
+      f"{10.0 ** np.floor(np.log10(rel_error(dscores, num_5))):.0e} "
+      f"(round-off ≈ ε·|L|/h, L ≈ {loss:.0f})")
+print(verdict("reference dscores vs numerical gradient, h = 1e-4", rel_error(dscores, num_4)))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The binary case is the sigmoid
