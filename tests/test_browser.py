@@ -185,9 +185,13 @@ def test_notebook_runs_and_widgets_respond(lab, browser, path):
         handle.wait_for(state="visible", timeout=15_000)
         before = _widget_images(page)
         assert before and all(before), f"{path.name}: a widget image did not render"
+        value = handle.get_attribute("aria-valuenow") or handle.input_value()
         handle.focus()
         for _ in range(3):
             page.keyboard.press("ArrowRight")
+        moved = handle.get_attribute("aria-valuenow") or handle.input_value()
+        assert moved != value, (f"{path.name}: the first slider did not move from {value} "
+                                "(at its maximum?): put a slider with room to move first")
         page.wait_for_function(
             "before => { const now = Array.from(document.querySelectorAll("
             "'.jupyter-widgets img, .widget-image')).map(e => e.src || '');"
