@@ -62,6 +62,31 @@ def test_temperature_wrong_axis(capsys):
     assert "wrong axis" in capsys.readouterr().out
 
 
+def _shifted_rows(s, tau):
+    z = s / tau
+    return np.exp(z - z.max(axis=-1, keepdims=True))     # each row shifted by its own max
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda s, tau: _shifted_rows(s, tau) / _shifted_rows(s, tau).sum(),
+     "rows do not each sum to 1"),                          # the whole array's sum
+    (lambda s, tau: _shifted_rows(s, tau) / _shifted_rows(s, tau).sum(axis=0, keepdims=True),
+     "each column sums to 1"),                              # axis 0, after a row-wise shift
+])
+def test_temperature_normalized_over_the_wrong_entries(capsys, wrong, hint):
+    assert not nb11.check_temperature_softmax(wrong)
+    out = capsys.readouterr().out
+    assert "on a batch (3, 5)" in out and hint in out, out
+
+
+def test_temperature_normalization_hint_only_for_positive_arrays_of_the_right_shape():
+    expected = _temperature_softmax(np.arange(6.0).reshape(2, 3), 1.0)
+    assert nb11._normalization_hint(-expected, expected) is None
+    assert nb11._normalization_hint(expected[:1], expected) is None
+    assert nb11._normalization_hint(expected[0], expected[0]) is None          # one row
+    assert nb11._normalization_hint(expected + [[0.1, 0.0, 0.0], [0, 0, 0]], expected) is None
+
+
 @pytest.mark.parametrize("fn", [_stub, _raises])
 def test_temperature_stub_is_not_done(capsys, fn):
     assert not nb11.check_temperature_softmax(fn)
@@ -135,28 +160,34 @@ def _unwatched(dscores, caches, **switch):
     else:
         dh2 = dh2.reshape(-1, T, dh2.shape[1])
 
-    def layer(dh_all, steps, through_time=True):
+    def layer(dh_all, steps, through_time=True, cell=True):
         dh_next = np.zeros_like(dh_all[:, 0])
         dc_next = np.zeros_like(dh_all[:, 0])
         dx, dW = [None] * T, [0, 0, 0]
         for t in reversed(range(T)):
             dh = dh_all[:, t] + (dh_next if through_time else 0)
-            dc = dc_next if switch.get("cell", True) else np.zeros_like(dc_next)
+            dc = dc_next if cell else np.zeros_like(dc_next)
             dx[t], dh_next, dc_next, *dW_t = layers.lstm_step_backward(dh, dc, steps[t])
             dW = ([a + b for a, b in zip(dW, dW_t, strict=True)]
                   if switch.get("sum_over_time", True) else dW_t)
         return np.stack(dx, axis=1), dW
 
-    dx2, dW2 = layer(dh2, steps2)
+    time1, time2 = switch.get("time", (True, True))
+    cell1, cell2 = switch.get("cell", (True, True))
+    dx2, dW2 = layer(dh2, steps2, through_time=time2, cell=cell2)
     above = dx2 if switch.get("from_above", True) else np.zeros_like(dx2)
-    dx1, dW1 = layer(above, steps1, through_time=switch.get("lower_time", True))
+    dx1, dW1 = layer(above, steps1, through_time=time1, cell=cell1)
     return (dW_out, db_out, *dW2, *dW1, layers.embedding_backward(dx1, emb_cache))
 
 
 @pytest.mark.parametrize("switch, hint", [
     (dict(from_above=False), "layer 1 gets nothing from layer 2"),
-    (dict(lower_time=False), "missing its own path through time"),
-    (dict(cell=False), "cell-state gradient is dropped"),
+    (dict(time=(False, True)), "layer 1 is missing its own path through time"),
+    (dict(time=(True, False)), "layer 2 is missing its own path through time"),
+    (dict(time=(False, False)), "layer 2 is missing its own path through time"),   # first found
+    (dict(cell=(False, True)), "layer 1's cell-state gradient is dropped"),
+    (dict(cell=(True, False)), "layer 2's cell-state gradient is dropped"),
+    (dict(cell=(False, False)), "layer 2's cell-state gradient is dropped"),
     (dict(sum_over_time=False), "only one step's share"),
     (dict(time_major=True), "n·T + t"),
 ])
@@ -239,3 +270,140 @@ def test_odd_answers_never_pass_and_never_raise(capsys, answer):
                   nb11.check_stacked_backward):
         assert not check(lambda *args, answer=answer: answer)
         assert capsys.readouterr().out.startswith("not yet")
+
+
+# ------------------------------------------------------------------ the cases and the registry
+
+
+def test_stacked_cases_are_batch_1_and_a_non_square_batch():
+    """Case 1: N = 1; case 2: N = 3 with H1 ≠ H2 — every size as its label states."""
+    seen = []
+
+    def spy(dscores, caches):
+        emb_cache, steps1, steps2, _ = caches
+        (N, T), V = emb_cache[0].shape, dscores.shape[1]
+        D, H1, H2 = steps1[0][0].shape[1], steps1[0][1].shape[1], steps2[0][1].shape[1]
+        assert dscores.shape == (N * T, V) and len(steps1) == len(steps2) == T
+        seen.append((N, T, V, D, H1, H2))
+        return stacked_backward(dscores, caches)
+
+    assert nb11.check_stacked_backward(spy)
+    assert seen == [(1, 4, 6, 3, 5, 4), (3, 5, 7, 4, 3, 6)]
+
+
+def test_top_k_cases_draw_scores_of_scale_2(monkeypatch):
+    seen = []
+
+    def spy(scores, k, tau):
+        seen.append((scores.copy(), k, tau))
+        return top_k_probs(scores, k, tau)
+
+    monkeypatch.setattr(nb11, "_rng", lambda: np.random.default_rng(0))
+    assert nb11.check_top_k_probs(spy)
+    rng = np.random.default_rng(0)
+    want = [(rng.standard_normal(8) * 2, 3, 0.8), (rng.standard_normal(12) * 2, 5, 1.5)]
+    assert len(seen) == 2
+    for (scores, k, tau), (w_scores, w_k, w_tau) in zip(seen, want, strict=True):
+        np.testing.assert_array_equal(scores, w_scores)
+        assert (k, tau) == (w_k, w_tau)
+
+
+def test_top_k_hint_names_p(capsys):
+    assert not nb11.check_top_k_probs(
+        lambda s, k, tau: _keep(s, k, tau, lambda o: o[:k], use_tau=False))
+    assert "p: the temperature is missing" in capsys.readouterr().out
+
+
+def test_the_three_checkers_are_exercises_1_2_3_of_notebook_11(capsys):
+    from helpers.exercises._check import progress
+    assert nb11.check_temperature_softmax(_temperature_softmax)
+    assert nb11.check_stacked_backward(stacked_backward)
+    assert nb11.check_top_k_probs(top_k_probs)
+    capsys.readouterr()
+    assert progress("11") == (3, 3)
+    assert "1 ✓ · 2 ✓ · 3 ✓" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ the cases, pinned
+
+
+def _spy_calls(monkeypatch, check, answer):
+    """Run ``check`` with a seeded generator; every argument tuple the checker passed."""
+    seen = []
+
+    def spy(*args):
+        seen.append(args)
+        return answer(*args)
+
+    monkeypatch.setattr(nb11, "_rng", lambda: np.random.default_rng(0))
+    assert check(spy)
+    return seen
+
+
+def test_temperature_cases_are_a_row_a_batch_and_scores_near_800(monkeypatch):
+    seen = _spy_calls(monkeypatch, nb11.check_temperature_softmax, _temperature_softmax)
+    rng = np.random.default_rng(0)
+    want = [(rng.standard_normal(7) * 3, 0.5), (rng.standard_normal((3, 5)) * 3, 2.0),
+            (800 + 50 * rng.standard_normal((2, 6)), 0.7)]
+    assert len(seen) == len(want)
+    for (scores, tau), (w_scores, w_tau) in zip(seen, want, strict=True):
+        np.testing.assert_array_equal(scores, w_scores)
+        assert tau == w_tau
+
+
+def _stacked_case_by_hand(rng, N, T, V, D, H1, H2):
+    """The checker's case, drawn here in the same order: ids, dscores and the state."""
+    def w(*shape):
+        return rng.standard_normal(shape) / np.sqrt(shape[0])
+    params = {"W_embed": rng.standard_normal((V, D)), "Wx1": w(D, 4 * H1),
+              "Wh1": w(H1, 4 * H1), "b1": 0.3 * rng.standard_normal(4 * H1),
+              "Wx2": w(H1, 4 * H2), "Wh2": w(H2, 4 * H2), "b2": 0.3 * rng.standard_normal(4 * H2),
+              "W_out": w(H2, V), "b_out": 0.3 * rng.standard_normal(V)}
+    ids = rng.integers(0, V, size=(N, T))
+    ids[0, 0] = ids[0, 1] = ids[0, T - 1]
+    state = ((rng.standard_normal((N, H1)), rng.standard_normal((N, H1))),
+             (rng.standard_normal((N, H2)), rng.standard_normal((N, H2))))
+    scores, _, _ = nb11.stacked_forward(params, ids, state)
+    dscores = layers.softmax_cross_entropy(scores, rng.integers(0, V, size=N * T))[1]
+    return ids, dscores, state
+
+
+def test_stacked_cases_are_pinned(monkeypatch):
+    """Parameters of scale 1/√fan-in, biases 0.3·N(0, 1), a repeated character in sequence 0,
+    a random state entering the chunk and random labels."""
+    seen = _spy_calls(monkeypatch, nb11.check_stacked_backward, stacked_backward)
+    rng = np.random.default_rng(0)
+    want = [_stacked_case_by_hand(rng, 1, 4, 6, 3, 5, 4),
+            _stacked_case_by_hand(rng, 3, 5, 7, 4, 3, 6)]
+    assert len(seen) == len(want)
+    for (dscores, caches), (ids, w_dscores, state) in zip(seen, want, strict=True):
+        emb_cache, steps1, steps2, _ = caches
+        np.testing.assert_array_equal(emb_cache[0], ids)
+        np.testing.assert_allclose(dscores, w_dscores, rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(steps1[0][1], state[0][0])          # h1 entering
+        np.testing.assert_array_equal(steps2[0][2], state[1][1])          # c2 entering
+
+
+def test_temperature_hint_names_p(capsys):
+    assert not nb11.check_temperature_softmax(lambda s, tau: _temperature_softmax(s, 1.0))
+    assert "p: the temperature is missing" in capsys.readouterr().out
+
+
+def test_temperature_inf_without_nan_gets_the_overflow_hint(capsys):
+    """An answer that overflows to inf (not nan) on the large scores gets the max-shift hint."""
+    def overflows(s, tau):
+        p = _temperature_softmax(s, tau)
+        return np.full_like(p, np.inf) if np.max(s) > 100 else p
+    assert not nb11.check_temperature_softmax(overflows)
+    assert "exp(800 / τ) overflows" in capsys.readouterr().out
+
+
+def test_softmax_last_is_shifted():
+    np.testing.assert_allclose(nb11._softmax_last(np.array([800.0, 0.0])), [1.0, 0.0])
+
+
+def test_normalization_hint_needs_every_entry_positive():
+    """Columns that sum to 1 only count when every entry is positive, as exponentials are."""
+    expected = _temperature_softmax(np.arange(6.0).reshape(2, 3), 1.0)
+    assert nb11._normalization_hint(np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]]),
+                                    expected) is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 import helpers.layers as layers
-from helpers.exercises._check import call_learner, compare, exercise, not_yet, passed
+from helpers.exercises._check import as_array, call_learner, compare, exercise, not_yet, passed
 from helpers.widgets.sampling_explorer import softmax_temperature
 
 __all__ = ["check_temperature_softmax", "check_stacked_backward", "check_top_k_probs",
@@ -31,6 +31,23 @@ def _rng() -> np.random.Generator:
 def _softmax_last(z):
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def _normalization_hint(answer, expected) -> str | None:
+    """A hint when ``answer`` has the right exponentials normalized over the wrong entries: each
+    row the expected row times its own factor (the whole array summed, or nothing), or each
+    column summing to 1 (axis 0). None otherwise."""
+    ok, a = as_array(answer, "p", expected.shape)
+    if not ok or a.ndim < 2 or not np.all(a > 0):
+        return None
+    if np.allclose(a.sum(axis=0), 1.0):
+        return ("p: each column sums to 1, not each row: normalize over the last axis "
+                "(axis=-1, keepdims=True), not axis 0")
+    factor = a / expected
+    if np.allclose(factor, factor[..., :1], rtol=1e-6):
+        return ("p has the right exponentials but its rows do not each sum to 1: normalize "
+                "every row by its own sum (axis=-1, keepdims=True)")
+    return None
 
 
 @exercise("11", 1, "the softmax with a temperature")
@@ -60,6 +77,8 @@ def check_temperature_softmax(temperature_softmax) -> bool:
         if not ok and scores.max() > 100 and ("contains nan" in hint or "contains inf" in hint):
             hint = ("p contains nan or inf — exp(800 / τ) overflows; subtract each row's largest "
                     "score before exp (it cancels in the ratio)")
+        elif not ok and "wrong values" in hint:
+            hint = _normalization_hint(answer, expected) or hint
         if not ok:
             return not_yet(f"on {label}: {hint}")
     return passed("p = softmax(s / τ): the order of the characters stays, τ < 1 sharpens and "
@@ -127,9 +146,12 @@ def _layer_backward(dh_all, steps, *, through_time=True, cell=True, sum_over_tim
     return np.stack(dx_all, axis=1), dW
 
 
-def _stacked_backward(dscores, caches, *, from_above=True, lower_time=True, cell=True,
+def _stacked_backward(dscores, caches, *, from_above=True, time=(True, True), cell=(True, True),
                       sum_over_time=True, time_major=False) -> tuple:
-    """The reference (all switches on) and its planted mistakes; gradients in STACKED_KEYS order."""
+    """The reference (all switches on) and its planted mistakes; gradients in STACKED_KEYS order.
+
+    ``time`` and ``cell``: (layer 1, layer 2) — whether each layer carries dh_prev, dc_prev back.
+    """
     emb_cache, steps1, steps2, aff_cache = caches
     dh2_flat, dW_out, db_out = layers.affine_backward(dscores, aff_cache)
     T = len(steps2)
@@ -137,9 +159,10 @@ def _stacked_backward(dscores, caches, *, from_above=True, lower_time=True, cell
         dh2_all = dh2_flat.reshape(T, -1, dh2_flat.shape[1]).transpose(1, 0, 2)
     else:
         dh2_all = dh2_flat.reshape(-1, T, dh2_flat.shape[1])
-    dx2_all, dW2 = _layer_backward(dh2_all, steps2, cell=cell, sum_over_time=sum_over_time)
+    dx2_all, dW2 = _layer_backward(dh2_all, steps2, through_time=time[1], cell=cell[1],
+                                   sum_over_time=sum_over_time)
     dh1_from_above = dx2_all if from_above else np.zeros_like(dx2_all)
-    dx1_all, dW1 = _layer_backward(dh1_from_above, steps1, through_time=lower_time, cell=cell,
+    dx1_all, dW1 = _layer_backward(dh1_from_above, steps1, through_time=time[0], cell=cell[0],
                                    sum_over_time=sum_over_time)
     dW_embed = layers.embedding_backward(dx1_all, emb_cache)
     return (dW_out, db_out, *dW2, *dW1, dW_embed)
@@ -149,9 +172,13 @@ _STACKED_MISTAKES = [
     ("layer 1 gets nothing from layer 2: layer 2's input is h1, so its dx is the gradient that "
      "arrives at every h1_t from above", dict(from_above=False)),
     ("layer 1 is missing its own path through time: dh1_t = (dx from layer 2 at t) + "
-     "(dh1_prev from step t + 1) — a fork, two gradients add", dict(lower_time=False)),
-    ("the cell-state gradient is dropped: pass dc_prev of step t + 1 back into step t "
-     "(in both layers)", dict(cell=False)),
+     "(dh1_prev from step t + 1) — a fork, two gradients add", dict(time=(False, True))),
+    ("layer 2 is missing its own path through time: dh2_t = (the gradient from the scores at "
+     "t) + (dh2_prev from step t + 1) — a fork, two gradients add", dict(time=(True, False))),
+    ("layer 2's cell-state gradient is dropped: pass dc_prev of step t + 1 back into step t",
+     dict(cell=(True, False))),
+    ("layer 1's cell-state gradient is dropped: pass dc_prev of step t + 1 back into step t",
+     dict(cell=(False, True))),
     ("only one step's share is kept: Wx, Wh and b are shared by every step, so their gradients "
      "are a sum over t (+=, not =)", dict(sum_over_time=False)),
     ("the rows of dscores are in the order n·T + t (sequence n, step t): reshape to (N, T, H), "
