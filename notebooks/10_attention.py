@@ -87,8 +87,6 @@ if "google.colab" in sys.modules:
 # - **causal mask (인과 마스크)**: forbids a query to look at later positions; **softmax
 #   (소프트맥스)** and its **Jacobian (야코비 행렬)**; **shortcut (지름길)**: a short path for the
 #   gradient.
-# - **bottleneck (병목)**: everything the decoder may know squeezed through one small state;
-#   **control experiment (대조 실험)**: a run that changes one thing, to tell two causes apart.
 
 # %% slideshow={"slide_type": "skip"}
 # %matplotlib inline
