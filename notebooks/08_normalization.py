@@ -913,7 +913,7 @@ fig
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The default state (depth 10, scale 1, no normalization): from layer 1 to layer 10 the
-# activations (blue) shrink by a factor of 0.054 while ‖∂L/∂h_l‖ grows 23-fold (the subtitle,
+# activations' RMS (blue) is multiplied by 0.054 while ‖∂L/∂h_l‖ grows 23-fold (the subtitle,
 # and the scale-1 row of the table at the start); the weight gradients stay level, because each
 # is the product of a falling input and a rising gradient.
 
