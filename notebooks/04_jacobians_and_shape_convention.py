@@ -787,7 +787,9 @@ def loss_and_grads(E, W, b, u, ids, y):
 # windows, some entries of $\partial L/\partial W$ nearly cancel, and the central difference's
 # round-off (of order $10^{-16}\,|L|/h$) is no longer small *relative to such a tiny entry*. So
 # the check uses `richardson=True` at $h = 10^{-3}$, as `check_layer` does: a larger step has
-# less round-off, and combining the steps $h$ and $h/2$ cancels the $O(h^2)$ error.
+# less round-off, and combining the steps $h$ and $h/2$ cancels the $O(h^2)$ error. The last
+# line shows the cause: at the plain step $h = 10^{-5}$ the check of $\partial L/\partial W$
+# fails, worst at an entry of size 2e-06, where the largest entry is 0.13.
 
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 d, n = 8, 12
@@ -803,6 +805,13 @@ for (name, value), grad in zip(params.items(), grads, strict=True):
     num = numerical_gradient_array(lambda _: loss_and_grads(*params.values(), ids, y)[0],
                                    value, np.array(1.0), h=1e-3, richardson=True)
     print(verdict(f"d{name} vs numerical", rel_error(grad, num)))
+# the cause, shown: the plain step h = 1e-5 on dW, and the entry where it is worst
+num_plain = numerical_gradient_array(lambda _: loss_and_grads(*params.values(), ids, y)[0],
+                                     params["W"], np.array(1.0))
+worst = np.argmax(np.abs(grads[1] - num_plain) / (np.abs(grads[1]) + np.abs(num_plain)))
+print(verdict("dW vs numerical at h = 1e-5, no Richardson", rel_error(grads[1], num_plain)))
+print(f"  worst at an entry of size {abs(grads[1].flat[worst]):.0e}; "
+      f"the largest |dW| entry is {np.abs(grads[1]).max():.2f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training
@@ -921,17 +930,37 @@ plt.show()
 # - **Context carries over to new sentences.** In sentence 1, *hotels*, *lisbon* and *cheap* are
 #   all `<unk>`, the very same input vector: 0.00, 1.00, 0.00. Only the window differs. *lima*
 #   (1.00) is found the same way.
-# - **The word alone does not decide.** *paris* scores 1.00 in "the trains in paris are fast" and 0.00
-#   in "paris hilton likes fast trains" — right both times — but also 0.00 in "paris is amazing
-#   to see", where it *is* the city.
+# - **The word alone does not decide.** *paris* scores 1.00 in "the trains in paris are fast"
+#   and 0.00 in "paris hilton likes fast trains" — right both times — but also 0.00 in "paris is
+#   amazing to see", where it *is* the city.
 # - **The rule misfires.** *june* in "she was born in june" scores 0.97: right after *in*, like
 #   *busan* in training. And *porto* (0.00) is read as the window `<unk> <unk> <unk> <pad>
 #   <pad>`, which training labelled 0 four times (*spring*, *job*, *cats*, *monday*): from that
 #   window no classifier could tell.
 #
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A control experiment: change only the word before
+#
+# If the tagger really keys on *in* or *to* just before a word, swapping that one word for
+# *near* or *over* (both read as `<unk>`; everything else unchanged) should switch its answer,
+# in both directions.
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+PAIRS = [("she was born in june", "she was born near june", 4),
+         ("the trains in paris are fast", "the trains near paris are fast", 3),
+         ("we flew to lima last winter", "we flew over lima last winter", 3),
+         ("he lives near porto", "he lives in porto", 3)]
+for original, changed, t in PAIRS:
+    p_pair = [tagger_forward(*params.values(), make_windows([parse(line)])[0])[0][t]
+              for line in (original, changed)]
+    print(f"{'P(' + original.split()[t] + ')':9} {original!r:33} {p_pair[0]:.2f}  →  "
+          f"{changed!r:34} {p_pair[1]:.2f}")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
 # So the tagger generalises only partly. What sixteen sentences taught it is, roughly, to look
-# for *in* or *to* right before the word: every word it calls a location here has one, and the
-# city without one is missed. More varied text would teach more; the gradients would be the same.
+# for *in* or *to* right before the word: every word it calls a location here has one, the city
+# without one is missed, and the control experiment above flips each answer by changing that one
+# word. More varied text would teach more; the gradients would be the same.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn
