@@ -13,7 +13,8 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: lab test test-quick notebooks bench bench-threads figures slides pdf mutation lint clean-venv install
+.PHONY: lab test test-quick notebooks bench bench-threads figures slides pdf mutation lint clean-venv install \
+	classroom classroom-check
 
 install: $(STAMP)
 
@@ -73,6 +74,23 @@ pdf: slides
 
 figures: $(STAMP)
 	$(BIN)/python scripts/make_figures.py
+
+# The classroom edition (nbgrader): build/classroom/ holds the nbgrader course, source/ and the
+# student versions in release/, for every notebook (or NB="03 06"; OUT=dir, CONFIG=my.toml for a
+# lecturer's own copy). nbgrader (the classroom extra) goes into build/.venv-classroom, a venv on
+# top of .venv, so `make lab` stays without it.
+CLASSROOM_PY := build/.venv-classroom/bin/python
+CLASSROOM_ARGS = $(NB) $(if $(CONFIG),--config $(CONFIG))
+
+classroom: $(STAMP)
+	$(BIN)/python scripts/classroom.py install
+	$(CLASSROOM_PY) scripts/classroom.py build $(CLASSROOM_ARGS) $(if $(OUT),--out $(OUT))
+
+# The round trip with nbgrader on throw-away gradebooks: the source scores full marks, the
+# student version 0, a planted classic mistake loses exactly its exercise. Prints the scores.
+classroom-check: $(STAMP)
+	$(BIN)/python scripts/classroom.py install
+	$(CLASSROOM_PY) scripts/classroom_check.py $(CLASSROOM_ARGS) --jobs $(or $(JOBS),2)
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests scripts bench
