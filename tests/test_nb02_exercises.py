@@ -268,6 +268,13 @@ def test_staged_forward_mistake_and_generic_hints(capsys):
     assert _says(capsys, "return 3 numbers, in this order: h, dx, dy")
 
 
+def test_staged_named_mistakes_at_a_point_get_no_generic_advice(capsys):
+    assert not nb02.check_staged_backward(_learner(inv_local=lambda den, inv: 1 / den ** 2))
+    out = capsys.readouterr().out
+    assert "with a minus sign" in out and " is off" not in out, out
+    assert "walk the stages" not in out, out
+
+
 def test_staged_generic_hints_on_the_batch_are_left_as_they_are(capsys):
     def sign_on_batch(x, y, dout):
         h, dx, dy = right_h_and_grads(x, y, dout)
