@@ -253,3 +253,15 @@ def test_the_notebook_solutions_pass_their_checkers(capsys):
     assert nb09.check_tied_projection_backward(namespace["tied_projection_backward"])
     assert nb09.check_projected_tied_backward(namespace["projected_tied_backward"])
     assert capsys.readouterr().out.count("✓") == 4
+
+
+def test_the_checkers_are_exercises_one_to_four(capsys):
+    """progress("09") counts the four checkers, numbered as the notebook's headings."""
+    from helpers.exercises._check import progress
+
+    nb09.check_token_gradient(right_token_gradient)
+    nb09.check_embedding_backward(lambda dout, ids, V: None)
+    capsys.readouterr()
+    _, total = progress("09")
+    out = capsys.readouterr().out
+    assert total == 4 and re.search(r"\(1 ✓ · 2 not yet · 3 [^·]+ · 4 [^)]+\)", out), out
