@@ -211,6 +211,8 @@ def test_fully_masked_row_is_refused_with_its_position():
     (dict(k=np.full((2, 4, 2), np.inf)), ValueError, "k expects finite numbers, got inf"),
     (dict(q=np.full((2, 3, 2), 1e160), k=np.full((2, 4, 2), 1e160)), ValueError,
      "the scores q·kᵀ/√d overflow float64"),
+    (dict(v=np.ones((1, 4, 2))), ValueError,
+     "the same batch size N (q.shape=(2, 3, 2), k.shape=(2, 4, 2), v.shape=(1, 4, 2))"),
     (dict(mask=np.ones((3, 4))), TypeError, "mask expects a boolean numpy array"),
     (dict(mask=[[True] * 4] * 3), TypeError, "mask expects a boolean numpy array (True where"),
     (dict(mask=np.ones((4, 3), bool)), ValueError, "mask expects shape (Tq, Tk)=(3, 4) or"),
