@@ -539,7 +539,8 @@ _MAX_FACTOR = 4096     # an integer factor up to this is named (a batch size, a 
 
 
 def _generic_hint(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: float) -> str:
-    """Wrong sign, all zeros, transposed, or a constant factor (the batch size, a 2)."""
+    """Wrong sign, all zeros, transposed, or a constant factor (the batch size, a 2; for a
+    single number only a whole factor, since any wrong number is some factor off)."""
     if not np.any(a) and np.any(e):
         return f"{name} is all zeros: was it never filled in, or never accumulated?"
     if np.any(e) and matches(a, -e, rtol, atol):
@@ -559,7 +560,9 @@ def _generic_hint(name: str, a: np.ndarray, e: np.ndarray, rtol: float, atol: fl
             if 2 <= k <= _MAX_FACTOR and np.isclose(1 / c, k, rtol=exact, atol=0):
                 return (f"{name} is exactly 1/{k} of the right value: a mean where a sum "
                         "belongs (a batch size N?), or a path missing?")
-            return f"{name} is off by a constant factor ({c:.3g}×): right pattern, wrong scale"
+            if a.size > 1:      # every wrong single number is "a factor" off: no pattern
+                return (f"{name} is off by a constant factor ({c:.3g}×): right pattern, "
+                        "wrong scale")
     if a.ndim == 0:
         return f"{name} is off"
     first = np.argwhere(~np.isclose(a, e, rtol=rtol, atol=atol))[0]
