@@ -1,4 +1,5 @@
-"""Binder and Colab: badges on every title cell, and the guarded Colab install cell."""
+"""Binder and Colab: links on every title cell (plain links: badge images break offline decks
+and the live title slide), and the guarded Colab install cell."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ def test_title_cell_carries_binder_and_colab_badges_for_this_notebook(path):
     title = read(path).cells[0].source
     assert f"colab.research.google.com/github/{REPO}/blob/main/notebooks/{path.name}" in title
     assert f"mybinder.org/v2/gh/{REPO}/main?urlpath=lab/tree/notebooks/{path.name}" in title
+    assert "![" not in title and "<img" not in title, "title cell: plain links, not badge images"
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
