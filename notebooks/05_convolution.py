@@ -1047,7 +1047,7 @@ plt.show()
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
 F = params["w1"].shape[0]
-fig, axes = plt.subplots(2, F, figsize=(9, 3.2), gridspec_kw={"hspace": 0.12})
+fig, axes = plt.subplots(2, F, figsize=(9, 2.8), gridspec_kw={"hspace": 0.12})
 lim = np.abs(np.concatenate([w1_start, params["w1"]])).max()
 for f in range(F):
     for row, weights in enumerate([w1_start, params["w1"]]):
@@ -1063,12 +1063,16 @@ fig.suptitle("The eight 3×3 filters before and after training (one colour scale
 fig.supxlabel("each square: one filter's weights w[f, 0, u, v], row u down, column v across",
               fontsize=12, y=0.0)
 plt.show()
+growth = (np.linalg.norm(params["w1"].reshape(F, -1), axis=1)
+          / np.linalg.norm(w1_start.reshape(F, -1), axis=1))
+print("‖w_f‖ after training / at the start, filters 1–8:",
+      np.round(growth, 1))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Compare the rows: the small random start has no structure, while the learned filters have
-# grown, and several show a row, a column or a diagonal of same-signed weights: oriented stroke
-# detectors that fire on a bar wherever it is, because the same nine weights are slid over
-# every position.
+# Compare the rows: the small random start has no structure, while six of the eight learned
+# filters have grown (1.7 to 3.9 times their start; filters 2 and 4 hardly changed), and several
+# show a row, a column or a diagonal of same-signed weights: oriented stroke detectors that fire
+# on a bar wherever it is, because the same nine weights are slid over every position.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn

@@ -85,6 +85,13 @@ def test_output_size_mistakes_with_a_stride(capsys, fn, words):
     assert _says(capsys, words)
 
 
+def test_output_size_slip_named_by_every_case(capsys):
+    """(H + 2P − K + 1) // S is wrong only at H=7, K=3, S=2, P=1, where it gives what the
+    one-sided padding gives: the hint must name the slip that fits all the learner's answers."""
+    assert not nb05.check_output_size(lambda H, K, S, P: (H + 2 * P - K + 1) // S)
+    assert _says(capsys, "the + 1 (the first window) comes after the division")
+
+
 @pytest.mark.parametrize("case", [(28, 3, 1, 0), (32, 5, 1, 2), (8, 3, 2, 2), (7, 3, 2, 1),
                                   (8, 3, 2, 0), (10, 4, 3, 1), (4, 4, 1, 0)])
 def test_output_size_tries_every_case(capsys, case):
