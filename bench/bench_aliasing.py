@@ -16,6 +16,11 @@ gradients are allocated before and not counted). Inputs are seeded; the memory c
 exact and repeatable, the times are not (compare the ratios, and re-measure on a quiet
 machine). Runs in well under a minute. batchnorm and layernorm: ``bench/bench_norm.py``.
 
+Where the time goes: a copy's memcpy is cheap (x (1024, 128), 1 MiB: about 0.06 ms); most of
+a large copy's cost is the first touch of a fresh block, since glibc hands blocks of 128 KiB
+and more back to the system when freed (affine at nb11's size: about 1.6x here, about 1.06x
+with MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=268435456).
+
     .venv/bin/python bench/bench_aliasing.py
 """
 
@@ -37,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 import helpers.layers as L  # noqa: E402
 from helpers.layers import _validate  # noqa: E402
 
-MIN_TIME = 0.03    # CPU seconds per sample
+MIN_TIME = 0.05    # CPU seconds per sample
 PAIRS = 5          # alternating samples per side
 
 
