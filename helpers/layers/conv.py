@@ -9,10 +9,16 @@ with output size H′ = (H + 2·pad − HH) // stride + 1 (floor division, as Py
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from . import _validate as v
+
+# einsum through BLAS where it can; optimize= picks how the sums are done, not what they are
+# equivalent mutant `False`: the same sums, only slower
+_einsum = partial(np.einsum, optimize=True)
 
 
 def _check_conv_args(fname, x, w, b, stride, pad, spatial):
@@ -35,6 +41,7 @@ def _check_conv_args(fname, x, w, b, stride, pad, spatial):
     stride = v.positive_int(fname, "stride", stride, minimum=1)
     pad = v.positive_int(fname, "pad", pad, minimum=0)
     out_sizes = tuple(v.output_size(fname, axis, n, k, stride, pad, shapes)
+                      # equivalent mutant `False`: one name in spatial per axis of x and of w
                       for axis, n, k in zip(spatial, x.shape[2:], w.shape[2:], strict=True))
     return x, w, b, stride, pad, out_sizes
 
@@ -60,7 +67,7 @@ def conv1d_forward(x, w, b, stride=1, pad=0):
     K = w.shape[2]
     x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad)))
     windows = sliding_window_view(x_pad, K, axis=2)[:, :, ::stride]     # (N, C, L′, K)
-    out = np.einsum("nclk,fck->nfl", windows, w, optimize=True) + b[:, None]
+    out = _einsum("nclk,fck->nfl", windows, w) + b[:, None]
     cache = (x_pad, windows, w, stride, pad)
     return out, cache
 
@@ -79,11 +86,10 @@ def conv1d_backward(dout, cache):
     N, C, L_out, K = windows.shape
     dout = v.grad_shape("conv1d_backward", dout, (N, w.shape[0], L_out))
     db = dout.sum(axis=(0, 2))
-    dw = np.einsum("nfl,nclk->fck", dout, windows, optimize=True)
+    dw = _einsum("nfl,nclk->fck", dout, windows)
     dx_pad = np.zeros_like(x_pad)
     for k in range(K):  # kernel offset k touched x_pad[k], x_pad[k + stride], …
-        dx_pad[:, :, k:k + stride * L_out:stride] += np.einsum("nfl,fc->ncl", dout, w[:, :, k],
-                                                               optimize=True)
+        dx_pad[:, :, k:k + stride * L_out:stride] += _einsum("nfl,fc->ncl", dout, w[:, :, k])
     dx = dx_pad[:, :, pad:x_pad.shape[2] - pad]
     return dx, dw, db
 
