@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from exercise_tools import not_implemented as _not_implemented
+from exercise_tools import says as _says
+from exercise_tools import stub as _stub
 
 import helpers.layers as L
 from helpers.exercises import nb03
@@ -17,22 +20,6 @@ from helpers.exercises.nb03 import (
     step_network,
 )
 from helpers.gradcheck import numerical_gradient, rel_error
-
-
-def _stub(*args):
-    return None
-
-
-def _not_implemented(*args):
-    raise NotImplementedError
-
-
-def _says(capsys, words: str) -> bool:
-    """The checker printed exactly one `not yet:` line containing `words`."""
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    assert out.startswith("not yet:") and words in out, out
-    return True
 
 
 def test_the_exercises_are_numbered_in_order():
@@ -507,3 +494,13 @@ def test_sum_to_shape_edits_and_stub(capsys):
         assert _says(capsys, "TODO")
     assert check_sum_to_shape(lambda g, s: right_sum_to_shape(g, s) + 1e-6) is False
     capsys.readouterr()
+
+
+def test_the_square_case_has_a_full_rank_hidden_layer():
+    """With dead units H can be rank-deficient (6 draws in 10), and then a mistake such as
+    dscores·H can give the right dW2: the square case is redrawn until H has rank 3."""
+    for _ in range(20):
+        label, params, X, _ = nb03._cases()[0]
+        H = np.maximum(X @ params["W1"] + params["b1"], 0.0)
+        assert label.startswith("3 examples") and np.linalg.matrix_rank(H) == 3
+        assert X.shape == params["W1"].shape == params["W2"].shape == (3, 3)
