@@ -11,6 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from exercise_tools import not_implemented as _not_implemented
+from exercise_tools import says as _says
+from exercise_tools import stub as _stub
 
 from helpers import graph
 from helpers.exercises import nb01
@@ -24,14 +27,6 @@ def _ascii(value) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")[:40] or "x"
 
 
-def _says(capsys, *words: str) -> str:
-    """The checker printed one `not yet:` line containing every one of ``words``."""
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    assert out.startswith("not yet: "), out
-    missing = [w for w in words if w not in out]
-    assert not missing, f"{missing} not in {out!r}"
-    return out
 
 
 def _passes(capsys) -> str:
@@ -40,12 +35,8 @@ def _passes(capsys) -> str:
     return out
 
 
-def _stub(*args):
-    return None
 
 
-def _not_implemented(*args):
-    raise NotImplementedError
 
 
 def test_five_exercises_are_registered_in_order():

@@ -8,30 +8,15 @@ import math
 
 import numpy as np
 import pytest
+from exercise_tools import not_implemented as _not_implemented
+from exercise_tools import says as _says
+from exercise_tools import stub as _stub
 
 import helpers.layers as L
 from helpers.exercises import nb02
 from helpers.exercises._check import registered
 from helpers.gradcheck import numerical_gradient
 from helpers.graph import Value
-
-
-def _stub(*args):
-    return None
-
-
-def _not_implemented(*args):
-    raise NotImplementedError
-
-
-def _says(capsys, *words: str) -> bool:
-    """The checker printed exactly one `not yet:` line containing every one of ``words``."""
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    assert out.startswith("not yet:"), out
-    missing = [w for w in words if w not in out]
-    assert not missing, f"{missing} not in {out!r}"
-    return True
 
 
 def _passes(capsys, *words: str) -> bool:

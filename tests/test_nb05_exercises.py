@@ -7,13 +7,11 @@ import re
 
 import numpy as np
 import pytest
+from exercise_tools import says as _says
+from exercise_tools import stub as _stub
 
 import helpers.layers as layers
 from helpers.exercises import nb05
-
-
-def _stub(*args):
-    return None
 
 
 def _raises(*args):
@@ -26,13 +24,6 @@ def _ascii(value) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_")[:40] or "x"
 
 
-def _says(capsys, words: str) -> bool:
-    """One printed line, a `not yet:` line containing ``words``."""
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    assert out.startswith("not yet:"), out
-    assert words in out, out
-    return True
 
 
 # ------------------------------------------------------------------ 1. output size (warm-up)

@@ -7,26 +7,13 @@ import math
 
 import numpy as np
 import pytest
+from exercise_tools import not_implemented as _not_implemented
+from exercise_tools import says as _says
+from exercise_tools import stub as _stub
 
 import helpers.layers as L
 from helpers.exercises import nb07
 from helpers.gradcheck import check_layer
-
-
-def _stub(*args):
-    return None
-
-
-def _not_implemented(*args):
-    raise NotImplementedError
-
-
-def _says(capsys, words: str) -> str:
-    """Assert that the checker printed one ``not yet:`` line containing ``words``."""
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    assert out.startswith("not yet:") and words in out, out
-    return out
 
 
 def _passes(capsys) -> bool:

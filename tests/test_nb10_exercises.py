@@ -6,25 +6,13 @@ from __future__ import annotations
 import importlib
 
 import numpy as np
+from exercise_tools import not_implemented as _not_implemented
+from exercise_tools import says as _says
+from exercise_tools import stub as _stub
 
 import helpers.layers as L
 from helpers.exercises import nb10
 from helpers.exercises._check import registered
-
-
-def _stub(*args):
-    return None
-
-
-def _not_implemented(*args):
-    raise NotImplementedError
-
-
-def _says(capsys, words: str) -> bool:
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return out.startswith("not yet:") and words in out
-
 
 # ------------------------------------------------------------------------- 1. causal mask
 
