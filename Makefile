@@ -50,6 +50,7 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_layers.py
+	$(BIN)/python bench/bench_aliasing.py
 	$(BIN)/python bench/bench_norm.py
 	$(BIN)/python bench/bench_attention.py
 	$(BIN)/python bench/bench_widgets.py
