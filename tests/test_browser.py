@@ -159,6 +159,15 @@ def _errors(page) -> list[str]:
     }""")
 
 
+def _slider_value(handle) -> str:
+    """The slider's readout as shown (noUi's aria-valuenow may be rounded coarser)."""
+    return handle.evaluate(
+        "h => { const s = h.closest('.widget-slider, .jupyter-widgets');"
+        " const r = s && s.querySelector('.widget-readout');"
+        " return (r && (r.value || r.textContent)) || h.getAttribute('aria-valuenow')"
+        " || h.value || ''; }")
+
+
 def _widget_images(page) -> list[str]:
     return page.eval_on_selector_all(".jupyter-widgets img, .widget-image",
                                      "els => els.map(e => e.src || e.getAttribute('src') || '')")
@@ -185,11 +194,14 @@ def test_notebook_runs_and_widgets_respond(lab, browser, path):
         handle.wait_for(state="visible", timeout=15_000)
         before = _widget_images(page)
         assert before and all(before), f"{path.name}: a widget image did not render"
-        value = handle.get_attribute("aria-valuenow") or handle.input_value()
+        value = _slider_value(handle)
         handle.focus()
         for _ in range(3):
             page.keyboard.press("ArrowRight")
-        moved = handle.get_attribute("aria-valuenow") or handle.input_value()
+        moved, deadline = value, time.monotonic() + 10   # the handle may update a frame later
+        while moved == value and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+            moved = _slider_value(handle)
         assert moved != value, (f"{path.name}: the first slider did not move from {value} "
                                 "(at its maximum?): put a slider with room to move first")
         page.wait_for_function(
