@@ -77,7 +77,9 @@ def check_token_gradient(token_gradient) -> bool:
 
     ids (N, T) integers, dout (N, T, D) the gradient of every looked-up row, k a word id.
     """
+    # equivalent mutant `(10)`: any seed; dout only has to be random
     rng = np.random.default_rng(9)
+    # equivalent mutant `(2)`: any seed; the second case only has to repeat a word
     for label, ids, V, D in _ids_cases(1):
         dout = rng.standard_normal(ids.shape + (D,))
         absent = np.setdiff1d(np.arange(V), ids)
@@ -100,12 +102,19 @@ def check_token_gradient(token_gradient) -> bool:
             if matches(got, expected):
                 continue
             where = np.flatnonzero(ids.ravel() == k)
+            # equivalent mutant `(2)`: numpy reads any negative size in reshape as 'the rest'
             flat = dout.reshape(-1, D)
+            # equivalent mutant `(len(where) >= 1)`: with one occurrence that occurrence is the
+            # answer, which was accepted above (here and in the next two tests)
+            # equivalent mutant `(1)`: the first case's repeated words occur exactly twice, so
+            # where[1] is where[-1]
             if len(where) > 1 and matches(got, flat[where[-1]]):
                 return not_yet(f"on {label}: that is only the last occurrence of word {k}; "
                                "it occurs several times, and each use sends a gradient back")
+            # equivalent mutant `(len(where) >= 1)`: see above
             if len(where) > 1 and matches(got, flat[where[0]]):
                 return not_yet(f"on {label}: that is only the first occurrence of word {k}")
+            # equivalent mutant `(len(where) >= 1)`: see above
             if len(where) > 1 and matches(got, expected / len(where)):
                 return not_yet(f"on {label}: {MEAN}")
             if len(where) and matches(got, flat.sum(axis=0)):
@@ -124,7 +133,9 @@ def check_embedding_backward(embedding_backward) -> bool:
 
     dout (N, T, D) the upstream gradient of out = W[ids]; ids (N, T) integers in [0, V).
     """
+    # equivalent mutant `(91)`: any seed; dout only has to be random
     rng = np.random.default_rng(90)
+    # equivalent mutant `(3)`: any seed; the second case only has to repeat a word
     for label, ids, V, D in _ids_cases(2):
         dout = rng.standard_normal(ids.shape + (D,))
         ok, answer = call_learner(embedding_backward, dout, ids, V,
@@ -164,20 +175,25 @@ PROJECTION_CASES = [("M = 1 row, V = 7 words, D = 3", [(1, 7), (1, 3), (7, 3)]),
 def check_tied_projection_backward(tied_projection_backward) -> bool:
     """``tied_projection_backward(dscores, cache)`` with cache = (h, W) should return
     (dh, dW, db) for scores = h @ W.T + b: dh (M, D), dW (V, D), db (V,)."""
+    # equivalent mutant `(94)`: any seed; the cases only have to be random
     for label, dscores, h, W in _gaussian_cases(93, PROJECTION_CASES):
         ok, answer = call_learner(tied_projection_backward, dscores, (h, W),
                                   forbid=(layers.affine_backward,))
         if not ok:
             return not_yet(answer)
         M = len(h)
+        # for M = 1 a mean is the sum, i.e. the right answer, which compare accepts first:
+        # equivalent mutant `(M >= 1)`: see the line above
+        # equivalent mutant `(2)`: the cases have M = 1 and M = 5
+        several = M > 1
         expected = (dscores @ W, dscores.T @ h, dscores.sum(axis=0))
         mistakes = [
             ("W is used transposed (h @ W.T), so its gradient is the transpose of the affine "
              "dw = hᵀ·dscores: dW = dscoresᵀ·h, shape (V, D)", (None, h.T @ dscores, None)),
             ("dscores already carries the 1/M of the mean loss; do not divide again",
-             (None, expected[1] / M, None) if M > 1 else None),
+             (None, expected[1] / M, None) if several else None),
             ("a bias added to every row collects the *sum* of the rows' gradients, not the mean",
-             (None, None, dscores.mean(axis=0)) if M > 1 else None),
+             (None, None, dscores.mean(axis=0)) if several else None),
             (NO_BIAS_SUM, (None, None, dscores)),
             (BIAS_AXIS, (None, None, dscores.sum(axis=1))),
             ("that is dW (dscoresᵀ·h): return dh, dW, db in this order",
@@ -201,6 +217,7 @@ PROJECTED_CASES = [("M = 1, V = 7, H = 5, D = 3", [(1, 7), (1, 5), (5, 3), (7, 3
 def check_projected_tied_backward(projected_tied_backward) -> bool:
     """``projected_tied_backward(dscores, cache)`` with cache = (h, P, W) should return
     (dh, dP, dW, db) for scores = h @ P @ W.T + b: dh (M, H), dP (H, D), dW (V, D), db (V,)."""
+    # equivalent mutant `(95)`: any seed; the cases only have to be random
     for label, dscores, h, P, W in _gaussian_cases(94, PROJECTED_CASES):
         ok, answer = call_learner(projected_tied_backward, dscores, (h, P, W),
                                   forbid=(layers.affine_backward,))
@@ -217,6 +234,8 @@ def check_projected_tied_backward(projected_tied_backward) -> bool:
             ("that is the gradient of h·P; one more matmul gate back: dh = (dscores·W)·Pᵀ",
              (du, None, None, None)),
             ("a bias added to every row collects the sum of the rows' gradients, not the mean",
+             # equivalent mutant `(len(h) >= 1)`: for M = 1 the mean is the sum (see exercise 3)
+             # equivalent mutant `(2)`: the cases have M = 1 and M = 4
              (None, None, None, dscores.mean(axis=0)) if len(h) > 1 else None),
             (NO_BIAS_SUM, (None, None, None, dscores)),
             (BIAS_AXIS, (None, None, None, dscores.sum(axis=1))),
