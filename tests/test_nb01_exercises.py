@@ -17,7 +17,7 @@ from exercise_tools import stub as _stub
 
 from helpers import graph
 from helpers.exercises import nb01
-from helpers.exercises._check import registered
+from helpers.exercises._check import NOT_DONE, registered
 from helpers.exercises.nb01 import Node, by_hand_answer, by_hand_slips
 
 
@@ -110,6 +110,17 @@ RIGHT = (0.0, -2.0, 4.0)
 # which of (df/dx, df/dy, df/dz) each slip changes at this point (y wins the max)
 CHANGES = {"swap": {1, 2}, "plus_z": {2}, "mul_z": {2}, "loser": {0, 1}, "both": {0},
            "half": {0, 1}, "local": {1}}
+
+
+# each slip's answer at the point, worked out by hand (m = 3, dm = z = −2, dz = m + 1 = 4)
+SLIPPED = {"swap": (0.0, 3.0, -1.0), "plus_z": (0.0, -2.0, 3.0), "mul_z": (0.0, -2.0, 1.0),
+           "loser": (-2.0, 0.0, 4.0), "both": (-2.0, -2.0, 4.0), "half": (-1.0, -1.0, 4.0),
+           "local": (0.0, 1.0, 4.0)}
+
+
+@pytest.mark.parametrize("slip", sorted(SLIPPED))
+def test_each_slip_gives_what_a_learner_would_get_by_hand(slip):
+    assert by_hand_answer(*POINT, slip) == SLIPPED[slip]
 
 
 def test_by_hand_point_and_answer():
@@ -593,6 +604,19 @@ def test_iterative_order_mistakes(capsys, fn, words):
     _says(capsys, *words)
 
 
+def _fails_on_long_chains(root):
+    order = iterative_order(root)
+    if len(order) > 100:
+        raise ValueError("too long")
+    return order
+
+
+def test_iterative_order_an_error_on_the_long_chain_is_not_called_recursion(capsys):
+    assert not nb01.check_iterative_order(_fails_on_long_chains)
+    out = _says(capsys, "ValueError", "too long")
+    assert "recursion" not in out.lower(), out
+
+
 def test_long_chain_is_a_chain_through_one_w():
     case = nb01._long_chain(np.random.default_rng(0))
     w, x0 = case.nodes[:2]
@@ -700,3 +724,36 @@ def test_the_backward_stub_and_an_empty_body_are_not_done(capsys):
     for fn in (backward_stub, backward_pass):
         assert not nb01.check_backward_pass(topological_order, fn)
         _says(capsys, "not yet: fill in the lines marked TODO")
+
+
+def test_magnitudes_have_both_signs_and_stay_away_from_zero():
+    v = nb01._magnitudes(np.random.default_rng(0), 400)
+    assert (v > 0).any() and (v < 0).any()
+    assert np.all((np.abs(v) >= 0.5) & (np.abs(v) <= 2.0))
+
+
+def test_by_hand_left_as_none_is_not_done_yet(capsys):
+    """The shipped cell leaves the three gradients as None: the plain TODO line, no name."""
+    assert not nb01.check_by_hand(None, None, None)
+    assert capsys.readouterr().out == f"not yet: {NOT_DONE}\n"
+    assert not nb01.check_by_hand(0.0, None, 4.0)
+    assert capsys.readouterr().out == f"not yet: {NOT_DONE}\n"
+
+
+def test_the_checker_graphs_compute_what_their_labels_say():
+    v = [1.5, -0.5, 2.0, 0.75]
+    x, a, b, c = v
+    graphs = {nb01._chain: ("xapbscf", (x * a + b) * c),
+              nb01._diamond: ("xyqsf", x * v[1] * (x * v[1] + v[1])),
+              nb01._three_uses: ("xyqmf", (x + v[1]) ** 2 + (x + v[1])),
+              nb01._single: ("f", x)}
+    for make, (names, value) in graphs.items():
+        case = make(v)
+        assert "".join(n.name for n in case.nodes) == names
+        assert case.root.data == pytest.approx(value)
+        for node in case.nodes:          # + passes 1 to both inputs, × each the other's value
+            inputs = [p.data for p in node.parents]
+            if len(inputs) == 2 and node.data == pytest.approx(sum(inputs)):
+                assert node.local_grads == (1.0, 1.0)
+            elif len(inputs) == 2:
+                assert node.local_grads == (inputs[1], inputs[0])

@@ -56,6 +56,7 @@ def _fix_names(hint: str) -> str:
 
 def _magnitudes(rng, n: int, low: float = 0.5, high: float = 2.0) -> np.ndarray:
     """n numbers with |v| in [low, high] and random signs: far from 0, where mistakes hide."""
+    # equivalent mutant `(rng.uniform(low, high, n) / rng.choice([-1.0, 1.0], n))`: v / ±1 = v · ±1
     return rng.uniform(low, high, n) * rng.choice([-1.0, 1.0], n)
 
 
@@ -88,6 +89,7 @@ def check_divide_backward(div_backward) -> bool:
             ("that is the input a handed back: return the gradients dout / b and "
              "−a · dout / b²", (a, b)),
         ])
+        # equivalent mutant `(not ok or hint.endswith(' is off'))`: when ok, the hint is ""
         if not ok and hint.endswith(" is off"):     # a wrong number no listed mistake explains
             hint += ": ∂(a/b)/∂a = 1/b and ∂(a/b)/∂b = −a/b², each times dout"
         if not ok:
@@ -123,6 +125,8 @@ def by_hand_answer(x: float, y: float, z: float, *slips: str) -> tuple[float, fl
     """
     m = max(x, y)
     dp, dz_add = 1.0, 1.0                                   # add gate: distributes
+    # equivalent mutant `(m / dp)`: dp = 1 (the add gate), so × dp and ÷ dp agree
+    # equivalent mutant `(z / dp)`: the same
     dm, dz_mul = (m * dp, z * dp) if "swap" in slips else (z * dp, m * dp)
     dz = dz_mul if "plus_z" in slips else dz_add if "mul_z" in slips else dz_add + dz_mul
     win, lose = dm, 0.0                                     # max gate: routes to the winner
@@ -134,6 +138,7 @@ def by_hand_answer(x: float, y: float, z: float, *slips: str) -> tuple[float, fl
         win, lose = dm / 2, dm / 2
     elif "local" in slips:
         win = 1.0
+    # equivalent mutant `(x > y)`: the exercise's point has x < y (no tie at the max)
     dx, dy = (win, lose) if x >= y else (lose, win)
     return dx, dy, dz
 
@@ -496,6 +501,7 @@ def _has(value, attribute: str) -> bool:
     try:
         getattr(value, attribute)
     except Exception:   # noqa: BLE001 - any failure means "no such attribute"
+        # equivalent mutant `None`: only ever read as a truth value (if not _has(...))
         return False
     return True
 
