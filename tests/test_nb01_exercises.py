@@ -757,3 +757,15 @@ def test_the_checker_graphs_compute_what_their_labels_say():
                 assert node.local_grads == (1.0, 1.0)
             elif len(inputs) == 2:
                 assert node.local_grads == (inputs[1], inputs[0])
+
+
+def test_short_keeps_40_characters_and_marks_a_cut():
+    forty = "x" * 38                      # its repr has 40 characters with the quotes
+    assert nb01._short(forty) == repr(forty)
+    cut = nb01._short("x" * 39)           # 41 characters: cut to 39 and an ellipsis
+    assert cut == repr("x" * 39)[:39] + "…" and len(cut) == 40
+
+
+def test_frames_counts_the_whole_stack():
+    import inspect
+    assert nb01._frames() == len(inspect.stack()) + 1     # + the frame of _frames itself
