@@ -728,6 +728,8 @@ def test_compare_transposed_square_and_scalars():
     assert compare(4.0, 3.0, "df/dz") == (False, "df/dz is off")   # no "pattern" in one number
     assert compare(np.array([4.0]), np.array([3.0]), "dz")[1].startswith("dz has the right shape")
     assert compare(6.0, 3.0, "df/dz")[1].startswith("df/dz is exactly 2×")
+    two = np.array([1.0, 3.0])                      # two numbers already show a pattern
+    assert compare(two * 1.7, two, "dz")[1].startswith("dz is off by a constant factor (1.7×)")
     assert compare(1.0, 0.0, "df/dy") == (False, "df/dy is off")
     assert compare(0.0, 0.0, "df/dy") == (True, "")
     assert compare(np.array([1.0, 0.0]), np.zeros(2), "dz")[1].startswith(
