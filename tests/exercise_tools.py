@@ -21,3 +21,11 @@ def says(capsys, *words: str) -> str:
     missing = [w for w in words if w not in out]
     assert not missing, f"{missing} not in {out!r}"
     return out
+
+
+def passes(capsys, *words: str) -> str:
+    """The checker printed exactly one ``✓`` line containing every one of ``words``."""
+    out = capsys.readouterr().out
+    assert out.startswith("✓") and out.count("\n") == 1, out
+    assert all(w in out for w in words), out
+    return out
