@@ -158,6 +158,10 @@ def test_log_ticks_are_powers_of_ten_and_no_timing_is_shown():
     assert isinstance(ax.yaxis.get_major_formatter(), LogFormatterSciNotation)
     box = vanishing_explorer()
     box.controls["T"].value = 100
+    # the widget writes the same decades as plain text (no mathtext to parse per new label)
+    live = box.figure_image.fig.axes[0].yaxis
+    labels = [live.get_major_formatter()(v) for v in (1e-30, 1e-5, 1.0, 10.0, 1e97)]
+    assert labels == ["10⁻³⁰", "10⁻⁵", "10⁰", "10¹", "10⁹⁷"]
 
     def texts(widget):
         found = [getattr(widget, "value", "")] if hasattr(widget, "value") else []
@@ -237,3 +241,30 @@ def test_a_state_seen_before_blits_onto_its_own_background_and_looks_the_same():
     blitted = pixels(view.image.value)
     view.refresh(key="fresh", full=True)               # the background redrawn from scratch
     assert np.array_equal(blitted, pixels(view.image.value))
+
+
+def test_a_new_axis_range_redraws_only_the_axes_over_the_base_and_looks_like_a_full_draw():
+    """A new T or y range draws the ticks, the loss line and the frame over a base drawn once
+    (title, legend); the picture is the one a full draw of the figure gives (up to a few
+    anti-aliased pixels where grid lines cross, a shade or two apart)."""
+    import io
+
+    import PIL.Image
+
+    def pixels(png):
+        return np.asarray(PIL.Image.open(io.BytesIO(png))).astype(int)
+
+    box = vanishing_explorer()
+    view = box.figure_image
+    base = view._base
+    for T in (150, 35, 100):
+        box.controls["T"].value = T
+    box.controls["sigma"].value = 2.5                  # a new y range too
+    assert view._base is base and len(view._backgrounds) >= 4
+    layered = pixels(view.image.value)
+    for artist in view.keyed:                          # everything but the curves, at once
+        artist.set_animated(False)
+    view.keyed = []
+    view.refresh(key="plain", full=True)
+    differ = np.abs(layered - pixels(view.image.value)).max(axis=-1)
+    assert np.count_nonzero(differ) <= 20 and differ.max() <= 8

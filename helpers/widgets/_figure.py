@@ -12,17 +12,25 @@ Two ways to refresh:
   once and caches it as a background (one per ``key``, e.g. per dropdown choice), later
   refreshes restore that background and draw only the moving artists — a few milliseconds
   instead of a full layout of every tick label. ``refresh(full=True)`` redraws the background
-  after a change to the static parts (new axis limits, a new expression).
+  after a change to the static parts (new axis limits, a new expression);
+- blitted in two layers: list in ``keyed`` the artists that change only with the ``key`` (an
+  axis whose limits move: ``ax.xaxis``, ``ax.yaxis`` and the spines drawn over their grid
+  lines). Everything else static (titles, legends, axis frames) is drawn once as a base; a new
+  key restores the base and draws only the keyed artists over it, so a new axis range costs
+  its tick labels, not every text of the figure.
+
+The PNG is written unfiltered with light zlib compression: about half the encoding time of
+PIL's filtered PNG at a similar size (it goes to the browser, not to disk).
 """
 
 from __future__ import annotations
 
-import io
+import struct
 import time
+import zlib
 
 import ipywidgets as W
 import numpy as np
-import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -38,6 +46,8 @@ class FigureImage:
         fig: the Figure; draw on it, then call :meth:`refresh`.
         image: the ``ipywidgets.Image`` to put in a layout.
         dynamic: artists redrawn on every refresh over a cached background (empty: no blitting).
+        keyed: artists drawn once per key over a cached base (with blitting only; empty: the
+            whole background is drawn per key).
         last_render_ms: wall time of the last :meth:`refresh`, in milliseconds.
     """
 
@@ -47,16 +57,19 @@ class FigureImage:
         FigureCanvasAgg(self.fig)
         self.image = W.Image(format="png")
         self.dynamic: list = []
+        self.keyed: list = []
         self.last_render_ms = 0.0
         self.max_backgrounds = max_backgrounds  # each is a full RGBA frame: keep a few
         self._backgrounds: dict = {}
+        self._base = None  # the background without the keyed artists
 
     def refresh(self, key=None, full: bool = False) -> None:
         """Render the figure into the image widget.
 
         Args:
             key: which cached background to use when blitting (e.g. the selected option).
-            full: redraw the background of ``key`` even if one is cached.
+            full: redraw the background of ``key`` (and the base under the keyed artists)
+                even if one is cached.
         """
         t0 = time.perf_counter()
         canvas = self.fig.canvas
@@ -64,9 +77,7 @@ class FigureImage:
             canvas.draw()  # one draw (savefig with the style's tight box would draw twice)
         else:
             if full or key not in self._backgrounds:
-                for artist in self.dynamic:
-                    artist.set_animated(True)  # left out of the background
-                canvas.draw()
+                self._draw_background(full)
                 self._backgrounds.pop(key, None)
                 if len(self._backgrounds) >= self.max_backgrounds:  # forget the oldest
                     self._backgrounds.pop(next(iter(self._backgrounds)))
@@ -78,9 +89,34 @@ class FigureImage:
         self.image.value = self.png()
         self.last_render_ms = 1e3 * (time.perf_counter() - t0)
 
+    def _draw_background(self, full: bool) -> None:
+        """Draw everything but the dynamic artists: all at once, or the keyed artists over the
+        base (drawn first if there is none yet or ``full``)."""
+        canvas = self.fig.canvas
+        if not self.keyed or full or self._base is None:
+            for artist in (*self.dynamic, *self.keyed):
+                artist.set_animated(True)  # left out of the (base) background
+            canvas.draw()
+            if not self.keyed:
+                return
+            self._base = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._base)
+        for artist in self.keyed:
+            self.fig.draw_artist(artist)
+
     def png(self) -> bytes:
-        """The canvas as PNG bytes (light compression: it goes to the browser, not to disk)."""
-        buf = io.BytesIO()
+        """The canvas as PNG bytes: RGBA rows, no filter, zlib level 1 (lossless)."""
         rgba = np.asarray(self.fig.canvas.buffer_rgba())
-        PIL.Image.fromarray(rgba).save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        height, width, _ = rgba.shape
+        rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)  # filter byte 0 = none
+        rows[:, 1:] = rgba.reshape(height, -1)
+        header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+        return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
+                + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _chunk(b"IEND", b""))
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data, CRC of type and data."""
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data)))

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogFormatterSciNotation, LogLocator, NullLocator
 
 from helpers.layers.init import orthogonal  # an initializer; still importable from here
 from helpers.plotting import FORWARD, GRADIENT, HIGHLIGHT, NEUTRAL
@@ -241,7 +241,7 @@ def _draw(ax, p: VanishingProfile, live: bool = False) -> dict:
     art["clipped"].set_visible(p.clip is not None)
     art["loss"] = ax.axvline(p.T, color=FORWARD, lw=1, alpha=0.6)
     ax.set_yscale("log")
-    _log_ticks(ax)
+    _log_ticks(ax, live)
     ax.set_xlim(0, p.T)
     ax.set_ylim(*_limits(p))
     ax.set_xlabel("time step t (the loss is on step T)")
@@ -258,11 +258,22 @@ def _draw(ax, p: VanishingProfile, live: bool = False) -> dict:
     return art
 
 
-def _log_ticks(ax) -> None:
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _decade_label(value: float, _pos=None) -> str:
+    """A decade tick as plain text, 10ⁿ with superscript digits (10⁻⁵, 10⁰, 10¹²)."""
+    return "10" + str(round(np.log10(value))).translate(_SUPERSCRIPT)
+
+
+def _log_ticks(ax, live: bool = False) -> None:
     """At most ~7 decade labels in the course's log style (10ⁿ), no minor ticks: few labels to
-    lay out when the axis changes."""
+    lay out when the axis changes. The widget (``live``) writes them as plain text with
+    superscript digits: matplotlib parses each new mathtext label (≈ 7 ms) and keeps only the
+    last 50, and the sliders reach 10⁻³⁰ … 10⁹⁷, so a new y range cost up to 50 ms."""
     ax.yaxis.set_major_locator(LogLocator(base=10, numticks=7))
-    ax.yaxis.set_major_formatter(LogFormatterSciNotation(base=10))
+    formatter = FuncFormatter(_decade_label) if live else LogFormatterSciNotation(base=10)
+    ax.yaxis.set_major_formatter(formatter)
     ax.yaxis.set_minor_locator(NullLocator())
 
 
@@ -372,9 +383,13 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     compute_ms = 1e3 * (time.perf_counter() - t0)
     art = _draw(ax, p, live=True)
     view.fig.tight_layout()
-    # blitting: only the three curves move; axes, ticks, title and legend are a cached
-    # background, redrawn only when the axis limits change (new T, curves out of range)
+    # blitting: only the three curves move; the axes' ticks, the loss line on T and the frame
+    # (in the order a full draw puts them) are a cached background per pair of axis limits (new
+    # T, curves out of range), drawn over a base with the title and legend, drawn once
     view.dynamic = [art[name] for name in ("bound", "raw", "clipped")]
+    view.keyed = [ax.xaxis, ax.yaxis, art["loss"],
+                  *(s for s in ax.spines.values() if s.get_visible())]
+    view.keyed = [ax.xaxis, ax.yaxis, *(s for s in ax.spines.values() if s.get_visible())]
     view.refresh(key=(ax.get_xlim(), ax.get_ylim()), full=True)
     _pin_text_positions(ax)
     readout.value = _readout(p)
