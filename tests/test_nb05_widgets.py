@@ -195,7 +195,52 @@ def test_blitted_move_equals_a_full_redraw():
     sliders["col"].value = 3          # two blitted moves over the cached background
     fig = box.view.canvas.fig
     blitted = np.asarray(fig.canvas.buffer_rgba()).copy()
-    for artist in box.view.canvas.dynamic:
-        artist.set_animated(False)
-    fig.canvas.draw()                 # everything, from scratch
+    _draw_everything(box)
     np.testing.assert_array_equal(blitted, np.asarray(fig.canvas.buffer_rgba()))
+
+
+def _draw_everything(box):
+    """Draw the widget's figure from scratch, every artist in its place (no cache)."""
+    fig = box.view.canvas.fig
+    for artist in box.view.canvas.dynamic + [a for ax in fig.axes for a in (ax.xaxis, ax.yaxis)]:
+        artist.set_animated(False)
+    fig.canvas.draw()
+
+
+def _sliders(box):
+    import ipywidgets as W
+
+    return {c.description: c for column in box.children[0].children for c in column.children
+            if isinstance(c, W.IntSlider)}
+
+
+def test_a_geometry_seen_before_pastes_its_ticks_and_looks_like_a_full_draw():
+    """Each panel's tick labels are drawn once per geometry of its grid and pasted afterwards:
+    after padding moves back and forth and a stride move, the picture is what a full draw of
+    the figure gives."""
+    box = receptive_field()
+    sliders = _sliders(box)
+    ticks = box.view.canvas.keyed
+    for name, value in [("padding", 2), ("padding", 0), ("stride", 2), ("padding", 2)]:
+        sliders[name].value = value
+    # input grids 7 and 11; kernel 3; output 5, 9, 3, then 5 again (stride 2, padding 2)
+    assert [len(t.regions) for t in ticks] == [2, 1, 3]
+    fig = box.view.canvas.fig
+    pasted = np.asarray(fig.canvas.buffer_rgba()).copy()
+    _draw_everything(box)
+    np.testing.assert_array_equal(pasted, np.asarray(fig.canvas.buffer_rgba()))
+
+
+def test_every_panel_keeps_its_labels_in_its_own_column():
+    """What a panel caches is its column of the figure; its tick and axis labels must not
+    reach into a neighbour's column, even for the largest grids (13 × 13 padded input with
+    two-digit labels, 5 × 5 kernel, 11 × 11 output)."""
+    for size, kernel, stride, pad in [(9, 5, 1, 2), (9, 1, 1, 2), (3, 1, 1, 0)]:
+        box = receptive_field(size, kernel, stride, pad)
+        fig = box.view.canvas.fig
+        renderer = fig.canvas.get_renderer()
+        for ticks in box.view.canvas.keyed:
+            column = ticks.column()
+            for axis in (ticks.panel.ax.xaxis, ticks.panel.ax.yaxis):
+                box_ = axis.get_tightbbox(renderer)
+                assert column.x0 + 2 <= box_.x0 and box_.x1 <= column.x1 - 2, (size, axis)

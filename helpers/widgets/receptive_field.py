@@ -21,9 +21,11 @@ from dataclasses import dataclass
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 
 from helpers.plotting import GRADIENT, HIGHLIGHT, NEUTRAL, PALETTE
 from helpers.widgets._figure import FigureImage
@@ -219,34 +221,29 @@ class _Panel:
                             interpolation="nearest")
         self.labels = [ax.text(0, 0, "", ha="center", va="center", color="black",
                                visible=False) for _ in range(_MAX_GRID * _MAX_GRID)]
-        ax.set_title(title, fontsize=13)
+        # y pinned where matplotlib puts it anyway (no tick labels on top): otherwise every
+        # draw measures all the y tick labels again to decide that
+        ax.set_title(title, fontsize=13, y=1.0)
         ax.set_xlabel(xlabel, fontsize=12, labelpad=2)
         ax.set_ylabel(ylabel, fontsize=12, labelpad=2)
         ax.grid(False)
         # cell borders: one LineCollection (cheaper to redraw than minor-tick grid lines)
         self.cells = ax.add_collection(LineCollection([], colors=NEUTRAL, linewidths=0.6,
                                                       alpha=0.6))
+        # every tick the largest grid needs, made once: a geometry move then only relabels
+        ax.set_xticks(np.arange(_MAX_GRID))
+        ax.set_yticks(np.arange(_MAX_GRID))
         ax.tick_params(which="both", length=0, labelsize=11, pad=2)
+        self.labelsize = 11
         self.frame = None
         self.offset = 0
+        self.geometry = None
 
     def update(self, codes: np.ndarray, labels: dict, offset: int = 0) -> None:
         n = codes.shape[0]
-        self.offset = offset
         self.im.set_data(codes)
-        self.im.set_extent((-0.5, n - 0.5, n - 0.5, -0.5))
-        ax = self.ax
-        ax.set_xlim(-0.5, n - 0.5)
-        ax.set_ylim(n - 0.5, -0.5)
-        ticks = np.arange(n)
-        ax.set_xticks(ticks)
-        ax.set_yticks(ticks)
-        ax.set_xticklabels([str(t - offset) for t in ticks])
-        ax.set_yticklabels([str(t - offset) for t in ticks])
-        ax.tick_params(labelsize=11 if n <= 9 else 9)
-        edges = np.arange(-0.5, n, 1)
-        self.cells.set_segments([[(e, -0.5), (e, n - 0.5)] for e in edges]
-                                + [[(-0.5, e), (n - 0.5, e)] for e in edges])
+        if self.geometry != (n, offset):
+            self._set_geometry(n, offset)
         size, letters = _label_style(n)
         items = list(labels.items())
         for k, text in enumerate(self.labels):
@@ -258,6 +255,26 @@ class _Panel:
                 text.set_visible(True)
             else:
                 text.set_visible(False)
+
+    def _set_geometry(self, n: int, offset: int) -> None:
+        """Limits, ticks, cell lines and padding frame of an n × n grid (padding ``offset``)."""
+        self.geometry = (n, offset)
+        self.offset = offset
+        self.im.set_extent((-0.5, n - 0.5, n - 0.5, -0.5))
+        ax = self.ax
+        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_ylim(n - 0.5, -0.5)
+        ticks = np.arange(n)
+        ax.set_xticks(ticks)
+        ax.set_yticks(ticks)
+        ax.set_xticklabels([str(t - offset) for t in ticks])
+        ax.set_yticklabels([str(t - offset) for t in ticks])
+        if self.labelsize != (11 if n <= 9 else 9):
+            self.labelsize = 11 if n <= 9 else 9
+            ax.tick_params(labelsize=self.labelsize)
+        edges = np.arange(-0.5, n, 1)
+        self.cells.set_segments([[(e, -0.5), (e, n - 0.5)] for e in edges]
+                                + [[(-0.5, e), (n - 0.5, e)] for e in edges])
         if self.frame is not None:
             self.frame.remove()
             self.frame = None
@@ -283,6 +300,44 @@ def _labels(rf: ReceptiveField) -> tuple[dict, dict, dict]:
     return xl, kl, ol
 
 
+class _Ticks(Artist):
+    """The tick labels and axis labels of one panel, drawn once per geometry of its grid and
+    then pasted from a cache: a geometry move redraws only the panels whose grid changed.
+
+    A keyed artist of the widget's :class:`FigureImage`, drawn over a base without any axis.
+    What it caches is the panel's column of the figure (full height, from just right of the
+    panel on its left to just right of its own grid) just after drawing its axes over the
+    base: pasting it gives exactly the pixels a draw would, as long as no panel's tick or axis
+    labels reach into another's column (``tests/test_nb05_widgets.py`` checks the largest
+    grids).
+    """
+
+    MARGIN = 8  # pixels right of a grid that still belong to its column
+
+    def __init__(self, panel: _Panel, left=None, last: bool = False):
+        super().__init__()
+        self.panel, self.left, self.last = panel, left, last
+        self.regions: dict = {}
+
+    def column(self) -> Bbox:
+        """The panel's column of the figure in pixels (the axes positions of the last draw)."""
+        fig = self.panel.ax.figure
+        x0 = 0.0 if self.left is None else self.left.get_window_extent().x1 + self.MARGIN
+        x1 = (fig.bbox.x1 if self.last
+              else self.panel.ax.get_window_extent().x1 + self.MARGIN)
+        return Bbox([[x0, fig.bbox.y0], [x1, fig.bbox.y1]])
+
+    def draw(self, renderer) -> None:
+        canvas = self.panel.ax.figure.canvas
+        cached = self.regions.get(self.panel.geometry)
+        if cached is not None:
+            canvas.restore_region(cached)
+            return
+        self.panel.ax.xaxis.draw(renderer)
+        self.panel.ax.yaxis.draw(renderer)
+        self.regions[self.panel.geometry] = canvas.copy_from_bbox(self.column())
+
+
 class _View:
     """The figure of the widget: three panels and a formula line, updated in place."""
 
@@ -305,6 +360,15 @@ class _View:
         grids, their cell lines and labels, and the two text lines over that background.
         """
         panels = (self.px, self.pk, self.po)
+        if not self.canvas.keyed:
+            # the titles are a base drawn once; each panel's ticks are drawn over it once per
+            # geometry of that panel's grid (see _Ticks)
+            xa, ka = self.px.ax, self.pk.ax
+            self.canvas.keyed = [_Ticks(self.px), _Ticks(self.pk, left=xa),
+                                 _Ticks(self.po, left=ka, last=True)]
+            for p in panels:
+                p.ax.xaxis.set_animated(True)
+                p.ax.yaxis.set_animated(True)
         dynamic = []
         for p in panels:
             dynamic += [p.im, p.cells] + ([p.frame] if p.frame is not None else [])
