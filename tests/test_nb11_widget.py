@@ -224,6 +224,32 @@ def test_blitted_move_equals_a_full_redraw():
     np.testing.assert_array_equal(blitted, np.asarray(fig.canvas.buffer_rgba()))
 
 
+def test_a_new_prompt_updates_the_same_artists_and_looks_like_a_full_draw():
+    """A new prompt relabels the x axis and moves the τ = 1 outlines in place (no axes
+    cleared, no bars made again); each prompt keeps its background, and the picture after
+    going back and forth is the one a full draw gives."""
+    params, chars = random_model()
+    box = sampling_explorer(params, chars)
+    fig = box.view.fig
+    ax = fig.axes[0]
+    patches = list(ax.patches)
+    for prompt in (PROMPTS[1], PROMPTS[3], PROMPTS[1]):
+        box.controls["prompt"].value = prompt
+    box.controls["temperature"].value = 1.5
+    assert list(ax.patches) == patches
+    assert ax.get_xlabel().startswith(f"next character after “{PROMPTS[1]}”")
+    view = box.state["view"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        {" ": "␣", "\n": "↵"}.get(ch, ch) for ch in view.top_chars]
+    heights = [p.get_height() for p in patches]
+    np.testing.assert_allclose(heights, np.concatenate([view.p, view.p_model]))
+    blitted = np.asarray(fig.canvas.buffer_rgba()).copy()
+    for artist in box.view.dynamic:
+        artist.set_animated(False)
+    fig.canvas.draw()
+    np.testing.assert_array_equal(blitted, np.asarray(fig.canvas.buffer_rgba()))
+
+
 def test_static_figure_shows_the_default_state():
     params, chars = random_model()
     fig = sampling_explorer_figure(params, chars)

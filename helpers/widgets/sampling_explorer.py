@@ -274,11 +274,17 @@ def _draw(ax, v: SamplingView) -> dict:
     ax.set_xticks(x, [_label(ch) for ch in v.top_chars])
     ax.set_xlim(-0.6, len(x) - 0.4)
     ax.set_ylim(0, 1.0)
-    ax.set_xlabel(f"next character after “{v.prompt}” (␣ space, ↵ new line)")
+    ax.set_xlabel(_xlabel(v))
     ax.set_ylabel("probability")
     art["legend"] = ax.legend(loc="upper right", fontsize=10)
-    art["title"] = ax.set_title(_title(v))
+    # y pinned where matplotlib puts it anyway (no tick labels on top): otherwise every
+    # draw measures all the y tick labels again to decide that
+    art["title"] = ax.set_title(_title(v), y=1.0)
     return art
+
+
+def _xlabel(v: SamplingView) -> str:
+    return f"next character after “{v.prompt}” (␣ space, ↵ new line)"
 
 
 def _dynamic(art: dict) -> list:
@@ -290,6 +296,16 @@ def _update(art: dict, v: SamplingView) -> None:
     for bar, height in zip(art["bars"], v.p, strict=True):
         bar.set_height(height)
     art["title"].set_text(_title(v))
+
+
+def _new_prompt(ax, art: dict, v: SamplingView) -> None:
+    """Update the artists for a new prompt: the τ = 1 outlines and the characters under them
+    (the bars keep their number: the TOP most likely characters of the same vocabulary)."""
+    for bar, height in zip(art["model"], v.p_model, strict=True):
+        bar.set_height(height)
+    ax.set_xticks(np.arange(len(v.top_chars)), [_label(ch) for ch in v.top_chars])
+    ax.set_xlabel(_xlabel(v))
+    _update(art, v)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -369,16 +385,12 @@ def sampling_explorer(params: dict, chars: str, prompt: str = DEFAULTS["prompt"]
         t0 = time.perf_counter()
         v = explore_sampling(params, chars, d_prompt.value, s_tau.value, i_seed.value)
         compute_ms = 1e3 * (time.perf_counter() - t0)
-        if v.prompt != drawn["prompt"]:              # new characters on the x axis: redraw all
-            ax.clear()
-            art.clear()
-            art.update(_draw(ax, v))
-            view.dynamic = _dynamic(art)
-            view.refresh(key=v.prompt, full=True)
+        if v.prompt != drawn["prompt"]:              # new characters on the x axis
+            _new_prompt(ax, art, v)
             drawn["prompt"] = v.prompt
         else:
             _update(art, v)
-            view.refresh(key=v.prompt)
+        view.refresh(key=v.prompt)                  # one background per prompt
         readout.value = _readout(v)
         box.state.update(view=v, compute_ms=compute_ms, render_ms=view.last_render_ms)
 
