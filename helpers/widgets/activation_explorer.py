@@ -213,6 +213,13 @@ class _Artists:
                         *self.titles]
         for artist in self.dynamic:
             artist.set_animated(blit)
+        # What changes with the activation, in the order a full draw paints it: the two curve
+        # panels (their y range changes, so all but the axes' face) and the depth panel's
+        # best-case line with the legend over it. The depth panel's axes stay in the base.
+        spines = lambda ax: [s for s in ax.spines.values() if s.get_visible()]  # noqa: E731
+        self.keyed = [*self.spans[:2], ax_f.xaxis, ax_f.yaxis, self.line_f, *spines(ax_f),
+                      *self.spans[2:], ax_d.xaxis, ax_d.yaxis, self.line_d, self.peak_line,
+                      *spines(ax_d), ax_d.get_legend(), self.line_best, ax_k.get_legend()]
         self.activation = None
 
     def update(self, d: dict) -> bool:
@@ -268,10 +275,12 @@ def activation_explorer_figure(activation: str = "sigmoid", z: float = 2.0,
 def _build(activation: str = "sigmoid", z: float = 2.0, k: int = 5):
     """Controls, image and artists of the explorer (the tests reuse them)."""
     explore_activation(activation, z, k)  # validate the starting state
-    # Blits artists.dynamic over one cached background per activation.
+    # Blits artists.dynamic over one cached background per activation, which is the keyed
+    # artists drawn over a base (the depth panel's axes, drawn once).
     view = FigureImage(figsize=FIGSIZE, dpi=90)
     artists = _Artists(view.fig, blit=True)
     view.dynamic = artists.dynamic
+    view.keyed = artists.keyed
     choose = W.Dropdown(options=[(LABELS[a], a) for a in ACTIVATIONS], value=activation,
                         description="activation")
     z_slider = W.FloatSlider(value=z, min=Z_RANGE[0], max=Z_RANGE[1], step=0.1,
