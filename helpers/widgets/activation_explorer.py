@@ -215,11 +215,12 @@ class _Artists:
             artist.set_animated(blit)
         # What changes with the activation, in the order a full draw paints it: the two curve
         # panels (their y range changes, so all but the axes' face) and the depth panel's
-        # best-case line with the legend over it. The depth panel's axes stay in the base.
+        # best-case line. The depth panel's axes and legend stay in the base (the line never
+        # reaches the legend, which sits above 1).
         spines = lambda ax: [s for s in ax.spines.values() if s.get_visible()]  # noqa: E731
         self.keyed = [*self.spans[:2], ax_f.xaxis, ax_f.yaxis, self.line_f, *spines(ax_f),
                       *self.spans[2:], ax_d.xaxis, ax_d.yaxis, self.line_d, self.peak_line,
-                      *spines(ax_d), ax_d.get_legend(), self.line_best, ax_k.get_legend()]
+                      *spines(ax_d), ax_d.get_legend(), self.line_best]
         self.activation = None
 
     def update(self, d: dict) -> bool:
