@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
-from .activations import _sigmoid as sigmoid
 from .rnn import flat
 
 GATES = "i, f, o, g"
@@ -20,10 +19,16 @@ def _gates(a, out=None):
     """Activated gates from pre-activations a (N, 4H): σ on i, f, o and tanh on g.
 
     Returns one array (N, 4H) holding [i | f | o | g] (written into ``out`` if given).
+    σ(a) is computed as (1 + tanh(a/2)) / 2, the same function as 1 / (1 + e^−a): one tanh
+    instead of exp, abs, a choice of branch and a division on every step, and nothing overflows.
     """
     H = a.shape[1] // 4
     ifog = np.empty_like(a) if out is None else out
-    ifog[:, :3 * H] = sigmoid(a[:, :3 * H])
+    ifo = ifog[:, :3 * H]
+    np.multiply(a[:, :3 * H], 0.5, out=ifo)
+    np.tanh(ifo, out=ifo)
+    ifo += 1.0
+    ifo *= 0.5
     np.tanh(a[:, 3 * H:], out=ifog[:, 3 * H:])
     return ifog
 
@@ -34,30 +39,35 @@ def _split(ifog):
     return ifog[:, :H], ifog[:, H:2 * H], ifog[:, 2 * H:3 * H], ifog[:, 3 * H:]
 
 
-def _gates_backward(dh, dc, c_prev, ifog, tanh_c):
+def _gates_backward(dh, dc, c_prev, ifog, tanh_c, out=None):
     """Backward through one cell update, mirroring it line by line.
 
     Args:
         dh, dc: upstream gradients of h_t and c_t, shape (N, H).
         c_prev: c_{t−1}, shape (N, H); ifog: [i | f | o | g], shape (N, 4H);
         tanh_c: tanh(c_t), shape (N, H).
+        out: optional (N, 4H) array to write da into.
 
     Returns:
         da: gradient of the pre-activations [da_i | da_f | da_o | da_g], shape (N, 4H).
         dc_prev: shape (N, H).
     """
     i, f, o, g = _split(ifog)
+    H = i.shape[1]
+    da = np.empty_like(ifog) if out is None else out
+    da_i, da_f, da_o, da_g = _split(da)    # each block first holds di, df, do, dg
     # h = o ⊙ tanh(c)
-    do = dh * tanh_c
+    np.multiply(dh, tanh_c, out=da_o)                    # do
     dc = dc + dh * o * (1.0 - tanh_c**2)   # c reaches the loss directly and through h
     # c = f ⊙ c_prev + i ⊙ g
-    df, dc_prev, di, dg = dc * c_prev, dc * f, dc * g, dc * i
-    # i, f, o = σ(a_i), σ(a_f), σ(a_o); g = tanh(a_g)
-    da_i = di * i * (1.0 - i)
-    da_f = df * f * (1.0 - f)
-    da_o = do * o * (1.0 - o)
-    da_g = dg * (1.0 - g**2)
-    da = np.concatenate([da_i, da_f, da_o, da_g], axis=1)
+    np.multiply(dc, g, out=da_i)                         # di
+    np.multiply(dc, c_prev, out=da_f)                    # df
+    np.multiply(dc, i, out=da_g)                         # dg
+    dc_prev = dc * f
+    # i, f, o = σ(a_i), σ(a_f), σ(a_o) with σ′ = σ(1 − σ), three blocks at once; g = tanh(a_g)
+    ifo = ifog[:, :3 * H]
+    da[:, :3 * H] *= ifo * (1.0 - ifo)
+    da_g *= 1.0 - g**2
     return da, dc_prev
 
 
@@ -167,8 +177,8 @@ def lstm_backward(dh, cache):
     dh_next = np.zeros_like(h0)       # gradients flowing back from step t + 1
     dc_next = np.zeros_like(h0)
     for t in reversed(range(T)):
-        da[:, t], dc_next = _gates_backward(dh[:, t] + dh_next, dc_next, c_prev[:, t],
-                                            ifog[:, t], tanh_c[:, t])
+        _, dc_next = _gates_backward(dh[:, t] + dh_next, dc_next, c_prev[:, t], ifog[:, t],
+                                     tanh_c[:, t], out=da[:, t])
         dh_next = da[:, t] @ Wh.T
     dh0 = dh_next
     h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)   # h_{t−1}
