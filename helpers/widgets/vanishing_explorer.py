@@ -389,7 +389,6 @@ def vanishing_explorer(sigma: float = DEFAULTS["sigma"], T: int = DEFAULTS["T"],
     view.dynamic = [art[name] for name in ("bound", "raw", "clipped")]
     view.keyed = [ax.xaxis, ax.yaxis, art["loss"],
                   *(s for s in ax.spines.values() if s.get_visible())]
-    view.keyed = [ax.xaxis, ax.yaxis, *(s for s in ax.spines.values() if s.get_visible())]
     view.refresh(key=(ax.get_xlim(), ax.get_ylim()), full=True)
     _pin_text_positions(ax)
     readout.value = _readout(p)
