@@ -202,7 +202,7 @@ def test_blitted_move_equals_a_full_redraw():
 def _draw_everything(box):
     """Draw the widget's figure from scratch, every artist in its place (no cache)."""
     fig = box.view.canvas.fig
-    for artist in box.view.canvas.dynamic + [a for ax in fig.axes for a in (ax.xaxis, ax.yaxis)]:
+    for artist in fig.texts + [a for ax in fig.axes for a in ax.get_children()]:
         artist.set_animated(False)
     fig.canvas.draw()
 
@@ -229,6 +229,44 @@ def test_a_geometry_seen_before_pastes_its_ticks_and_looks_like_a_full_draw():
     pasted = np.asarray(fig.canvas.buffer_rgba()).copy()
     _draw_everything(box)
     np.testing.assert_array_equal(pasted, np.asarray(fig.canvas.buffer_rgba()))
+
+
+def test_a_grid_left_as_it_was_is_pasted_and_the_picture_is_a_full_draw():
+    """Row moves in the backward view leave the kernel grid as it was (every weight routes
+    gradient to an interior pixel): it is pasted, and the picture is still a full draw's."""
+    box = receptive_field()
+    sliders = _sliders(box)
+    grids = box.view.canvas.dynamic[:3]
+    for row in (3, 4, 3):
+        sliders["row"].value = row
+    assert [len(g.regions) for g in grids] == [3, 1, 3]   # input, kernel, output states
+    fig = box.view.canvas.fig
+    pasted = np.asarray(fig.canvas.buffer_rgba()).copy()
+    _draw_everything(box)
+    np.testing.assert_array_equal(pasted, np.asarray(fig.canvas.buffer_rgba()))
+
+
+def test_every_cell_label_stays_inside_the_margin_its_grid_caches():
+    """A grid caches its axes box plus a margin: labels wider than their cell (the largest
+    grids, picks in the corners) must not overhang it."""
+    from helpers.widgets.receptive_field import _Grid
+
+    for size, kernel, stride, pad, mode in [(9, 5, 1, 2, "output"), (9, 1, 1, 2, "input"),
+                                            (9, 3, 1, 0, "input"), (3, 1, 1, 0, "output"),
+                                            (9, 5, 1, 0, "input")]:
+        box = receptive_field(size, kernel, stride, pad)
+        box.children[0].children[1].children[0].value = mode
+        sliders = _sliders(box)
+        for corner in (0, sliders["row"].max):
+            sliders["row"].value = sliders["col"].value = corner
+            renderer = box.view.canvas.fig.canvas.get_renderer()
+            for grid in box.view.canvas.dynamic[:3]:
+                margin = grid.panel.ax.bbox.padded(_Grid.MARGIN - 1)
+                for text in grid.panel.labels:
+                    if text.get_visible():
+                        extent = text.get_window_extent(renderer)
+                        assert margin.contains(extent.x0, extent.y0), text.get_text()
+                        assert margin.contains(extent.x1, extent.y1), text.get_text()
 
 
 def test_every_panel_keeps_its_labels_in_its_own_column():

@@ -238,9 +238,11 @@ class _Panel:
         self.frame = None
         self.offset = 0
         self.geometry = None
+        self.state = None  # everything the grid shows: geometry, codes and labels
 
     def update(self, codes: np.ndarray, labels: dict, offset: int = 0) -> None:
         n = codes.shape[0]
+        self.state = (n, offset, codes.tobytes(), tuple(labels.items()))
         self.im.set_data(codes)
         if self.geometry != (n, offset):
             self._set_geometry(n, offset)
@@ -282,6 +284,12 @@ class _Panel:
             m = n - 2 * offset
             self.frame = ax.add_patch(Rectangle((offset - 0.5, offset - 0.5), m, m, fill=False,
                                                 edgecolor=NEUTRAL, linewidth=1.8))
+
+    def artists(self) -> list:
+        """What the grid shows, in the order a full draw paints it (the spines over the
+        grid's edge, the labels last)."""
+        return ([self.im, self.cells] + ([self.frame] if self.frame is not None else [])
+                + list(self.ax.spines.values()) + [t for t in self.labels if t.get_visible()])
 
 
 def _labels(rf: ReceptiveField) -> tuple[dict, dict, dict]:
@@ -338,6 +346,39 @@ class _Ticks(Artist):
         self.regions[self.panel.geometry] = canvas.copy_from_bbox(self.column())
 
 
+class _Grid(Artist):
+    """What one panel's grid shows (:meth:`_Panel.artists`), drawn once per state of the panel
+    and pasted from a cache afterwards: a move that leaves a grid as it was (the kernel while
+    a row slider moves, the input while the stride changes) does not draw it again.
+
+    A dynamic artist of the widget's :class:`FigureImage`. The cached region is the panel's
+    axes box with a margin for labels that overhang it; the state includes the geometry, so
+    the tick labels in the margin are the ones of the background it is pasted on.
+    """
+
+    MARGIN = 10     # pixels around the axes box
+    KEEP = 32       # states kept per panel (each up to ~350 kB)
+
+    def __init__(self, panel: _Panel):
+        super().__init__()
+        self.panel = panel
+        self.regions: dict = {}
+
+    def draw(self, renderer) -> None:
+        panel = self.panel
+        canvas = panel.ax.figure.canvas
+        region = self.regions.pop(panel.state, None)    # put back last: the newest
+        if region is None:
+            for artist in panel.artists():
+                artist.draw(renderer)
+            region = canvas.copy_from_bbox(panel.ax.bbox.padded(self.MARGIN))
+            if len(self.regions) >= self.KEEP:
+                self.regions.pop(next(iter(self.regions)))
+        else:
+            canvas.restore_region(region)
+        self.regions[panel.state] = region
+
+
 class _View:
     """The figure of the widget: three panels and a formula line, updated in place."""
 
@@ -357,24 +398,24 @@ class _View:
 
         Axes, ticks and titles depend only on the grid sizes and the padding, so they are
         drawn once per geometry and cached; a move of row, column or mode redraws only the
-        grids, their cell lines and labels, and the two text lines over that background.
+        grids that changed (with their cell lines and labels) and the two text lines over
+        that background.
         """
         panels = (self.px, self.pk, self.po)
         if not self.canvas.keyed:
             # the titles are a base drawn once; each panel's ticks are drawn over it once per
-            # geometry of that panel's grid (see _Ticks)
+            # geometry of that panel's grid (see _Ticks), its grid once per state (_Grid)
             xa, ka = self.px.ax, self.pk.ax
             self.canvas.keyed = [_Ticks(self.px), _Ticks(self.pk, left=xa),
                                  _Ticks(self.po, left=ka, last=True)]
+            self.canvas.dynamic = [*(_Grid(p) for p in panels), self.suptitle, self.formula]
             for p in panels:
-                p.ax.xaxis.set_animated(True)
-                p.ax.yaxis.set_animated(True)
-        dynamic = []
+                for artist in (p.ax.xaxis, p.ax.yaxis, p.im, p.cells, *p.ax.spines.values(),
+                               *p.labels):
+                    artist.set_animated(True)
         for p in panels:
-            dynamic += [p.im, p.cells] + ([p.frame] if p.frame is not None else [])
-            dynamic += list(p.ax.spines.values())  # drawn over the grid's edge, as in a full draw
-            dynamic += [t for t in p.labels if t.get_visible()]
-        self.canvas.dynamic = dynamic + [self.suptitle, self.formula]
+            if p.frame is not None:
+                p.frame.set_animated(True)
         geometry = tuple(p.im.get_array().shape for p in panels) + (self.px.offset,)
         self.canvas.refresh(key=geometry)
 
