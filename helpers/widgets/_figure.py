@@ -5,7 +5,7 @@ displayed twice), updates its artists (``set_data``, ``set_text``, …) when a c
 re-renders it into an ``ipywidgets.Image``. This works in JupyterLab, classic Notebook, VS Code
 and Colab (ipywidgets 7 or 8) without ipympl.
 
-Two ways to refresh:
+Three ways to refresh:
 
 - plain: ``refresh()`` draws the whole figure once and sends it as a PNG;
 - blitted: list the artists that move in ``dynamic``; the first refresh draws everything else
@@ -17,7 +17,9 @@ Two ways to refresh:
   axis whose limits move: ``ax.xaxis``, ``ax.yaxis`` and the spines drawn over their grid
   lines). Everything else static (titles, legends, axis frames) is drawn once as a base; a new
   key restores the base and draws only the keyed artists over it, so a new axis range costs
-  its tick labels, not every text of the figure.
+  its tick labels, not every text of the figure. They are drawn in list order over the whole
+  base: list them in the order a full draw paints them, and keep in the base only what none
+  of them overlaps (otherwise the picture differs from a full draw).
 
 The PNG is written unfiltered with light zlib compression: about half the encoding time of
 PIL's filtered PNG at a similar size (it goes to the browser, not to disk).
