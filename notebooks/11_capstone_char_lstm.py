@@ -859,9 +859,9 @@ for name, (record, _) in runs.items():
 # %% slideshow={"slide_type": "fragment"} tags=["hide-input"]
 (raw, _), (clipped, _) = runs.values()
 raw_s, clipped_s = summary.values()
-_, p8 = short_run(1.0, updates=8)            # the clipped run, stopped after its 8th update
 Y8 = streams(train_ids, 8)[1][:, :128]
-dWh_again = np.linalg.norm(loss_and_grads(p8, X8, Y8, zero_state(8, p8))[1]["Wh"])
+_, p20 = short_run(1.0, updates=20)          # the clipped run, stopped after its 20th update
+dWh_again = np.linalg.norm(loss_and_grads(p20, X8, Y8, zero_state(8, p20))[1]["Wh"])
 checks = {
     "no clipping: the first step alone put an entry of Wh past 1,000": raw[1, 3] > 1e3,
     "no clipping: momentum then carried Wh about 1/(1 − μ) = 10× further (8× to 12×)":
@@ -872,9 +872,9 @@ checks = {
     "both: median ‖dW_out‖ within a factor 2 of each other (the output layer learns)":
         0.5 < np.median(raw[30:, 2]) / np.median(clipped[30:, 2]) < 2,
     "clipped: every entry of Wh stays below 10": clipped[:, 3].max() < 10,
-    "clipped: clipping acts at each of the first 8 updates, and never after update 20":
-        np.all(clipped[:8, 4] > 1) and np.all(clipped[20:, 4] <= 1),
-    "clipped: the first chunk again, with the weights after 8 updates: ‖dWh‖ below 10":
+    "clipped: clipping acts at each of the first 8 updates and at none of the last 20":
+        np.all(clipped[:8, 4] > 1) and np.all(clipped[40:, 4] <= 1),
+    "clipped: the first chunk again, with the weights after 20 updates: ‖dWh‖ below 10":
         dWh_again < 10,
     "clipped: lower validation loss after 60 updates": clipped_s["val"] < raw_s["val"],
 }
@@ -906,12 +906,19 @@ plt.show()
 # $\eta = 1$) put entries of $W_h$ past 1,000, and momentum carried them about 10× further
 # (✓ above): nearly every gate saturated, $\lVert dW_h \rVert$ collapsed, and only the output
 # layer still learned (its loss falls, on frozen features). Clipped (blue), the gradient was
-# cut to length 1 at each of the first 8 updates: the loss barely moves, but these short steps
-# take the weights out of the exploding region. Proof: on the very first chunk again, the
-# weights after those 8 updates give $\lVert dW_h \rVert$ below 10 instead of $4 \cdot 10^4$
-# — the weights changed, not the text. Then clipping stops acting, the LSTM keeps learning, and
-# it ends with the lower validation loss. The explosion did not end in `nan` but in a silently
-# dead layer that only the gradient norms reveal.
+# cut to length 1 at each of the first 8 updates, and at some later ones: the loss barely
+# moves, but these short steps take the weights out of the exploding region. Proof: on the
+# very first chunk again, the weights after 20 updates give $\lVert dW_h \rVert$ below 10
+# instead of $4 \cdot 10^4$ — the weights changed, not the text. Clipping acts at none of the
+# last 20 updates, the LSTM keeps learning, and it ends with the lower validation loss. The
+# explosion did not end in `nan` but in a silently dead layer that only the gradient norms
+# reveal.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# Which later updates are clipped, and every exact norm, depend on rounding: the first
+# gradients are so large that the last bits of the arithmetic (another CPU, another BLAS)
+# change the path. The ✓ lines state only what held in each of eight runs whose initial $W_h$
+# differed by one part in $10^{15}$, and with three different BLAS kernels.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Sampling with a temperature
