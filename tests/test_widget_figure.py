@@ -1,4 +1,7 @@
+import io
+
 import numpy as np
+import PIL.Image
 
 from helpers.widgets._figure import FigureImage
 
@@ -53,3 +56,29 @@ def test_old_backgrounds_are_forgotten():
     for key in range(5):
         fi.refresh(key=key)
     assert list(fi._backgrounds) == [2, 3, 4]
+
+
+def test_keyed_artists_are_drawn_over_a_base_drawn_once_and_look_like_a_full_draw():
+    fi = FigureImage(figsize=(3, 2), dpi=50)
+    ax = fi.fig.add_subplot()
+    (line,) = ax.plot([0, 1], [0, 1])
+    fi.dynamic, fi.keyed = [line], [ax.xaxis, ax.yaxis, *ax.spines.values()]
+    fi.refresh(key=(0, 1))
+    base = fi._base
+    ax.set_xlim(0, 2)
+    fi.refresh(key=(0, 2))            # a new key: only the keyed artists over the base
+    assert fi._base is base
+    layered = _pixels(fi)
+    for artist in fi.keyed:
+        artist.set_animated(False)
+    fi.keyed = []
+    fi.refresh(key="plain", full=True)
+    np.testing.assert_array_equal(layered, _pixels(fi))
+
+
+def test_the_png_is_the_canvas_pixel_for_pixel():
+    fi = FigureImage(figsize=(3, 2), dpi=50)
+    fi.fig.add_subplot().plot([0, 1], [0, 1])
+    fi.refresh()
+    sent = np.asarray(PIL.Image.open(io.BytesIO(fi.image.value)))
+    np.testing.assert_array_equal(sent, _pixels(fi))
