@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from exercise_tools import says
 from exercise_tools import stub as _stub
 
 import helpers.layers as layers
@@ -46,6 +47,36 @@ def test_temperature_mistakes_get_their_hints(capsys, wrong, hint):
     with np.errstate(all="ignore"):
         assert not nb11.check_temperature_softmax(wrong)
     assert hint in capsys.readouterr().out
+
+
+def _log_softmax(s, tau):
+    z = s / tau
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+LOG_PROBS = "these are log-probabilities (a log-softmax"
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda s, tau: s, "p: these are the scores, returned unchanged: turn them into "
+                       "probabilities (divide by τ"),
+    (lambda s, tau: s.copy(), "p: these are the scores, returned unchanged"),
+    (lambda s, tau: s / tau, "p: these are the scaled scores s / τ, not yet probabilities"),
+    (_log_softmax, LOG_PROBS),
+    (lambda s, tau: np.log(_temperature_softmax(s, tau)), LOG_PROBS),
+    (lambda s, tau: _log_softmax(s, 1.0), LOG_PROBS),                   # and without τ
+], ids=["scores", "scores_copy", "scaled_scores", "log_softmax", "log_of_softmax",
+        "log_softmax_without_tau"])
+def test_temperature_not_probabilities_get_their_hints(capsys, wrong, hint):
+    assert not nb11.check_temperature_softmax(wrong)
+    assert says(capsys, "on one row of scores (V = 7), τ = 0.5: ", hint)
+
+
+def test_temperature_log_softmax_hint_says_what_to_change(capsys):
+    assert not nb11.check_temperature_softmax(_log_softmax)
+    assert says(capsys, "not the probabilities asked for: divide the exponentials of the "
+                        "shifted scores by their row sum instead of subtracting the log")
 
 
 def test_temperature_wrong_axis(capsys):

@@ -33,10 +33,17 @@ def _softmax_last(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+_LOG_SOFTMAX = ("these are log-probabilities (a log-softmax: every entry ≤ 0, each row's "
+                "exponentials sum to 1), not the probabilities asked for: divide the "
+                "exponentials of the shifted scores by their row sum instead of subtracting "
+                "the log of that sum")
+
+
 def _normalization_hint(answer, expected) -> str | None:
     """A hint when ``answer`` has the right exponentials normalized over the wrong entries: each
     row the expected row times its own factor (the whole array summed, or nothing), or each
     column summing to 1 (axis 0). None otherwise."""
+    # equivalent mutant `''`: the name only reaches as_array's hint, which is dropped here
     ok, a = as_array(answer, "p", expected.shape)
     if not ok or a.ndim < 2 or not np.all(a > 0):
         return None
@@ -65,15 +72,27 @@ def check_temperature_softmax(temperature_softmax) -> bool:
             return not_yet(answer)
         z = scores / tau
         expected = softmax_temperature(scores, tau)
-        mistakes = [("the scores are multiplied by τ; divide them by τ",
+        # equivalent mutant `False`: a (V,) row of column sums broadcasts over the rows alike
+        by_column = np.exp(z) / np.exp(z).sum(axis=0, keepdims=True) if z.ndim == 2 else None
+        mistakes = [("these are the scores, returned unchanged: turn them into probabilities "
+                     "(divide by τ, exponentiate after subtracting each row's largest, "
+                     "normalize each row to sum to 1)", scores),
+                    ("these are the scaled scores s / τ, not yet probabilities: exponentiate "
+                     "them (after subtracting each row's largest) and normalize each row to "
+                     "sum to 1", z),
+                    (_LOG_SOFTMAX, np.log(_softmax_last(z))),
+                    (_LOG_SOFTMAX, np.log(_softmax_last(scores))),
+                    ("the scores are multiplied by τ; divide them by τ",
                      _softmax_last(scores * tau)),
                     ("the temperature is missing: the scores must be divided by τ first",
                      _softmax_last(scores)),
                     ("not normalized: divide by the sum of the exponentials",
                      np.exp(z - z.max(axis=-1, keepdims=True))),
                     ("normalized over the wrong axis: each row (the last axis) must sum to 1",
-                     np.exp(z) / np.exp(z).sum(axis=0, keepdims=True) if z.ndim == 2 else None)]
+                     by_column)]
         ok, hint = compare(answer, expected, names="p", mistakes=mistakes)
+        # equivalent mutant `(scores.max() >= 100)`: the small cases' scores are 3·N(0, 1),
+        # equivalent mutant `(101)`: the large case's 800 + 50·N(0, 1): none is near 100
         if not ok and scores.max() > 100 and ("contains nan" in hint or "contains inf" in hint):
             hint = ("p contains nan or inf — exp(800 / τ) overflows; subtract each row's largest "
                     "score before exp (it cancels in the ratio)")
