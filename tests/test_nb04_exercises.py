@@ -157,10 +157,37 @@ def test_window_gradients_refuses_numerical_gradients(capsys):
     (_with(db=lambda X, W, b, u, ds, Z, H, D: D.mean(axis=0)), ("1/3 of the right value",
                                                                "3 windows, 5d = 10, n = 4")),
     (_with(du=lambda X, W, b, u, ds, Z, H, D: H[-1] * ds[-1]), ("du: W, b and u are shared",)),
+    (_delta_from(lambda Z, H: 1 - H), ("on 1 window, 5d = 5, n = 5: dW: tanh′(z) = 1 − h², with "
+                                       "h squared, not 1 − h",)),
+    (_delta_from(lambda Z, H: H * (1 - H)), ("dW: h(1 − h) is the sigmoid's σ′; for tanh, "
+                                             "f′(z) = 1 − h²",)),
+    # one δ per window summed the wrong way: shape (N,), named even where N ≠ n (1 window, n = 5)
+    (_with(db=lambda X, W, b, u, ds, Z, H, D: D.sum(axis=1)),
+     ("on 1 window, 5d = 5, n = 5: db: that sums each window's δ over the hidden units (axis 1)",
+      "so sum over the windows (axis 0)")),
+    # the first window only: right on 1 window, named on the batch of 3
+    (_with(db=lambda X, W, b, u, ds, Z, H, D: D[0]),
+     ("on 3 windows, 5d = 10, n = 4: db: b is added to every window: db sums every window's δ, "
+      "not the first window's alone",)),
+    (_with(dW=lambda X, W, b, u, ds, Z, H, D: np.outer(D[0], X[0])),
+     ("on 3 windows, 5d = 10, n = 4: dW: W is shared by every window: dW adds up every "
+      "window's δᵀxᵀ, not the first window's alone",)),
+    (_with(du=lambda X, W, b, u, ds, Z, H, D: H[0] * ds[0]),
+     ("on 3 windows, 5d = 10, n = 4: du: u is shared by every window: du adds up every "
+      "window's ds·h, not the first window's alone",)),
 ])
 def test_window_gradients_classic_mistakes(capsys, learner, words):
     assert not nb04.check_window_gradients(learner)
     assert _says(capsys, *words)
+
+
+def test_window_gradients_only_the_first_window(capsys):
+    """A loop that kept the first window's contributions (e.g. ``x = X[0]``)."""
+    def first_only(X, W, b, u, ds):
+        dW, db, du, dX = right_window_gradients(X[:1], W, b, u, ds[:1])
+        return dW, db, du, right_window_gradients(X, W, b, u, ds)[3]
+    assert not nb04.check_window_gradients(first_only)
+    assert _says(capsys, "3 windows, 5d = 10, n = 4", "dW: W is shared by every window")
 
 
 def test_window_gradients_upstream_gradient_ignored(capsys):

@@ -88,6 +88,10 @@ def _window_expected(X, W, b, u, ds):
          _from_delta(ds[:, None] * u * (1 - Z ** 2), X, W, H, ds)),
         ("f′ of the wrong value: tanh′ is taken at z, 1 − tanh²(z) = 1 − h², not at h",
          _from_delta(ds[:, None] * u * (1 - np.tanh(H) ** 2), X, W, H, ds)),
+        ("tanh′(z) = 1 − h², with h squared, not 1 − h",
+         _from_delta(ds[:, None] * u * (1 - H), X, W, H, ds)),
+        ("h(1 − h) is the sigmoid's σ′; for tanh, f′(z) = 1 − h²",
+         _from_delta(ds[:, None] * u * H * (1 - H), X, W, H, ds)),
         ("every gradient carries the upstream gradient of its window: δ = ds · u ∘ f′(z), "
          "du = Σ ds·h", _from_delta(u * (1 - H ** 2), X, W, H, np.ones_like(ds))),
         ("s = uᵀh reads h, the value after the activation: du = Hᵀ ds, not Zᵀ ds",
@@ -98,6 +102,14 @@ def _window_expected(X, W, b, u, ds):
          "unit", (None, Delta, None, None)),
         ("db has one number per hidden unit: sum δ over the windows only (axis=0), not over "
          "the hidden units too", (None, Delta.sum(), None, None)),
+        ("that sums each window's δ over the hidden units (axis 1); b has one entry per hidden "
+         "unit, so sum over the windows (axis 0)", (None, Delta.sum(axis=1), None, None)),
+        ("b is added to every window: db sums every window's δ, not the first window's alone",
+         (None, Delta[0], None, None)),
+        ("W is shared by every window: dW adds up every window's δᵀxᵀ, not the first "
+         "window's alone", (np.outer(Delta[0], X[0]), None, None, None)),
+        ("u is shared by every window: du adds up every window's ds·h, not the first "
+         "window's alone", (None, None, H[0] * ds[0], None)),
         ("W, b and u are shared by every window: add up the contributions of all windows, "
          "not only the last one's", (np.outer(Delta[-1], X[-1]), Delta[-1], H[-1] * ds[-1], None)),
     ]
