@@ -83,6 +83,14 @@ def test_output_size_slip_named_by_every_case(capsys):
     assert _says(capsys, "the + 1 (the first window) comes after the division")
 
 
+def test_size_hint_without_the_other_answers():
+    """Called for one case alone, the hint is that of the first slip that fits (at H=7, K=3,
+    S=2, P=1 the one-sided padding and the misplaced + 1 both give 3)."""
+    assert nb05._size_hint(3, 7, 3, 2, 1).startswith("padding adds P zeros on *both* sides")
+    assert nb05._size_hint(3, 7, 3, 2, 1, answers=(3,)).startswith("padding adds P zeros")
+    assert nb05._size_hint(4, 7, 3, 2, 1) is None
+
+
 @pytest.mark.parametrize("case", [(28, 3, 1, 0), (32, 5, 1, 2), (8, 3, 2, 2), (7, 3, 2, 1),
                                   (8, 3, 2, 0), (10, 4, 3, 1), (4, 4, 1, 0)])
 def test_output_size_tries_every_case(capsys, case):
@@ -139,7 +147,9 @@ def conv2d_backward_loops(dout, cache, *, mistake=None):
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    dxp, dw, db = np.zeros_like(xp), np.zeros_like(w), np.zeros(F)
+    dxp = np.zeros_like(x if mistake in ("dx_unpadded", "both_unpadded") else xp)
+    dw, db = np.zeros_like(w), np.zeros(F)
+    source = x if mistake in ("dw_unpadded", "both_unpadded") else xp    # dw's patches
     wk = {"flip": w[:, :, ::-1, ::-1], "swap": w.transpose(1, 0, 2, 3)}.get(mistake, w)
     for n in range(N):
         for f in range(F):
@@ -153,13 +163,15 @@ def conv2d_backward_loops(dout, cache, *, mistake=None):
                     else:
                         dxp[n, :, a:a + KH, b:b + KW] += wk[f] * d
                     a, b = (i, j) if mistake == "dw_stride" else (r, s)
-                    patch = xp[n, :, a:a + KH, b:b + KW]
+                    patch = source[n, :, a:a + KH, b:b + KW]
                     if mistake == "dw_assign":
                         dw[f] = patch * d
                     elif mistake != "dw_first_image" or n == 0:
                         dw[f] += patch * d
                     db[f] += d
     dx = {"no_crop": dxp, "crop_one_end": dxp[:, :, :H, :W],
+          "crop_other_end": dxp[:, :, pad:, pad:], "crop_short": dxp[:, :, pad:H, pad:W],
+          "dx_unpadded": dxp, "both_unpadded": dxp,
           "minus_pad": dxp[:, :, pad:-pad, pad:-pad]}.get(mistake,
                                                           dxp[:, :, pad:pad + H, pad:pad + W])
     dw = {"dw_flip": dw[:, :, ::-1, ::-1], "dw_layout": dw.transpose(1, 0, 2, 3)}.get(mistake, dw)
@@ -184,7 +196,9 @@ def conv2d_backward_vectorized(dout, cache, *, mistake=None):
                 dxp[:, :, rows, cols] = np.tensordot(d, w, axes=([1], [0]))
             else:
                 dxp[:, :, rows, cols] += np.tensordot(d, w, axes=([1], [0]))
-            if mistake == "dw_last_image":
+            if mistake == "dw_unpadded":
+                dw += np.tensordot(d, x[:, :, rows, cols], axes=([0], [0]))
+            elif mistake == "dw_last_image":
                 dw += np.tensordot(d[-1:], xp[-1:, :, rows, cols], axes=([0], [0]))
             else:
                 dw += np.tensordot(d, xp[:, :, rows, cols], axes=([0], [0]))
@@ -224,6 +238,10 @@ def test_conv2d_backward_refuses_the_reference(capsys):
                                          "2×3, stride 1, pad 0: dx: dx is empty: with pad = 0"),
     (conv2d_backward_loops, "crop_one_end", "stride 2, pad 1: dx: the padding is cropped at one "
                                             "end only"),
+    (conv2d_backward_loops, "crop_other_end", "stride 2, pad 1: dx: the padding is cropped at "
+                                              "one end only"),
+    (conv2d_backward_loops, "crop_short", "stride 2, pad 1: dx: the crop ends P too early: dx "
+                                          "holds the rows P to P + H of dx_pad"),
     (conv2d_backward_loops, "dx_assign", "dx: a pixel read by several windows (and by every "
                                          "filter) collects all their gradients: +=, not ="),
     (conv2d_backward_vectorized, "dx_assign", "dx: a pixel read by several windows"),
@@ -249,6 +267,91 @@ def test_conv2d_backward_classic_mistakes(capsys, backward, mistake, words):
     assert not nb05.check_conv2d_backward(
         lambda dout, cache: backward(dout, cache, mistake=mistake))
     assert _says(capsys, words)
+
+
+UNPADDED_DW = ("on one 6×5 image, 2 channels → 2 filters, kernel 3×2, stride 2, pad 1: dw: its "
+               "patches come from the unpadded x, but the windows sit at (i·S, j·S) in x_pad: "
+               "in x they are shifted by the padding and the last ones run off its edge (hence "
+               "the error your code raised); pair dout with the patches of x_pad")
+UNPADDED_DX = ("on one 6×5 image, 2 channels → 2 filters, kernel 3×2, stride 2, pad 1: dx: the "
+               "windows were added straight into an x-shaped dx, but they sit at (i·S, j·S) in "
+               "x_pad: in x they are shifted by the padding and the last ones run off its edge "
+               "(hence the error your code raised); add them into a padded dx_pad, then crop")
+
+
+@pytest.mark.parametrize("backward,mistake,words", [
+    (conv2d_backward_loops, "dw_unpadded", UNPADDED_DW),
+    (conv2d_backward_vectorized, "dw_unpadded", UNPADDED_DW),
+    (conv2d_backward_loops, "dx_unpadded", UNPADDED_DX),
+    (conv2d_backward_loops, "both_unpadded", UNPADDED_DX),          # dx first, as compare does
+], ids=_ascii)
+def test_conv2d_backward_unpadded_x_is_named(capsys, backward, mistake, words):
+    """x where x_pad belongs: the windows run off x's edge on the padded cases (an error), so
+    the checker tries the code on a padded case where they fit, and names the slip."""
+    def learner(dout, cache):
+        return backward(dout, cache, mistake=mistake)
+    x, w, stride, pad = nb05._conv_cases(np.random.default_rng(0))[0][1:]
+    with pytest.raises(ValueError, match="broadcast"):      # what the learner would see alone
+        learner(np.zeros((1, 2, 3, 3)), (x, w, stride, pad))
+    assert not nb05.check_conv2d_backward(learner)
+    assert _says(capsys, words)
+
+
+def test_unpadded_probe_windows_fit_inside_x():
+    """On the probe every window also fits inside the unpadded x: a learner's slip gives
+    numbers there, not an error."""
+    (N, C, H, W), (F, _, KH, KW), stride, pad = nb05._UNPADDED_PROBE
+    H_out, W_out = (H + 2 * pad - KH) // stride + 1, (W + 2 * pad - KW) // stride + 1
+    assert pad > 0 and (H_out - 1) * stride + KH == H and (W_out - 1) * stride + KW == W
+
+
+def _crashes_on_the_first_case(on_the_probe):
+    """A learner that raises on the checker's first (padded) case and returns on_the_probe(dout,
+    cache) on the probe."""
+    def learner(dout, cache):
+        if cache[0].shape == nb05._UNPADDED_PROBE[0]:
+            return on_the_probe(dout, cache)
+        if cache[3] == 1:
+            raise ValueError("boom")
+        return conv2d_backward_loops(dout, cache)
+    return learner
+
+
+@pytest.mark.parametrize("on_the_probe", [
+    conv2d_backward_loops,                                    # right there: some other bug
+    lambda dout, cache: 1 / 0,                                # raises there too
+    lambda dout, cache: None,                                 # a stub there
+    lambda dout, cache: conv2d_backward_loops(dout, cache)[:2],     # two arrays
+    lambda dout, cache: {"dw": conv2d_backward_loops(dout, cache, mistake="dw_unpadded")[1]},
+    lambda dout, cache: conv2d_backward_loops(dout, cache, mistake="dw_flip"),
+], ids=["right", "raises", "stub", "two_arrays", "a_dict", "other_mistake"])
+def test_conv2d_backward_other_errors_keep_their_hint(capsys, on_the_probe):
+    assert not nb05.check_conv2d_backward(_crashes_on_the_first_case(on_the_probe))
+    out = _says(capsys, "not yet: your code raised ValueError", "boom")
+    assert "unpadded" not in out
+
+
+def test_conv2d_backward_an_error_without_padding_is_not_blamed_on_it(capsys):
+    """With pad = 0, x is x_pad: an error there has another cause, whatever the probe says."""
+    def learner(dout, cache):
+        if cache[0].shape == nb05._UNPADDED_PROBE[0]:
+            return conv2d_backward_loops(dout, cache, mistake="dw_unpadded")
+        if cache[3] == 0:
+            raise ValueError("boom")
+        return conv2d_backward_loops(dout, cache)
+    assert not nb05.check_conv2d_backward(learner)
+    assert "unpadded" not in _says(capsys, "not yet: your code raised ValueError", "boom")
+
+
+def test_conv2d_backward_only_an_error_asks_the_probe(capsys):
+    """A stub, an in-place edit or the reference on the padded case keeps its own hint."""
+    def edits_then_unpadded(dout, cache):
+        if cache[0].shape == nb05._UNPADDED_PROBE[0]:
+            return conv2d_backward_loops(dout, cache, mistake="dw_unpadded")
+        cache[0][...] = 0.0
+        return conv2d_backward_loops(dout, cache)
+    assert not nb05.check_conv2d_backward(edits_then_unpadded)
+    assert _says(capsys, "changed its argument cache in place")
 
 
 def test_conv2d_backward_dw_layout_with_other_channel_counts(capsys):

@@ -24,6 +24,7 @@ from helpers.exercises._check import (
     call_learner,
     compare,
     exercise,
+    matches,
     not_yet,
     passed,
 )
@@ -107,6 +108,7 @@ def check_output_size(conv_output_size) -> bool:
         if not ok:
             return not_yet(got)
         answers.append(got)
+    # equivalent mutant `False`: answers has one entry per case, so the lengths always agree
     for (H, K, S, P), got in zip(SIZE_CASES, answers, strict=True):
         hint = _size_hint(got, H, K, S, P, answers)
         if hint:
@@ -232,6 +234,10 @@ def _conv_mistakes(dout, x, w, stride, pad):
          "pad:pad + H", dx(dxp[:, :, :0, :0], not padded)),
         ("the padding is cropped at one end only: P rows and columns come off both sides",
          dx(dxp[:, :, :H, :W], padded)),
+        ("the padding is cropped at one end only: P rows and columns come off both sides",
+         dx(dxp[:, :, pad:, pad:], padded)),
+        ("the crop ends P too early: dx holds the rows P to P + H of dx_pad (and the "
+         "columns P to P + W), H × W like x", dx(dxp[:, :, pad:H, pad:W], padded)),
         (f"a pixel read by several windows {summed}", dx(crop(by_position), overlap)),
         (f"a pixel read by several windows (and by every filter) {summed}",
          dx(crop(by_scalar))),
@@ -256,6 +262,41 @@ def _conv_mistakes(dout, x, w, stride, pad):
     ]
 
 
+# A padded case whose windows, placed by the stride, fit inside the unpadded x as well (rows:
+# 3 windows of 2 at stride 3 end at 8; columns: 3 of 3 end at 9). Reading x where x_pad belongs
+# runs off x's edge on the checker's cases (an error), but gives numbers here, and they tell
+# which slip it is: (x shape, w shape, stride, pad). Its batch and filter counts are free:
+# equivalent mutant `(3)`: any number of images shows the slip
+# equivalent mutant `(4)`: any number of filters shows the slip
+_PROBE_IMAGES, _PROBE_FILTERS = 2, 3
+_UNPADDED_PROBE = ((_PROBE_IMAGES, 2, 8, 9), (_PROBE_FILTERS, 2, 2, 3), 3, 1)
+_OFF_THE_EDGE = ("in x they are shifted by the padding and the last ones run off its edge "
+                 "(hence the error your code raised)")
+
+
+def _unpadded_hint(conv2d_backward_loops, rng) -> str | None:
+    """Why the learner's code raised on a padded case, if it uses x where x_pad belongs: its
+    dx or dw on ``_UNPADDED_PROBE`` is the one computed on the unpadded x. None otherwise."""
+    x_shape, w_shape, stride, pad = _UNPADDED_PROBE
+    x, w = rng.standard_normal(x_shape), rng.standard_normal(w_shape)
+    out, _ = layers.conv2d_forward(x, w, np.zeros(w_shape[0]), stride=stride, pad=pad)
+    dout = rng.standard_normal(out.shape)
+    ok, answer = call_learner(conv2d_backward_loops, dout, (x, w, stride, pad),
+                              forbid=_CONV_REFERENCE)
+    if not ok or not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        return None
+    dx_of_x, dw_of_x = _scatter(dout, x, w, stride)      # the windows placed in x, not x_pad
+    if matches(answer[0], dx_of_x):
+        return ("dx: the windows were added straight into an x-shaped dx, but they sit at "
+                f"(i·S, j·S) in x_pad: {_OFF_THE_EDGE}; add them into a padded dx_pad, then "
+                "crop the border")
+    if matches(answer[1], dw_of_x):
+        return ("dw: its patches come from the unpadded x, but the windows sit at (i·S, j·S) "
+                f"in x_pad: {_OFF_THE_EDGE}; pair dout with the patches of x_pad, as the "
+                "forward did")
+    return None
+
+
 @exercise("05", 3, "conv2d backward with loops, stride and padding (build-it)")
 def check_conv2d_backward(conv2d_backward_loops) -> bool:
     """``conv2d_backward_loops(dout, cache)`` with cache ``(x, w, stride, pad)`` → dx, dw, db.
@@ -271,6 +312,9 @@ def check_conv2d_backward(conv2d_backward_loops) -> bool:
         expected = layers.conv2d_backward(dout, ref_cache)
         ok, answer = call_learner(conv2d_backward_loops, dout, (x, w, stride, pad),
                                   forbid=_CONV_REFERENCE)
+        if not ok and pad > 0 and answer.startswith("your code raised"):
+            unpadded = _unpadded_hint(conv2d_backward_loops, rng)
+            answer = f"on {label}: {unpadded}" if unpadded else answer
         if not ok:
             return not_yet(answer)
         ok, hint = compare(answer, tuple(expected), names=("dx", "dw", "db"),
