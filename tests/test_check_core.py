@@ -539,6 +539,12 @@ class _Boxed:
     """Like the scalar engine's Value: not a number, no __float__."""
 
 
+def _pieces():
+    arr = np.empty(2, dtype=object)
+    arr[:] = [np.ones(2), np.ones(3)]
+    return arr
+
+
 @pytest.mark.parametrize("value, hint", [
     (None, f"dx is missing (None): {NOT_DONE}"),
     (Ellipsis, f"dx is missing (None): {NOT_DONE}"),
@@ -554,8 +560,8 @@ class _Boxed:
     ((np.ones(2), np.ones(3)), "dx is ragged"),
     (np.array([1.0, None], dtype=object), "dx contains None: is a TODO left?"),
     ([1.0, None], "dx contains None: is a TODO left?"),
-    (np.array([1.0, 2.0], dtype=object), "dx is an array of Python objects (dtype object), "
-                                         "not of numbers: are its pieces of different shapes?"),
+    (_pieces(), "dx is an array of Python objects (dtype object), not of numbers: are its "
+                "pieces of different shapes?"),
     (_Boxed(), "dx should be numbers, got a _Boxed"),
     (["a", 1], "dx should be numbers, got strings"),
     (np.array([True, False]), "dx should be numbers, got booleans (True/False)"),
@@ -786,7 +792,7 @@ def test_compare_mistakes_match_with_the_tolerances():
 # ------------------------------------------------------------------------------ close
 
 @pytest.mark.parametrize("answer", [np.nan, np.inf, -np.inf, None, "1.0", b"1", [1.0, None],
-                                    np.array([1.0], dtype=object), [[1.0], [1.0, 2.0]], True,
+                                    _pieces(), [[1.0], [1.0, 2.0]], True,
                                     {"a": 1.0}])
 def test_close_never_accepts_nonsense(answer):
     ok, hint = close(answer, 1.0)
@@ -805,7 +811,7 @@ def test_close_keeps_its_old_meaning():
     assert close([1.0], 1.0)[1] == ("your answer should have shape (), got (1,): the same "
                                     "numbers with an extra axis of length 1 (reshape it)")
     assert close(np.ones((2, 3)), 1.0)[1] == "your answer should have shape (), got (2, 3)"
-    assert close(np.array([1.0], dtype=object), [1.0])[1].startswith(
+    assert close(_pieces(), [1.0, 2.0])[1].startswith(
         "your answer is an array of Python objects")
 
 
@@ -986,9 +992,17 @@ def test_the_hint_shows_the_innermost_line_of_the_learners_file():
                                              "`raise ValueError(f\"inner {x}\")`: inner 2")
 
 
-def test_a_one_element_object_array_is_not_a_number():
-    ok, hint = as_array(np.array([1.5], dtype=object), "dx")
-    assert not ok and hint.startswith("dx is an array of Python objects")
+def test_an_object_array_of_numbers_is_numbers_like_one_number():
+    # a list of Fractions is read like a single Fraction (review 10, round 2, item 12)
+    for value in (np.array([1.5], dtype=object), [Fraction(3, 2)], Fraction(3, 2),
+                  [[Decimal("1.5")], [Fraction(3, 2)]]):
+        ok, arr = as_array(value, "dx")
+        assert ok and arr.dtype == np.float64 and np.all(arr == 1.5), value
+    assert as_array([[Fraction(1, 2)], [Fraction(1, 3)]], "dx")[1].shape == (2, 1)
+    assert as_array(np.array([Fraction(1, 2), True], dtype=object), "dx")[1].startswith(
+        "dx is an array of Python objects")
+    assert compare([Fraction(1, 2), Fraction(1, 4)], np.array([0.5, 0.25])) == (True, "")
+    assert as_array([Fraction(10 ** 400)], "dx")[1].startswith("dx is an array of Python")
 
 
 def test_shape_hints_only_when_they_fit():

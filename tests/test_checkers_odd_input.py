@@ -4,13 +4,18 @@ The test imports every ``helpers.exercises.nbNN`` module, collects the checkers 
 with ``@exercise``, and feeds each a battery of odd submissions: values that are not answers
 (None, strings, dicts, ragged lists, object arrays, nan, a huge array, …) and functions that
 misbehave (return None, a string, nan, a ragged tuple, a tuple of the wrong length, their own
-inputs; raise; pop or edit their arguments; call ``sys.exit``). Each call must print one
-``not yet:`` line, return False, raise nothing, and must not have needed the decorator's
-safety net (which would mean the checker itself crashed).
+inputs; raise anything, a ``BaseException`` of their own or ``GeneratorExit`` included; pop or
+edit their arguments; call ``sys.exit``; change numpy's error state, print options, the warning
+filters or ``sys.stdout``; compute their answer with the course's numerical gradient, directly,
+from a thread, or after ``sys.setprofile(None)``). Each call must print one ``not yet:`` line,
+return False, raise nothing, leave the global state as it was, and must not have needed the
+decorator's safety net (which would mean the checker itself crashed). A right answer in float32
+must be accepted, or called float32 (never "wrong values").
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import importlib
 import inspect
@@ -18,11 +23,14 @@ import io
 import pkgutil
 import re
 import sys
+import warnings
 
 import numpy as np
 import pytest
 
 import helpers.exercises
+from helpers import gradcheck
+from helpers.exercises import _check
 from helpers.exercises._check import clear_safety_net_uses, registered, safety_net_uses
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(helpers.exercises.__path__)
@@ -92,6 +100,73 @@ def _recurse(*args, **kwargs):
     return _recurse(*args, **kwargs)
 
 
+class Boom(BaseException):
+    """A learner's own exception class, outside ``Exception``."""
+
+
+CALLED: set[str] = set()      # the kinds below that were called (so their hint is owed)
+
+
+def _zeros_like_inputs(*args):
+    return tuple(_like(args, 0.0)) or 0.0
+
+
+def _seterr_raise(*args, **kwargs):
+    CALLED.add("sets np.seterr(all='raise')")
+    np.seterr(all="raise")
+    return _zeros_like_inputs(*args)
+
+
+def _seterrcall(*args, **kwargs):
+    def call(kind, flag):
+        raise Boom(kind)
+    np.seterrcall(call)
+    np.seterr(all="call")
+    return _zeros_like_inputs(*args)
+
+
+def _warnings_are_errors(*args, **kwargs):
+    warnings.simplefilter("error")
+    np.set_printoptions(precision=1, threshold=2, linewidth=10)
+    return _zeros_like_inputs(*args)
+
+
+def _silences_stdout(*args, **kwargs):
+    sys.stdout = io.StringIO()
+    return _zeros_like_inputs(*args)
+
+
+def _numerically(*args, **kwargs):
+    CALLED.add("uses the numerical gradient")
+    gradcheck.numerical_gradient(lambda v: float(v @ v), np.ones(2))
+    return _zeros_like_inputs(*args)
+
+
+def _numerically_in_a_thread(*args, **kwargs):
+    CALLED.add("uses the numerical gradient from a thread")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(gradcheck.numerical_gradient_array, lambda v: 2 * v, np.ones(2),
+                    np.ones(2)).result()
+    return _zeros_like_inputs(*args)
+
+
+def _numerically_unprofiled(*args, **kwargs):
+    CALLED.add("uses the numerical gradient after sys.setprofile(None)")
+    previous = sys.getprofile()
+    sys.setprofile(None)
+    try:
+        gradcheck.numerical_jacobian(lambda v: 2 * v, np.ones(2))
+    finally:
+        sys.setprofile(previous)
+    return _zeros_like_inputs(*args)
+
+
+# What a called submission of these kinds must be told (the numerical ones: in every checker).
+MUST_SAY = {"uses the numerical gradient": "numerical gradient only checks an answer",
+            "uses the numerical gradient from a thread": "numerical_gradient_array",
+            "uses the numerical gradient after sys.setprofile(None)": "numerical_jacobian"}
+
+
 # Functions: every way a learner's function can misbehave.
 FUNCTIONS = {
     "returns None": lambda *a, **k: None,
@@ -134,6 +209,18 @@ FUNCTIONS = {
     "edits every argument": _edit_everything,
     "returns a huge int": lambda *a, **k: 10 ** 400,
     "returns the wrong dtype": lambda *a, **k: np.array(["2024-01-01"], dtype="datetime64[D]"),
+    "raises its own BaseException": _raises(Boom("mine")),
+    "raises GeneratorExit": _raises(GeneratorExit()),
+    "raises SystemExit(0)": _raises(SystemExit(0)),
+    "sets np.seterr(all='raise')": _seterr_raise,
+    "sets a raising np.seterrcall": _seterrcall,
+    "turns warnings into errors and changes print options": _warnings_are_errors,
+    "replaces sys.stdout": _silences_stdout,
+    **{kind: fn for kind, fn in (("uses the numerical gradient", _numerically),
+                                 ("uses the numerical gradient from a thread",
+                                  _numerically_in_a_thread),
+                                 ("uses the numerical gradient after sys.setprofile(None)",
+                                  _numerically_unprofiled))},
 }
 
 SUBMISSIONS = {**{f"value: {k}": v for k, v in VALUES.items()},
@@ -169,10 +256,16 @@ def test_every_public_checker_is_registered():
 
 def test_odd_submission_count(capsys):
     total = sum(1 for ex in CHECKERS for _ in _calls(ex.checker))
+    kinds = len(SUBMISSIONS) + len(RIGHT_KINDS)
     with capsys.disabled():
-        print(f"\nodd submissions: {len(SUBMISSIONS)} kinds × {len(CHECKERS)} checkers "
-              f"→ {total} checker calls")
+        print(f"\nodd submissions: {kinds} kinds × {len(CHECKERS)} checkers "
+              f"→ {total + len(RIGHT_KINDS) * len(CHECKERS)} checker calls")
     assert total >= 60 * len(CHECKERS)
+
+
+def _global_state():
+    return (np.geterr(), np.geterrcall(), np.get_printoptions(), list(warnings.filters),
+            sys.getrecursionlimit(), sys.getprofile())
 
 
 @pytest.mark.parametrize("ex", CHECKERS,
@@ -182,19 +275,87 @@ def test_a_checker_answers_every_odd_submission_with_not_yet(ex):
     failures = []
     for label, args in _calls(ex.checker):
         clear_safety_net_uses()
+        CALLED.clear()
+        ex.latest = True        # a stale ✓ from an earlier run must not survive a failure
+        before = _global_state()
         out = io.StringIO()
         try:
             with contextlib.redirect_stdout(out):
                 result = ex.checker(*args)
+                stdout_kept = sys.stdout is out
         except BaseException as exc:  # noqa: BLE001 - reported below, never allowed
             failures.append(f"{label}: raised {type(exc).__name__}: {exc}")
             continue
         lines = out.getvalue().splitlines()
-        if result is not False:
-            failures.append(f"{label}: returned {result!r}")
+        if result is not False or ex.latest is not False:
+            failures.append(f"{label}: returned {result!r}, latest {ex.latest!r}")
         if len(lines) != 1 or not lines[0].startswith("not yet: "):
             failures.append(f"{label}: printed {out.getvalue()!r}")
         if safety_net_uses():
             failures.append(f"{label}: needed the safety net: {safety_net_uses()}")
+        if _global_state() != before or not stdout_kept:
+            failures.append(f"{label}: left the global state changed")
+        for kind in CALLED & MUST_SAY.keys():
+            if MUST_SAY[kind] not in out.getvalue():
+                failures.append(f"{label}: not told {MUST_SAY[kind]!r}: {out.getvalue()!r}")
     clear_safety_net_uses()
     assert not failures, "\n".join(failures)
+
+
+class _Right:
+    """Stands for "the right answer" in a dtype: the patched ``compare`` puts it in."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+
+RIGHT = {np.float32: _Right(np.float32), np.float64: _Right(np.float64)}
+
+
+def _right_in_float32(*args, **kwargs):
+    return RIGHT[np.float32]
+
+
+def _right_under_seterr_raise(*args, **kwargs):
+    np.seterr(all="raise")          # a learner hunting an overflow in their own code
+    return RIGHT[np.float64]
+
+
+# A right answer (float64, after np.seterr(all="raise")) must pass; a right answer in float32
+# must pass or be called float32 (never "wrong values").
+RIGHT_KINDS = {"right in float32": (_right_in_float32, ("✓", "float32")),
+               "right after np.seterr(all='raise')": (_right_under_seterr_raise, ("✓",))}
+
+
+@pytest.mark.parametrize("kind", RIGHT_KINDS)
+def test_a_right_answer_in_float32_or_after_seterr_passes_or_is_called_so(kind, monkeypatch):
+    submission, allowed = RIGHT_KINDS[kind]
+    reached, failures = set(), []
+
+    def compare(answer, expected, *args, **kwargs):
+        if isinstance(answer, _Right):
+            reached.add(name)
+            answer = (tuple(np.asarray(e, dtype=answer.dtype) for e in expected)
+                      if isinstance(expected, tuple) else np.asarray(expected, answer.dtype))
+        return _check.compare(answer, expected, *args, **kwargs)
+
+    for ex in CHECKERS:
+        module = sys.modules[ex.checker.__module__]
+        monkeypatch.setattr(module, "compare", compare, raising=False)
+        name = f"{module.__name__}.{ex.checker.__name__}"
+        n = len([p for p in inspect.signature(ex.checker).parameters.values()
+                 if p.default is inspect.Parameter.empty])
+        clear_safety_net_uses()
+        before = _global_state()
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            ex.checker(*([submission] * n))
+        line = out.getvalue()
+        if name in reached and not any(word in line for word in allowed):
+            failures.append(f"{name}: {line!r}")
+        if safety_net_uses() or _global_state() != before:
+            failures.append(f"{name}: needed the safety net or changed the global state: "
+                            f"{safety_net_uses()}")
+    clear_safety_net_uses()
+    assert not failures, "\n".join(failures)
+    assert len(reached) >= 25, sorted(reached)     # most checkers judge numbers with compare

@@ -19,7 +19,10 @@ import inspect
 import linecache
 import os
 import sys
+import threading
 import traceback
+import types
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -148,27 +151,24 @@ def exercise(notebook, number: int, title: str):
 
         @functools.wraps(check)
         def checker(*args, **kwargs) -> bool:
+            record.latest = False       # until this run says otherwise, whatever happens
             try:
                 signature.bind(*args, **kwargs)
             except TypeError as exc:
-                record.latest = False
                 params = ", ".join(signature.parameters)
                 return not_yet(f"{check.__name__} takes ({params}): {exc}")
             try:
                 with np.errstate(all="ignore"):
                     result = check(*args, **kwargs)
-            except ExerciseNotDone:
-                record.latest = False
+            except (ExerciseNotDone, KeyboardInterrupt):
                 raise
-            except Exception as exc:    # the checker's own bug: never show the learner a traceback
+            except BaseException as exc:    # the checker's own bug: never show a traceback
                 _NET_USES.append(SafetyNetUse(qualname, f"{type(exc).__name__}: {exc}",
                                               _where(exc)))
-                record.latest = False
                 return not_yet(f"the checker could not read this answer ({type(exc).__name__}); "
                                "look at what you return: its type, its shape, its values")
             if not isinstance(result, (bool, np.bool_)):
                 _NET_USES.append(SafetyNetUse(qualname, f"returned {result!r}, not a bool", "?"))
-                record.latest = False
                 return not_yet("the checker could not decide; look at what you return")
             record.latest = bool(result)
             if not result and is_strict():
@@ -299,45 +299,131 @@ def _contains(result, originals) -> bool:
     return False
 
 
+def _from_learner(frame) -> bool:
+    """A call counts unless another course helper made it (the checker's own call does)."""
+    filename = os.path.abspath(frame.f_code.co_filename)
+    return filename == _THIS_FILE or not filename.startswith(_HELPERS_DIR + os.sep)
+
+
+# A forbidden Python function gets, for the duration of a learner's call, the code of a
+# trampoline that notes the call and runs the original: every reference to it (any import name,
+# any thread, with or without a profiler) then goes through the note. Builtins have no code to
+# swap: a profiler watches those (in the calling thread).
+_SWAPPED: dict[int, tuple[Callable, types.FunctionType, types.CodeType]] = {}
+_WATCHES: list[_ForbidWatch] = []
+_LOCK = threading.RLock()
+_TRAMPOLINES: dict[int, types.CodeType] = {}
+
+
+def _trampoline(n_free: int) -> types.CodeType:
+    """A fresh code object ``(*args, **kwargs) → _forbidden_call(...)`` with ``n_free`` free
+    variables (a code object may replace a function's only if their numbers match)."""
+    if n_free not in _TRAMPOLINES:
+        names = [f"_free{i}" for i in range(n_free)]
+        source = ("def _outer():\n" + "".join(f"    {v} = None\n" for v in names)
+                  + "    def forbidden(*args, **kwargs):\n"
+                  + "".join(f"        {v}\n" for v in names)
+                  + "        from helpers.exercises._check import _forbidden_call\n"
+                  + "        return _forbidden_call(args, kwargs)\n"
+                  + "    return forbidden\n")
+        namespace: dict = {}
+        exec(compile(source, "<forbidden>", "exec"), namespace)    # noqa: S102 - our own text
+        _TRAMPOLINES[n_free] = namespace["_outer"]().__code__
+    return _TRAMPOLINES[n_free].replace()     # a new object: its id names one function
+
+
+def _forbidden_call(args, kwargs):
+    """Run by a swapped function: note the call for every watch that forbids it, then run it."""
+    frame = sys._getframe(1)        # the trampoline's frame; its caller made the call
+    fn, original, _ = _SWAPPED[id(frame.f_code)]
+    if _from_learner(frame.f_back):
+        for watch in list(_WATCHES):
+            if any(f is fn for f in watch.functions):
+                watch.hits.append(fn)
+    return original(*args, **kwargs)
+
+
 class _ForbidWatch:
-    """Records calls to the given functions (matched by code object, whatever their name)."""
+    """While active (a ``with`` block), records the learner's calls to the given functions."""
 
     def __init__(self, forbid):
-        self.codes, self.builtins, self.hits = {}, {}, []
-        for f in forbid:
-            code = getattr(inspect.unwrap(f), "__code__", None) if callable(f) else None
-            if code is not None:
-                self.codes[code] = f
-            elif callable(f):
-                self.builtins[id(f)] = f
+        self.hits: list = []
+        self.functions = list({id(f): f for f in forbid if callable(f)}.values())
+        self.builtins = {id(f): f for f in self.functions
+                         if not isinstance(f, types.FunctionType)}
+        self.swapped: list[types.FunctionType] = []
 
-    def __bool__(self):
-        return bool(self.codes or self.builtins)
+    def __enter__(self):
+        with _LOCK:
+            _WATCHES.append(self)
+            for f in self.functions:
+                if isinstance(f, types.FunctionType) and id(f.__code__) not in _SWAPPED:
+                    original = types.FunctionType(f.__code__, f.__globals__, f.__name__,
+                                                  f.__defaults__, f.__closure__)
+                    original.__kwdefaults__ = f.__kwdefaults__
+                    code = _trampoline(len(f.__code__.co_freevars))
+                    _SWAPPED[id(code)] = (f, original, code)
+                    f.__code__ = code
+                    self.swapped.append(f)
+        self.previous = sys.getprofile()
+        if self.builtins:
+            sys.setprofile(self._profile)
+        return self
 
-    def _from_learner(self, frame) -> bool:
-        """A call counts unless another course helper made it (the checker's own call does)."""
-        filename = os.path.abspath(frame.f_code.co_filename)   # (frame: never None here)
-        return filename == _THIS_FILE or not filename.startswith(_HELPERS_DIR + os.sep)
+    def __exit__(self, *exc):
+        if self.builtins:
+            sys.setprofile(self.previous)
+        with _LOCK:
+            for f in self.swapped:
+                _, original, _ = _SWAPPED.pop(id(f.__code__))
+                f.__code__ = original.__code__
+            _WATCHES.remove(self)
 
-    def __call__(self, frame, event, arg):
-        if event == "call":
-            f = self.codes.get(frame.f_code)
-            if f is not None and self._from_learner(frame.f_back):
-                self.hits.append(f)
-        elif event == "c_call":
-            f = self.builtins.get(id(arg))
-            if f is not None and self._from_learner(frame):
-                self.hits.append(f)
+    def _profile(self, frame, event, arg):
+        if event == "c_call" and id(arg) in self.builtins and _from_learner(frame):
+            self.hits.append(self.builtins[id(arg)])
 
 
-def call_learner(fn, *args, forbid=(), fresh: bool = False, **kwargs) -> tuple[bool, Any]:
+class _Globals:
+    """Saves what a learner's code can change globally and the checker relies on (numpy's error
+    state and print options, the warning filters, the recursion limit, stdout and stderr), and
+    puts it back after the call."""
+
+    def __enter__(self):
+        self.saved = (np.geterr(), np.geterrcall(), np.get_printoptions(),
+                      sys.getrecursionlimit(), sys.stdout, sys.stderr)
+        self.warnings = warnings.catch_warnings()
+        self.warnings.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.warnings.__exit__(*exc)
+        err, call, printing, limit, sys.stdout, sys.stderr = self.saved
+        np.seterr(**err)
+        np.seterrcall(call)
+        np.set_printoptions(**printing)
+        sys.setrecursionlimit(limit)
+
+
+def _numerical_gradients() -> tuple:
+    from helpers import gradcheck
+    return (gradcheck.numerical_gradient, gradcheck.numerical_gradient_array,
+            gradcheck.numerical_jacobian, gradcheck.forward_difference)
+
+
+def call_learner(fn, *args, forbid=(), fresh: bool = False, numerical: bool = False,
+                 **kwargs) -> tuple[bool, Any]:
     """Call a learner's function safely; return ``(ok, result_or_hint)``, never raise.
 
     The function gets deep copies of the arguments. ``(False, hint)`` when ``fn`` is not
     callable, is a stub (raises ``NotImplementedError`` or returns ``None`` → :data:`NOT_DONE`),
-    raises anything else (the hint names it and the line), modifies its arguments in place,
-    or calls one of ``forbid`` (the course's reference functions, matched by code object).
+    raises anything else but ``KeyboardInterrupt`` (the hint names it and the line), modifies
+    its arguments in place, or calls one of ``forbid`` (the course's reference functions, under
+    any name, from any thread) or, unless ``numerical=True``, one of the course's numerical
+    gradients (``helpers.gradcheck``): an exercise asks for the gradient by the chain rule.
     With ``fresh=True`` a result that *is* (or views) one of its inputs is refused as well.
+    Whatever global state the call changes (numpy's error state, print options, warning filters,
+    …) is restored before the checker goes on.
     """
     if fn is None or fn is Ellipsis:
         return False, NOT_DONE
@@ -347,24 +433,23 @@ def call_learner(fn, *args, forbid=(), fresh: bool = False, **kwargs) -> tuple[b
     given = [_copy(a) for a in args]
     given_kw = {k: _copy(v) for k, v in kwargs.items()}
     snapshot = [_copy(a) for a in given], {k: _copy(v) for k, v in given_kw.items()}
-    watch = _ForbidWatch(forbid)
-    previous = sys.getprofile()
+    numerics = () if numerical else _numerical_gradients()
     failure = None
-    try:
-        if watch:
-            sys.setprofile(watch)
-        result = fn(*given, **given_kw)
-    except NotImplementedError:
-        failure = NOT_DONE
-    except (Exception, SystemExit) as exc:   # the learner's code, not ours: report, never crash
-        failure = _exception_hint(fn, exc)
-    finally:
-        if watch:
-            sys.setprofile(previous)
+    with _Globals(), _ForbidWatch(tuple(forbid) + numerics) as watch:
+        try:
+            result = fn(*given, **given_kw)
+        except NotImplementedError:
+            failure = NOT_DONE
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:   # the learner's code, not ours: report, never crash
+            failure = _exception_hint(fn, exc)
     if watch.hits:
         names = ", ".join(dict.fromkeys(_public_name(f) for f in watch.hits))
+        why = (" (a numerical gradient only checks an answer: the exercise is the chain rule)"
+               if any(f in numerics for f in watch.hits) else "")
         return False, (f"your code calls {names}: the exercise is to write it yourself, "
-                       f"without {names}")
+                       f"without {names}{why}")
     if failure is not None:
         return False, failure
     names = _argument_names(fn, len(args), kwargs)
@@ -407,14 +492,15 @@ def _numbers(value, name: str) -> tuple[bool, Any]:
         return False, f"{name} could not be read as numbers ({type(exc).__name__})"
     kind = arr.dtype.kind
     if kind == "O":
-        if hasattr(value, "__float__"):       # a Fraction, a Decimal (arrays: 0-d only)
-            try:
-                return True, np.array(float(value))
-            except Exception:   # noqa: BLE001 - any failure means "not a number"
-                pass
         flat = arr.ravel()
         if any(item is None for item in flat):
             return False, f"{name} contains None: is a TODO left?"
+        if all(hasattr(item, "__float__") and not isinstance(item, (np.ndarray, bool))
+               for item in flat):           # Fractions, Decimals: one, or an array of them
+            try:
+                return True, np.array([float(item) for item in flat]).reshape(arr.shape)
+            except Exception:   # noqa: BLE001 - any failure means "not a number"
+                pass
         if arr.ndim == 0:
             return False, f"{name} should be numbers, got {_kind(value)}"
         return False, (f"{name} is an array of Python objects (dtype object), not of numbers: "
@@ -618,15 +704,29 @@ def compare(answer, expected, names=None, mistakes=(), rtol: float = 1e-6,
             return False, bad
         if np.allclose(a, want, rtol=rtol, atol=atol):
             continue
+        low = _low_precision(parts[i])
+        if low is not None:      # one rule for every checker: float32 is named, never "wrong"
+            tol = float(np.sqrt(np.finfo(low).eps))
+            if np.allclose(a, want, rtol=max(rtol, tol), atol=max(atol, tol * np.max(abs(want)))):
+                return False, (f"{name} is {low}: right to {low}'s precision, but this check "
+                               "asks for more digits: compute in float64")
         hint = mistake(i, a)
-        if hint:
-            return False, hint
         for j, other in enumerate(wants):
-            if j != i and np.any(other) and matches(a, other, rtol, atol):
-                return False, (f"{name} holds what {names[j]} should: return them in the order "
-                               f"{', '.join(names)}")
-        return False, _generic_hint(name, a, want, rtol, atol)
+            if not hint and j != i and np.any(other) and matches(a, other, rtol, atol):
+                hint = (f"{name} holds what {names[j]} should: return them in the order "
+                        f"{', '.join(names)}")
+        hint = hint or _generic_hint(name, a, want, rtol, atol)
+        return False, hint + (f" (and {name} is {low}: compute in float64)" if low else "")
     return True, ""
+
+
+def _low_precision(value) -> np.dtype | None:
+    """float16 or float32 when that is what ``value``'s numbers are (None otherwise)."""
+    try:
+        dtype = np.asarray(value).dtype
+    except Exception:   # noqa: BLE001 - not numbers: the other checks have said so
+        return None
+    return dtype if dtype.kind == "f" and dtype.itemsize < 8 else None
 
 
 # ------------------------------------------------------------------------------ old names
