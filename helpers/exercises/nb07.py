@@ -55,6 +55,7 @@ def check_steps_to_half(steps_to_half) -> bool:
     if isinstance(steps_to_half, bool) or not isinstance(steps_to_half,
                                                          (int, np.integer, float, np.floating)):
         return not_yet(f"expected an integer number of steps, got {type(steps_to_half).__name__}")
+    steps_to_half = _plain(steps_to_half)
     expected = math.ceil(math.log(0.5) / math.log(0.99))
     if steps_to_half == expected:
         return passed(f"0.99^{expected - 1} ≈ {0.99 ** (expected - 1):.4f} ≥ 0.5 > "
@@ -67,6 +68,16 @@ def check_steps_to_half(steps_to_half) -> bool:
     if abs(steps_to_half - expected) == 1:
         return not_yet("very close: which k is the *first* with 0.99ᵏ below 0.5?")
     return not_yet("solve 0.99ᵏ = 1/2 for k with a logarithm, then round up")
+
+
+def _plain(number):
+    """The value of an int or a float as a plain Python number, read from its storage: a subclass
+    cannot answer ``==`` (or ``float()``) with its own methods."""
+    if isinstance(number, float):
+        return float.__float__(number)
+    if isinstance(number, int):
+        return int.__int__(number)
+    return number.item()        # a numpy int or float (float64 is a float, above)
 
 
 # ------------------------------------------------------------------ shared pieces
