@@ -333,8 +333,9 @@ def _step(x: np.ndarray) -> float:
     spread (standard deviation) when that is above 10 (x·1e4); an offset alone (x + 1000)
     keeps 1e-3, since a layer may subtract it away and see only the spread.
     """
-    rms = float(np.sqrt(np.mean(np.square(x)))) if x.size else 1.0
-    spread = float(np.std(x)) if x.size else 1.0
+    with np.errstate(all="ignore"):     # (inf or huge entries: their sizes are not finite)
+        rms = float(np.sqrt(np.mean(np.square(x)))) if x.size else 1.0
+        spread = float(np.std(x)) if x.size else 1.0
     if 0.0 < rms < 0.1:
         return 1e-3 * rms
     if 10.0 < spread < np.inf:
