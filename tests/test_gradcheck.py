@@ -348,6 +348,7 @@ def test_the_default_step_fits_the_input():
     assert gc._step(3 * unit + 1000) == 1e-3             # an offset alone keeps 1e-3
     assert gc._step(np.zeros(3)) == gc._step(np.zeros(0)) == 1e-3
     assert gc._step(np.full(3, np.inf)) == 1e-3
+    assert gc._step(np.array([1e308, -1e308])) == 1e-3      # a spread that overflows
     small = unit * 1e-3
     assert gc._step(small) == pytest.approx(1e-3 * np.sqrt(np.mean(small ** 2)), rel=1e-12)
     big = unit * 1e4
@@ -457,3 +458,28 @@ def test_rel_error_of_infinities_is_defined_without_a_warning():
         assert rel_error(1e308, -1e308) == 1.0
         assert rel_error([np.inf, 2.0], [np.inf, 1.0]) == pytest.approx(1 / 3)
         assert np.isnan(rel_error([np.nan, np.inf], [1.0, np.inf]))
+
+
+def test_entries_below_the_checks_own_round_off_are_judged_on_absolute_error():
+    def offset_forward(x):     # a tiny slope under a large constant: round-off dominates
+        return 1e3 + 1e-9 * x, x
+
+    def offset_backward(dout, x):
+        return 1e-9 * dout
+
+    x = np.array([0.5, -1.0, 2.0, 0.25])
+    res = check_layer(offset_forward, offset_backward, {"x": x}, verbose=False)
+    dout = np.random.default_rng(0).standard_normal(4)
+    num = numerical_gradient_array(lambda v: offset_forward(v)[0], x.copy(), dout, 1e-3,
+                                   richardson=True)
+    floor = 64 * np.finfo(float).eps * np.sum(np.abs((1e3 + 1e-9 * x) * dout)) / 1e-3 / 1e-7
+    want = np.max(np.abs(1e-9 * dout - num) / np.maximum(np.abs(1e-9 * dout) + np.abs(num),
+                                                         floor))
+    assert res.passed and res.errors["x"] == pytest.approx(want, rel=1e-9)
+    assert rel_error(1e-9 * dout, num) > 1e-4          # the plain relative error is noise
+
+
+def test_check_layer_names_itself_when_a_gradient_has_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"^check_layer: a and b must have the same shape, got "
+                                         r"\(2,\) and \(3,\)$"):
+        check_layer(L.tanh_forward, lambda d, c: d[:2], {"x": np.ones(3)}, verbose=False)
