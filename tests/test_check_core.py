@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import math
 import sys
+import warnings
 from decimal import Decimal
 from fractions import Fraction
 
@@ -1045,3 +1047,205 @@ def test_transposes_beyond_two_dimensions():
     T = np.arange(8.0).reshape(2, 2, 2) + 1
     assert compare(T.T, T, "dw")[1] == ("dw is transposed: a product in the wrong order "
                                         "(x.T @ d vs d.T @ x)?")
+
+
+# ------------------------------------------------------------------------------ review 10, round 2
+
+class Boom(BaseException):
+    """A learner's own exception class, outside ``Exception``."""
+
+
+def _raise(exc):
+    def fn(*args):
+        raise exc
+    return fn
+
+
+@pytest.mark.parametrize("exc, name", [(Boom("mine"), "Boom"), (GeneratorExit(), "GeneratorExit"),
+                                       (SystemExit(0), "SystemExit")])
+def test_call_learner_reports_any_base_exception(exc, name):
+    ok, hint = call_learner(_raise(exc), 1)
+    assert not ok and hint.startswith(f"your code raised {name} at `raise exc`")
+
+
+def test_call_learner_lets_a_keyboard_interrupt_through():
+    with pytest.raises(KeyboardInterrupt):
+        call_learner(_raise(KeyboardInterrupt()), 1)
+
+
+def test_a_base_exception_never_leaves_a_stale_tick(capsys):
+    @exercise("99", 5, "base exceptions")
+    def check_base(fn) -> bool:
+        ok, result = call_learner(fn)
+        if ok and result == "boom":     # the checker's own code meets the learner's exception
+            raise Boom("inside the checker")
+        return passed("right") if ok else not_yet(result)
+
+    clear_safety_net_uses()
+    assert check_base(lambda: 1) is True and check_base.exercise.latest is True
+    assert check_base(_raise(Boom())) is False and check_base.exercise.latest is False
+    assert check_base(lambda: 1) is True
+    assert check_base(lambda: "boom") is False and check_base.exercise.latest is False
+    assert safety_net_uses()[0].error == "Boom: inside the checker"
+    assert check_base(lambda: 1) is True
+    with pytest.raises(KeyboardInterrupt):
+        check_base(_raise(KeyboardInterrupt()))
+    assert check_base.exercise.latest is False     # interrupted: not done
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("not yet: your code raised Boom")
+    assert lines[3].startswith("not yet: the checker could not read this answer (Boom)")
+    progress("99")
+    assert capsys.readouterr().out.startswith("Progress: 0 of ")
+    clear_safety_net_uses()
+
+
+def _state():
+    return (np.geterr(), np.geterrcall(), np.get_printoptions(), list(warnings.filters),
+            sys.getrecursionlimit(), sys.stdout, sys.stderr)
+
+
+def test_call_learner_restores_what_a_learner_changes_globally():
+    def meddler(x):
+        np.seterr(all="raise")
+        np.seterrcall(print)
+        np.set_printoptions(precision=1, threshold=3)
+        warnings.simplefilter("error")
+        sys.setrecursionlimit(sys.getrecursionlimit() + 7)
+        sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+        return x * 2
+
+    before = _state()
+    assert call_learner(meddler, 2.0) == (True, 4.0)
+    assert _state() == before
+    with np.errstate(all="ignore"):         # as inside @exercise: the checker's own state
+        inside = _state()
+        ok, hint = call_learner(lambda: (np.seterr(all="raise"), 1 / 0))
+        assert not ok and "ZeroDivisionError" in hint
+        assert _state() == inside and np.exp(1000.0) == np.inf    # no FloatingPointError
+
+
+def test_a_checker_computes_after_a_learner_asked_numpy_to_raise(capsys):
+    @exercise("99", 6, "seterr")
+    def check_exp(fn) -> bool:
+        ok, result = call_learner(fn)
+        tiny, huge = np.exp(-1000.0), np.exp(1000.0)    # underflow and overflow, on purpose
+        return passed("right") if ok and tiny == 0.0 and huge == np.inf else not_yet("no")
+
+    clear_safety_net_uses()
+    assert check_exp(lambda: np.seterr(all="raise") or 1.0) is True
+    assert safety_net_uses() == [] and capsys.readouterr().out == "✓ right\n"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_a_low_precision_answer_is_called_so_not_wrong(dtype):
+    want = np.array([0.1234567891, -2.345678912, 3.0])
+    name = np.dtype(dtype).name
+    ok, hint = compare(want.astype(dtype), want, "dx", rtol=1e-9, atol=1e-12)
+    assert not ok and hint == (f"dx is {name}: right to {name}'s precision, but this check "
+                               "asks for more digits: compute in float64")
+    ok, hint = compare(list(want.astype(dtype)), want, "dx", rtol=1e-9)    # a list of them
+    assert hint.startswith(f"dx is {name}: right to")
+    ok, hint = compare(-want.astype(dtype), want, "dx", rtol=1e-9)
+    assert hint == (f"dx has the wrong sign: a minus sign lost (or one too many)? (and dx is "
+                    f"{name}: compute in float64)")
+    near_zero = np.array([1e-3, 0.0, 5.0])
+    ok, hint = compare(near_zero.astype(dtype), near_zero, "dx", rtol=1e-9, atol=1e-12)
+    assert hint.startswith(f"dx is {name}: right to")
+
+
+def test_float32_within_the_checkers_tolerance_passes_and_float64_is_unaffected():
+    want = np.array([0.1234567891, -2.345678912])
+    assert compare(want.astype(np.float32), want, "dx") == (True, "")     # rtol 1e-6
+    assert compare((want.astype(np.float32), want), (want, want), ("a", "b")) == (True, "")
+    ok, hint = compare(want * (1 + 1e-7), want, "dx", rtol=1e-9, atol=1e-12)
+    assert hint.startswith("dx has the right shape but wrong") and "float" not in hint
+    ok, hint = compare(want.astype(np.float32) * 1.01, want, "dx", rtol=1e-9, atol=1e-12)
+    assert hint.endswith("(and dx is float32: compute in float64)")
+    assert "right to" not in hint
+    assert _check._low_precision(_BadArray()) is None
+    assert _check._low_precision(np.float64(1.0)) is None
+    assert _check._low_precision(np.ones(2, np.longdouble)) is None
+
+
+def test_the_course_numerical_gradients_are_refused_everywhere_unless_allowed():
+    from helpers import gradcheck
+
+    def numerically(x):
+        return gradcheck.numerical_gradient(lambda v: float(v @ v), x)
+
+    ok, hint = call_learner(numerically, np.ones(2))
+    assert not ok and hint == (
+        "your code calls helpers.gradcheck.numerical_gradient: the exercise is to write it "
+        "yourself, without helpers.gradcheck.numerical_gradient (a numerical gradient only "
+        "checks an answer: the exercise is the chain rule)")
+    ok, grad = call_learner(numerically, np.ones(2), numerical=True)
+    assert ok and np.allclose(grad, 2.0)
+    ok, hint = call_learner(lambda x: (numerically(x), layers.rnn_backward(1, 2)), np.ones(2),
+                            forbid=(layers.rnn_backward,))
+    assert hint.startswith("your code calls helpers.gradcheck.numerical_gradient, "
+                           "helpers.layers.rnn_backward: the exercise")
+    ok, hint = call_learner(lambda: layers.rnn_backward(1, 2), forbid=(layers.rnn_backward,))
+    assert "numerical" not in hint
+
+
+def _in_a_thread(fn, *args):
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def test_forbid_sees_calls_from_threads_and_without_a_profiler():
+    def threaded(dh, cache):
+        return _in_a_thread(layers.rnn_backward, dh, cache)
+
+    def unprofiled(dh, cache):
+        sys.setprofile(None)
+        return aliased_rnn_backward(dh, cache)
+
+    for fn in (threaded, unprofiled):
+        ok, hint = call_learner(fn, 1, 2, forbid=(layers.rnn_backward,))
+        assert not ok and hint.startswith("your code calls helpers.layers.rnn_backward"), fn
+    code = layers.rnn_backward.__code__
+    assert code.co_name == "rnn_backward" and _check._SWAPPED == {} and _check._WATCHES == []
+    ok, _ = call_learner(lambda: _in_a_thread(lambda: 1), forbid=(layers.rnn_backward,))
+    assert ok
+
+
+def test_a_forbidden_function_with_a_closure_and_defaults_is_swapped_and_restored():
+    def make(scale):
+        def reference(x, *, shift=1.0, power=2):
+            return scale * x ** power + shift
+        return reference
+
+    ref = make(3.0)
+    code = ref.__code__
+    ok, hint = call_learner(lambda x: ref(x, power=1), 2.0, forbid=(ref,))
+    assert not ok and "reference" in hint
+    assert ref.__code__ is code and ref(2.0) == 13.0
+    seen = []
+
+    def learner(x):     # the reference still works for the course's own helpers' callers
+        seen.append(ref(x, shift=0.0))
+        return x
+    assert call_learner(learner, 2.0, forbid=(ref,))[0] is False and seen == [12.0]
+
+
+def test_nested_calls_share_the_swap_and_each_watch_sees_its_own():
+    inner = []
+
+    def outer(x):
+        inner.append(call_learner(lambda y: y, x, forbid=(layers.rnn_backward,)))
+        layers.rnn_backward(1, 2)         # after the inner call: still watched
+        return x
+
+    ok, hint = call_learner(outer, 1.0, forbid=(layers.rnn_backward, math.sqrt))
+    assert inner == [(True, 1.0)]
+    assert not ok and hint.startswith("your code calls helpers.layers.rnn_backward")
+    assert layers.rnn_backward.__code__.co_name == "rnn_backward" and _check._SWAPPED == {}
+    assert call_learner(lambda: 1, forbid=[layers.rnn_backward, layers.rnn_backward]) == (True, 1)
+
+
+def test_a_trampoline_has_the_free_variables_asked_for():
+    for n in (0, 1, 3):
+        code = _check._trampoline(n)
+        assert len(code.co_freevars) == n and code is not _check._trampoline(n)

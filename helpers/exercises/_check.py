@@ -682,7 +682,7 @@ def compare(answer, expected, names=None, mistakes=(), rtol: float = 1e-6,
         return False, parts
     mistakes = list(mistakes or ())
 
-    def mistake(i: int, a: np.ndarray) -> str | None:
+    def mistake(i: int, a: np.ndarray, rtol: float, atol: float) -> str | None:
         for hint, cand in mistakes:
             if multi:
                 if not isinstance(cand, (tuple, list)) or len(cand) != len(wants):
@@ -698,24 +698,25 @@ def compare(answer, expected, names=None, mistakes=(), rtol: float = 1e-6,
         if not ok:
             return False, a
         if a.shape != want.shape:
-            return False, mistake(i, a) or _shape_hint(name, a.shape, want.shape)
+            return False, mistake(i, a, rtol, atol) or _shape_hint(name, a.shape, want.shape)
         bad = _finite_hint(name, a)
         if bad:
             return False, bad
         if np.allclose(a, want, rtol=rtol, atol=atol):
             continue
-        low = _low_precision(parts[i])
-        if low is not None:      # one rule for every checker: float32 is named, never "wrong"
-            tol = float(np.sqrt(np.finfo(low).eps))
-            if np.allclose(a, want, rtol=max(rtol, tol), atol=max(atol, tol * np.max(abs(want)))):
+        r, t, low = rtol, atol, _low_precision(parts[i])
+        if low is not None:     # one rule for every checker: float32 is named, never "wrong"
+            tol = float(np.sqrt(np.finfo(low).eps))         # judged to half its digits
+            r, t = max(rtol, tol), max(atol, tol * float(np.max(np.abs(want))))
+            if np.allclose(a, want, rtol=r, atol=t):
                 return False, (f"{name} is {low}: right to {low}'s precision, but this check "
                                "asks for more digits: compute in float64")
-        hint = mistake(i, a)
+        hint = mistake(i, a, r, t)
         for j, other in enumerate(wants):
-            if not hint and j != i and np.any(other) and matches(a, other, rtol, atol):
+            if not hint and j != i and np.any(other) and matches(a, other, r, t):
                 hint = (f"{name} holds what {names[j]} should: return them in the order "
                         f"{', '.join(names)}")
-        hint = hint or _generic_hint(name, a, want, rtol, atol)
+        hint = hint or _generic_hint(name, a, want, r, t)
         return False, hint + (f" (and {name} is {low}: compute in float64)" if low else "")
     return True, ""
 
