@@ -52,6 +52,46 @@ def test_steps_to_half_hints(answer, words, capsys):
     _says(capsys, words)
 
 
+class _AlwaysEqualFloat(float):
+    """A float that says it equals anything (and lies in float() and int() too)."""
+
+    def __eq__(self, other):
+        return True
+
+    __hash__ = float.__hash__
+
+    def __float__(self):
+        return 69.0
+
+
+class _AlwaysEqualInt(int):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = int.__hash__
+
+    def __int__(self):
+        return 69
+
+    def __index__(self):
+        return 69
+
+
+@pytest.mark.parametrize("answer, ok, words", [
+    (_AlwaysEqualFloat(3.0), False, "with a logarithm"),
+    (_AlwaysEqualInt(68), False, "very close"),
+    (_AlwaysEqualFloat(69.0), True, "0.99^68"),
+    (_AlwaysEqualInt(69), True, "0.99^68"),
+    (np.float32(69.0), True, "0.99^68"), (np.uint8(69), True, "0.99^68"),
+    (np.float16(68.5), False, "not a whole number"),
+])
+def test_steps_to_half_reads_the_stored_value_not_the_subclass_methods(answer, ok, words,
+                                                                       capsys):
+    assert nb07.check_steps_to_half(answer) is ok
+    out = capsys.readouterr().out
+    assert out.startswith("✓" if ok else "not yet") and words in out
+
+
 # ------------------------------------------------------------------ learner-style answers
 
 def lstm_answer(dh, dc_next, cache, *, wrong=""):
