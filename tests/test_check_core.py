@@ -1249,3 +1249,19 @@ def test_a_trampoline_has_the_free_variables_asked_for():
     for n in (0, 1, 3):
         code = _check._trampoline(n)
         assert len(code.co_freevars) == n and code is not _check._trampoline(n)
+
+
+def test_an_underflow_the_learner_asked_numpy_to_raise_is_explained():
+    def learner(x):
+        np.seterr(all="raise")
+        return np.exp(-x)
+
+    ok, hint = call_learner(learner, 1000.0)
+    assert not ok and hint == (
+        "your code raised FloatingPointError at `return np.exp(-x)`: underflow encountered in "
+        "exp (numpy raises because np.seterr asks it to; an underflow to 0 is harmless: ask "
+        "for over and invalid only)")
+    ok, hint = call_learner(lambda x: (np.seterr(all="raise"), np.exp(x)), 1000.0)
+    assert hint.endswith("overflow encountered in exp")
+    ok, hint = call_learner(_raise(ValueError("underflow")), 1)
+    assert hint.endswith(": underflow")

@@ -281,6 +281,9 @@ def _exception_hint(fn, exc: BaseException) -> str:
                     where = f" at `{_one_line(line, 80)}`"
                 break
     message = _one_line(exc) or "(no message)"
+    if isinstance(exc, FloatingPointError) and "underflow" in message:
+        message += (" (numpy raises because np.seterr asks it to; an underflow to 0 is harmless: "
+                     "ask for over and invalid only)")
     return f"your code raised {type(exc).__name__}{where}: {message}"
 
 
