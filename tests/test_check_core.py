@@ -1265,3 +1265,15 @@ def test_an_underflow_the_learner_asked_numpy_to_raise_is_explained():
     assert hint.endswith("overflow encountered in exp")
     ok, hint = call_learner(_raise(ValueError("underflow")), 1)
     assert hint.endswith(": underflow")
+
+
+def test_forbid_sees_a_method_given_bound_or_unbound():
+    class Engine:
+        def backward(self, x):
+            return x
+
+    engine = Engine()
+    for forbidden in (engine.backward, Engine.backward):
+        ok, hint = call_learner(lambda x: Engine().backward(x), 1, forbid=(forbidden,))
+        assert not ok and "backward: the exercise" in hint
+    assert Engine.backward.__code__.co_name == "backward" and engine.backward(2) == 2

@@ -351,7 +351,8 @@ class _ForbidWatch:
 
     def __init__(self, forbid):
         self.hits: list = []
-        self.functions = list({id(f): f for f in forbid if callable(f)}.values())
+        functions = (getattr(f, "__func__", f) for f in forbid if callable(f))   # (methods)
+        self.functions = list({id(f): f for f in functions}.values())
         self.builtins = {id(f): f for f in self.functions
                          if not isinstance(f, types.FunctionType)}
         self.swapped: list[types.FunctionType] = []
