@@ -1,13 +1,16 @@
 """The cost of the aliasing protection: every layer pair with it and without it (issue 10 §1).
 
 HELPERS_API.md: nothing the caller does after forward changes backward. helpers/layers gets
-there with three things, all in ``helpers/layers/_validate.py``: inputs the cache keeps are
-validated with ``copy=True`` (``float_array``, ``index_array``, ``grad_shape``), an output the
-cache also needs is copied for it (``own_copy``) or returned read-only (``read_only``). The
-variant without protection is the same code with those three switched off inside this bench
-(``copy=`` ignored, ``own_copy`` and ``read_only`` returning their argument): the layer then
+there with two things, both in ``helpers/layers/_validate.py``: inputs the cache keeps are
+validated with ``copy=True`` (``float_array``, ``index_array``, ``grad_shape``), and an output
+the cache also needs is copied for it (``own_copy``; a read-only output is no protection, its
+flag can be switched back). The variant without protection is the same code with both switched
+off inside this bench (``copy=`` ignored, ``own_copy`` returning its argument): the layer then
 keeps the caller's own arrays, as before the fix. Both variants must return the same
 gradients, checked first.
+
+With ``--finite``, the same table for the other check every float input now gets: NaN and ±inf
+refused (``_validate.finite``, one ``np.isfinite(x).all()`` per array), on vs off.
 
 Per pair, at the sizes the notebooks use: forward+backward time with and without (median of
 alternating samples; CPU time, one BLAS thread: importing helpers sets it) and the peak memory
@@ -21,7 +24,7 @@ a large copy's cost is the first touch of a fresh block, since glibc hands block
 and more back to the system when freed (affine at nb11's size: about 1.6x here, about 1.06x
 with MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=268435456).
 
-    .venv/bin/python bench/bench_aliasing.py
+    .venv/bin/python bench/bench_aliasing.py [--finite]
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ PAIRS = 5          # alternating samples per side
 def unprotected():
     """Switch the protection off inside the block: the layers keep the caller's arrays."""
     saved = {name: getattr(_validate, name)
-             for name in ("float_array", "index_array", "own_copy", "read_only")}
+             for name in ("float_array", "index_array", "own_copy")}
 
     def float_array(*args, copy=False, **kwargs):
         return saved["float_array"](*args, **kwargs)
@@ -59,12 +62,23 @@ def unprotected():
         return saved["index_array"](*args, **kwargs)
 
     _validate.float_array, _validate.index_array = float_array, index_array
-    _validate.own_copy = _validate.read_only = lambda a: a
+    _validate.own_copy = lambda a: a
     try:
         yield
     finally:
         for name, fn in saved.items():
             setattr(_validate, name, fn)
+
+
+@contextlib.contextmanager
+def unchecked():
+    """Switch the finiteness check off inside the block (for ``--finite``)."""
+    saved = _validate.finite
+    _validate.finite = lambda fname, name, x: None
+    try:
+        yield
+    finally:
+        _validate.finite = saved
 
 
 def cases(rng):
@@ -155,19 +169,30 @@ def check_switch():
 
     x = np.ones((1, 3))
     with unprotected():
-        out, cache = L.sigmoid_forward(x)
+        out, (kept,) = L.sigmoid_forward(x)
         h, (*_, h_kept) = rnn()
         x_kept = L.affine_forward(x, np.ones((3, 1)), np.ones(1))[1][0]
-    assert cache is out and h_kept is h and h.flags.writeable and x_kept is x
-    out, cache = L.sigmoid_forward(x)
-    assert cache is not out and not rnn()[0].flags.writeable
+    assert kept is out and h_kept is h and x_kept is x
+    out, (kept,) = L.sigmoid_forward(x)
+    h, (*_, h_kept) = rnn()
+    assert kept is not out and h_kept is not h
     assert L.affine_forward(x, np.ones((3, 1)), np.ones(1))[1][0] is not x
+    with unchecked():
+        L.relu_forward(np.array([np.nan]))
+    try:
+        L.relu_forward(np.array([np.nan]))
+    except ValueError:
+        return
+    raise AssertionError("the finiteness check is off outside unchecked()")
 
 
 def main():
     began = time.perf_counter()
     check_switch()
-    print(__doc__.strip().splitlines()[0])
+    switch = unchecked if "--finite" in sys.argv[1:] else unprotected
+    what = "finiteness check" if switch is unchecked else "protection"
+    print(__doc__.strip().splitlines()[0] + (f" [--finite: the {what}]" if switch is unchecked
+                                              else ""))
     print(f"numpy {np.__version__}, {os.cpu_count()} CPUs; load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; CPU time per forward+backward, "
           f"median of {PAIRS} alternating samples >= {MIN_TIME} s; [NN] the notebook's sizes")
@@ -177,7 +202,7 @@ def main():
     ratios = []
     for label, layer, inputs, options in cases(rng):
         run = pair(layer, inputs, options)
-        with unprotected():
+        with switch():
             run_off = pair(layer, inputs, options)
             grads_off = run_off()
         for a, b in zip(run(), grads_off, strict=True):   # same numbers, or the timing is moot
@@ -185,17 +210,17 @@ def main():
         on, off, ratio = [], [], []
         for _ in range(PAIRS):
             on.append(per_call(run))
-            with unprotected():
+            with switch():
                 off.append(per_call(run_off))
             ratio.append(on[-1] / off[-1])
         kib_on = peak_bytes(run) / 1024
-        with unprotected():
+        with switch():
             kib_off = peak_bytes(run_off) / 1024
         ratios.append(statistics.median(ratio))
         print(f"{label:40s} {statistics.median(off) * 1e3:8.3f} "
               f"{statistics.median(on) * 1e3:8.3f} {ratios[-1]:5.2f}x "
               f"{kib_off:12.1f} {kib_on:8.1f} {kib_on - kib_off:+8.1f}")
-    print(f"time with / without protection: median {statistics.median(ratios):.2f}x, "
+    print(f"time with / without the {what}: median {statistics.median(ratios):.2f}x, "
           f"largest {max(ratios):.2f}x; {time.perf_counter() - began:.0f} s wall")
 
 

@@ -28,8 +28,9 @@ layer, the array and the edit when:
     it raise);
 (b) editing an output array in place after forward is neither refused by numpy (a
     ``ValueError`` saying the array is read-only; a refused output may not be a view of a
-    writable array either, or the edit would get through its base) nor without effect on
-    backward;
+    writable array either, or the edit would get through its base; and the edit after
+    switching the flag back, ``out.flags.writeable = True``, which numpy allows on an array
+    that owns its data, may not reach backward either) nor without effect on backward;
 (c) forward or backward modifies an input, an upstream gradient, or the caller's arrays'
     ``writeable`` flag (a layer may not make the caller's arrays read-only);
 (d) calling backward a second time, after editing what the first call returned, gives
@@ -225,6 +226,7 @@ def check_aliasing(forward, backward, inputs: dict, *, options: dict | None = No
                     raise AssertionError(f"{name}: output {i} is read-only but a view of a "
                                          "writable array (out.base), which a caller can "
                                          "edit") from None
+                _circumvent(pair, cache, out, i, edit, desc, reference)
                 results.add("refused")
                 continue
             what = f"after `out{i} {desc}` on the returned output, following forward"
@@ -233,3 +235,16 @@ def check_aliasing(forward, backward, inputs: dict, *, options: dict | None = No
             results.add("unchanged")
         report["outputs"][label] = "/".join(sorted(results))
     return report
+
+
+def _circumvent(pair: _Pair, cache, out: np.ndarray, i: int, edit, desc: str, reference):
+    """A read-only output is no protection if the caller can switch the flag back (numpy
+    allows it on an array that owns its data): do so, edit, and check backward."""
+    try:
+        out.flags.writeable = True
+    except ValueError:          # a view of a read-only array: the flag stays
+        return
+    edit(out)
+    what = f"after `out{i}.flags.writeable = True; out{i} {desc}`, following forward"
+    pair.assert_same(pair.run_backward(cache, what), reference, what,
+                     "a read-only flag can be switched back: keep a copy in the cache")

@@ -25,8 +25,8 @@ def _scale_backward(dout, cache):
 
 def _tanh_readonly_forward(x):
     out = np.tanh(x)
-    out.flags.writeable = False          # read-only output, cached as is
-    return out, out
+    out.flags.writeable = False          # read-only output, and a copy in the cache
+    return out, out.copy()
 
 
 def _tanh_backward(dout, out):
@@ -39,6 +39,12 @@ def _bad(kind):
         return (lambda x, w: (x * w, (x, w.copy()))), _scale_backward
     if kind == "keeps out":
         return (lambda x: (lambda out: (out, out))(np.tanh(x))), _tanh_backward
+    if kind == "read-only output kept as is":
+        def forward(x):
+            out = np.tanh(x)
+            out.flags.writeable = False      # numpy lets the caller switch this back
+            return out, out
+        return forward, _tanh_backward
     if kind == "read-only view of a writable array":
         def forward(x):
             out = np.tanh(x)
@@ -101,6 +107,8 @@ def test_harness_passes_a_read_only_output():
     ("keeps x", {"x": X, "w": X}, ["gradient number 1", "`x *= -2", "keep a copy"]),
     ("keeps out", {"x": X}, ["gradient number 0", "`out0", "read-only"]),
     ("read-only view of a writable array", {"x": X}, ["out.base"]),
+    ("read-only output kept as is", {"x": X},
+     ["out0.flags.writeable = True; out0 *= -2", "can be switched back"]),
     ("edits its input", {"x": X}, ["forward modified the input 'x'"]),
     ("freezes the caller's array", {"x": X}, ["made the caller's array 'x' read-only"]),
     ("edits dout", {"x": X}, ["backward modified its upstream gradient"]),
@@ -177,9 +185,9 @@ PAIRS = {  # name: (forward, backward, inputs, options, what the outputs do)
                   "unchanged"),
     "gru_step": (L.gru_step_forward, L.gru_step_backward, _recurrent(3, False), {},
                  "unchanged"),
-    "rnn": (L.rnn_forward, L.rnn_backward, _recurrent(1, True), {}, "refused"),
-    "lstm": (L.lstm_forward, L.lstm_backward, _recurrent(4, True), {}, "refused"),
-    "gru": (L.gru_forward, L.gru_backward, _recurrent(3, True), {}, "refused"),
+    "rnn": (L.rnn_forward, L.rnn_backward, _recurrent(1, True), {}, "unchanged"),
+    "lstm": (L.lstm_forward, L.lstm_backward, _recurrent(4, True), {}, "unchanged"),
+    "gru": (L.gru_forward, L.gru_backward, _recurrent(3, True), {}, "unchanged"),
 }
 
 
@@ -202,12 +210,20 @@ def test_every_pair_in_helpers_layers_is_covered():
     assert forwards == covered
 
 
-def test_read_only_outputs_refuse_edits_with_a_clear_message():
-    h, cache = L.lstm_forward(**_recurrent(4, True))
-    with pytest.raises(ValueError, match="read-only"):
-        h *= 2
-    with pytest.raises(ValueError, match="read-only"):
-        h[:, 0] = 0.0
-    h2 = h * 2                          # computing with it is fine, and gives a writable array
-    h2[:, 0] = 0.0
-    L.lstm_backward(np.ones(h.shape), cache)
+@pytest.mark.parametrize("layer, G", [("rnn", 1), ("lstm", 4), ("gru", 3)])
+def test_sequence_h_is_the_callers_to_edit(layer, G):
+    """Review 10 round 2, defect 3: a read-only h could be switched back (or resized in place)
+    and edited, and backward changed; the cache now keeps its own copy of h."""
+    forward, backward = getattr(L, f"{layer}_forward"), getattr(L, f"{layer}_backward")
+    inputs = _recurrent(G, True)
+    h, cache = forward(**inputs)
+    dh = np.random.default_rng(1).standard_normal(h.shape)
+    reference = backward(dh, cache)
+    assert h.flags.writeable
+    h *= 2
+    h.flags.writeable = False            # whatever the caller does with the flag
+    h.flags.writeable = True
+    h[:, 0] = np.nan
+    h.resize((1, 3, 5), refcheck=False)
+    for got, want in zip(backward(dh, cache), reference, strict=True):
+        np.testing.assert_array_equal(got, want)

@@ -34,7 +34,7 @@ CONV2D_CASES = [  # x shape, w shape, stride, pad
     ((1, 1, 4, 4), (1, 1, 3, 3), 1, 0),      # batch 1, single channel
     ((2, 3, 5, 6), (4, 3, 3, 3), 1, 1),      # padding, non-square input
     ((2, 2, 7, 5), (3, 2, 3, 2), 2, 1),      # stride 2, non-square kernel
-    ((1, 2, 6, 7), (2, 2, 2, 3), 3, 2),      # stride 3, pad 2, floor division drops a row
+    ((1, 2, 6, 7), (2, 2, 3, 4), 3, 2),      # stride 3, pad 2, floor division drops a row
     ((2, 1, 3, 3), (2, 1, 3, 3), 1, 0),      # kernel = input: 1×1 output
 ]
 
@@ -43,7 +43,7 @@ NAIVE_CASES = [  # the same situations, smaller: every forward runs Python loops
     ((1, 1, 4, 4), (1, 1, 3, 3), 1, 0),
     ((2, 2, 4, 5), (2, 2, 3, 3), 1, 1),
     ((1, 2, 7, 5), (2, 2, 3, 2), 2, 1),
-    ((1, 2, 6, 7), (2, 2, 2, 3), 3, 2),
+    ((1, 2, 6, 7), (2, 2, 3, 4), 3, 2),
     ((2, 1, 3, 3), (2, 1, 3, 3), 1, 0),
 ]
 
@@ -140,6 +140,11 @@ def test_conv2d_agrees_with_naive(xs, ws, stride, pad):
        H=st.integers(1, 7), W=st.integers(1, 7), HH=st.integers(1, 4), WW=st.integers(1, 4),
        stride=st.integers(1, 3), pad=st.integers(0, 2), seed=st.integers(0, 2**16))
 def test_conv2d_agrees_with_naive_property(N, C, F, H, W, HH, WW, stride, pad, seed):
+    if pad >= min(HH, WW):
+        with pytest.raises(ValueError, match=f"pad expects at most {min(HH, WW) - 1}, the window"):
+            conv2d_forward(np.ones((N, C, H, W)), np.ones((F, C, HH, WW)), np.ones(F),
+                           stride=stride, pad=pad)
+        return
     if HH > H + 2 * pad or WW > W + 2 * pad:
         with pytest.raises(ValueError, match="larger than the padded input"):
             conv2d_forward(np.ones((N, C, H, W)), np.ones((F, C, HH, WW)), np.ones(F),
@@ -372,3 +377,31 @@ def test_pool_messages_in_full(call, message):
     with pytest.raises(ValueError) as info:
         call()
     assert str(info.value) == message
+
+
+# ---------------------------------------------------------------- review 10 round 2: the pad bound
+
+@pytest.mark.parametrize("fwd", [conv2d_forward, conv2d_naive_forward])
+def test_a_huge_pad_is_refused_before_any_allocation(fwd):
+    """pad=10**6 on a 4×4 image asked numpy for 29 TiB (MemoryError)."""
+    with pytest.raises(ValueError) as info:
+        fwd(np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), np.ones(1), pad=10**6)
+    assert str(info.value) == (
+        f"{fwd.__name__}: pad expects at most 2, the window size minus one (full padding: every "
+        f"window still reads the input; more would add windows of padding only), got 1000000 "
+        f"(x.shape=(1, 1, 4, 4), w.shape=(1, 1, 3, 3))")
+
+
+@pytest.mark.parametrize("fwd, x, w", [
+    (conv1d_forward, (1, 2, 5), (3, 2, 3)),
+    (conv2d_forward, (1, 2, 5, 6), (3, 2, 3, 2)),
+    (conv2d_naive_forward, (1, 2, 5, 6), (3, 2, 2, 3)),
+])
+def test_pad_may_reach_the_smallest_window_size_minus_one(fwd, x, w):
+    """Full padding, K − 1: the corner windows still read one input value; one more is refused."""
+    K = min(w[2:])
+    out, _ = fwd(randn(*x), randn(*w), randn(w[0]), pad=K - 1)
+    sizes = zip(x[2:], w[2:], strict=True)
+    assert out.shape[2:] == tuple(n + 2 * (K - 1) - k + 1 for n, k in sizes)
+    with pytest.raises(ValueError, match=f"pad expects at most {K - 1}, the window size"):
+        fwd(randn(*x), randn(*w), randn(w[0]), pad=K)

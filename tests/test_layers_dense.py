@@ -305,3 +305,31 @@ def test_bias_is_checked(b, exc, words):
         affine_forward(np.ones((3, 4)), np.ones((4, 2)), b)
     for word in words:
         assert word in str(info.value), (word, str(info.value))
+
+
+# ---------------------------------------------------------------- review 10 round 2, defect 11
+
+def test_a_loss_beyond_float64_raises_without_a_warning():
+    """[[1e308, -1e308]] with label 1: the gap 2e308 overflowed to inf with a RuntimeWarning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, dscores = softmax_cross_entropy(np.array([[1e308, -1e308]]), np.array([0]))
+        assert loss == 0.0 and not np.signbit(loss)
+        np.testing.assert_array_equal(dscores, [[0.0, 0.0]])
+        with pytest.raises(ValueError) as info:
+            softmax_cross_entropy(np.array([[1e308, -1e308]]), np.array([1]))
+    assert str(info.value) == (
+        "softmax_cross_entropy: the loss overflows float64: in row 0 the label's score -1e+308 "
+        "lies so far below the row's maximum 1e+308 that −log p, the loss, is beyond 1.8e308 "
+        "(scores of order 1e308: an overflow upstream?)")
+
+
+def test_a_mean_loss_beyond_float64_raises_and_names_the_worst_row():
+    """Each row's loss is finite (1.7e308) but their mean overflows in the sum."""
+    scores = np.array([[0.0, 1.0], [1e308, -7e307], [1e308, -7e307]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="in row 1 the label's score -7e"):
+            softmax_cross_entropy(scores, np.array([0, 1, 1]))
+        loss, _ = softmax_cross_entropy(scores[:2], np.array([0, 1]))
+    assert loss == pytest.approx((1.7e308 + np.log1p(np.e)) / 2)

@@ -73,7 +73,9 @@ def test_embedding_bad_input(ids, W, exc, words):
 
 def test_embedding_backward_checks_dout_shape():
     _, cache = embedding_forward(np.array([[0, 1, 2]]), np.ones((3, 4)))
-    with pytest.raises(ValueError, match=r"embedding_backward: dout expects shape .*\(1, 3, 'D'\)"):
+    with pytest.raises(ValueError, match=r"embedding_backward: dout expects ids\.shape \+ \(D,\), "
+                                         r"the forward output's shape \(1, 3, 4\), got shape "
+                                         r"\(1, 2, 4\)"):
         embedding_backward(np.ones((1, 2, 4)), cache)
 
 
@@ -81,8 +83,8 @@ def test_embedding_backward_checks_dout_shape():
 def test_embedding_backward_refuses_a_dout_that_would_broadcast(dout_shape):
     """np.add.at would broadcast a (1, 1, D) gradient over every id without complaint."""
     _, cache = embedding_forward(np.array([[0, 1, 2]]), np.ones((3, 4)))
-    with pytest.raises(ValueError, match=r"embedding_backward: dout expects shape ids\.shape "
-                                         r"\+ \(D,\) = \(1, 3, 'D'\), got shape"):
+    with pytest.raises(ValueError, match=r"embedding_backward: dout expects ids\.shape \+ \(D,\), "
+                                         r"the forward output's shape \(1, 3, 4\), got shape"):
         embedding_backward(np.ones(dout_shape), cache)
 
 
@@ -92,3 +94,25 @@ def test_embedding_backward_checks_dout_type():
         embedding_backward([[[1.0] * 4] * 2], cache)
     with pytest.raises(TypeError, match="embedding_backward: dout expects an array of real"):
         embedding_backward(np.full((1, 2, 4), "a"), cache)
+
+
+# ---------------------------------------------------------------- review 10 round 2, defect 2
+
+def test_dW_has_W_shape_or_dout_is_refused():
+    """dout (1, 2, 5) for W (3, 2) gave a (3, 5) dW: the cache kept V but not D."""
+    _, cache = embedding_forward(np.array([[0, 1]]), np.zeros((3, 2)))
+    with pytest.raises(ValueError) as info:
+        embedding_backward(np.ones((1, 2, 5)), cache)
+    assert str(info.value) == ("embedding_backward: dout expects ids.shape + (D,), the forward "
+                               "output's shape (1, 2, 2), got shape (1, 2, 5)")
+
+
+@pytest.mark.parametrize("ids_shape, V, D", [((2, 3), 4, 1), ((5,), 2, 3), ((1, 1), 1, 4),
+                                             ((2, 2), 3, 0)])
+def test_dW_always_has_W_shape(ids_shape, V, D):
+    ids = np.arange(int(np.prod(ids_shape))).reshape(ids_shape) % V
+    out, cache = embedding_forward(ids, np.ones((V, D)))
+    assert embedding_backward(np.ones(out.shape), cache).shape == (V, D)
+    for wrong in (D + 1, D + 2):
+        with pytest.raises(ValueError, match="embedding_backward: dout expects ids.shape"):
+            embedding_backward(np.ones(ids_shape + (wrong,)), cache)

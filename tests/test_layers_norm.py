@@ -1,5 +1,6 @@
 """helpers.layers: batch norm (training and inference mode, running averages) and layer norm."""
 
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -396,3 +397,85 @@ def test_bad_input_messages(call, exc, words):
     assert str(info.value).startswith(f"{function}: {argument} expects "), str(info.value)
     for word in words[2:]:
         assert word in str(info.value), (word, str(info.value))
+
+
+# ---------------------------------------------------------------- review 10 round 2, defect 5
+
+def _extended_forward(x, gamma, beta, axis, eps=1e-5):
+    """out in extended precision (x87 long double: exponents to ±4932, so (x − μ)² fits)."""
+    x = x.astype(np.longdouble)
+    xc = x - x.mean(axis=axis, keepdims=True)
+    xhat = xc / np.sqrt((xc**2).mean(axis=axis, keepdims=True) + np.longdouble(eps))
+    return xhat * gamma + beta
+
+
+def test_the_reviewers_huge_inputs():
+    """(x − μ)² overflowed to inf and every output came back 0 without a warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out, _ = layernorm_forward(np.array([[1.0, 2.0, 3.0]]) * 1e160, np.ones(3), np.zeros(3))
+        np.testing.assert_allclose(out, [[-np.sqrt(1.5), 0.0, np.sqrt(1.5)]], rtol=1e-15)
+        out, _ = batchnorm_forward(np.array([[1.0], [2.0], [3.0]]) * 1e160, np.ones(1),
+                                   np.zeros(1))
+        np.testing.assert_allclose(out, [[-np.sqrt(1.5)], [0.0], [np.sqrt(1.5)]], rtol=1e-15)
+
+
+@pytest.mark.parametrize("forward, backward, axis", [(batchnorm_forward, batchnorm_backward, 0),
+                                                     (layernorm_forward, layernorm_backward, 1)])
+@pytest.mark.parametrize("scale", [1e100, 1e154, 1e160, 1e200, 1e300, 8e307])
+def test_huge_finite_inputs_against_extended_precision(forward, backward, axis, scale):
+    """Any scale up to where x − μ itself overflows (x in ±2.2·scale, |x − μ| up to 4.4·scale):
+    forward and backward agree with long double; no warning."""
+    rng_ = np.random.default_rng(int(np.log10(scale)))
+    x = rng_.uniform(-1, 1, (5, 4)) * scale
+    x[0], x[1] = 2.2 * scale, -2.2 * scale                # the extremes, in every column
+    gamma, beta, dout = randn(4), randn(4), randn(5, 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out, cache = forward(x, gamma, beta)
+        grads = backward(dout, cache)
+    want = _extended_forward(x, gamma, beta, axis)
+    assert np.max(np.abs(out - want)) < 1e-13 * np.max(np.abs(want))
+    for ours, ref in zip(grads, _extended(x, gamma, dout, axis), strict=True):
+        assert np.max(np.abs(ours - ref)) <= 1e-12 * np.max(np.abs(ref)), (ours, ref)
+
+
+@pytest.mark.parametrize("forward, backward", [(batchnorm_forward, batchnorm_backward),
+                                               (layernorm_forward, layernorm_backward)])
+def test_outputs_and_gradients_beyond_float64_raise(forward, backward):
+    x = np.array([[1.0, 5.0, -2.0], [4.0, 5.5, 0.0], [-3.0, 2.0, 9.0]])
+    fname = forward.__name__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=f"^{fname}: out overflows float64"):
+            forward(x, np.full(3, 1.7e308), np.zeros(3))
+        with pytest.raises(ValueError, match=f"^{fname}: out overflows float64"):
+            forward(x, np.full(3, 1e308), np.full(3, 1.7e308))
+        _, cache = forward(x, np.ones(3), np.zeros(3))
+        with pytest.raises(ValueError, match=f"^{backward.__name__}: the gradient overflows"):
+            backward(np.full((3, 3), 1.5e308) * [[1], [1], [-1]], cache)
+
+
+def test_inference_outputs_and_gradients_beyond_float64_raise():
+    args = {"running_mean": np.array([-1e308, 0.0]), "running_var": np.ones(2)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="^batchnorm_inference_forward: out overflows"):
+            batchnorm_inference_forward(np.array([[1e308, 0.0]]), np.ones(2), np.zeros(2),
+                                        **args)
+        _, cache = batchnorm_inference_forward(np.array([[1.0, 0.0]]), np.full(2, 1e3),
+                                               np.zeros(2), np.zeros(2), np.full(2, 1e-6))
+        with pytest.raises(ValueError, match="^batchnorm_inference_backward: the gradient "
+                                             "overflows"):
+            batchnorm_inference_backward(np.array([[1e307, 1.0]]), cache)
+
+
+def test_a_huge_batchnorm_cache_keeps_the_ratios_backward_reads():
+    """Where x − μ overflows, the cache holds (x̂, γ/σ, 1): xc/σ and γ/σ as before."""
+    x = np.array([[1.7e308], [-1.7e308], [-1.7e308]])
+    _, (xhat, kept, sigma) = batchnorm_forward(x, np.full(1, 3.0), np.zeros(1))
+    np.testing.assert_allclose(xhat.ravel(), [np.sqrt(2), -np.sqrt(0.5), -np.sqrt(0.5)],
+                               rtol=1e-15)
+    true_sigma = 1.7e308 * (2 * np.sqrt(2) / 3)
+    np.testing.assert_allclose(kept, 3.0 / true_sigma, rtol=1e-14)
+    np.testing.assert_array_equal(sigma, [1.0])

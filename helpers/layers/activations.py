@@ -1,8 +1,10 @@
 """Elementwise activation functions (활성화 함수): relu, sigmoid (시그모이드), tanh.
 
 Each accepts an array of any shape, or a real scalar (out and dx are then numpy scalars). The cache
-holds arrays of its own (the mask, or a copy of the output), so the caller may edit its input
-and the returned output after forward without changing what backward returns.
+is a one-item tuple holding an array of its own (the mask, or a copy of the output), so the
+caller may edit its input and the returned output after forward without changing what backward
+returns. A gradient that is exactly zero is +0.0, never −0.0 (``dx += 0.0`` turns −0.0 into
++0.0 and changes nothing else).
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
+
+_MASK = v.cache_spec("mask: bool *")
+_OUT = v.cache_spec("out: float *")
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -40,12 +45,12 @@ def relu_forward(x):
 
     Returns:
         out: shape of x.
-        cache: mask = (x > 0), boolean, shape of x: all the backward pass needs to know.
+        cache: (mask,) with mask = (x > 0), boolean, shape of x: all the backward pass needs.
     """
     x = v.float_array("relu_forward", "x", x, allow_scalar=True)
     out = np.maximum(x, 0.0)
     mask = x > 0
-    cache = mask
+    cache = v.Cache("relu_forward", (mask,))
     return out, cache
 
 
@@ -54,14 +59,15 @@ def relu_backward(dout, cache):
 
     Args:
         dout: upstream gradient, shape of x.
-        cache: mask = (x > 0) from :func:`relu_forward`.
+        cache: (mask,) from :func:`relu_forward`.
 
     Returns:
         dx: shape of x.
     """
-    mask = cache
+    (mask,) = v.cache("relu_backward", cache, "relu_forward", _MASK)
     dout = v.grad_shape("relu_backward", dout, mask.shape)
     dx = dout * mask
+    dx += 0.0                           # −0.0 (dout < 0 where x ≤ 0) → +0.0
     return dx
 
 
@@ -73,12 +79,12 @@ def sigmoid_forward(x):
 
     Returns:
         out: shape of x, values in [0, 1].
-        cache: a copy of out (the local gradient σ(1 − σ) needs only the output; a copy, so
-            that editing the returned out leaves backward unchanged).
+        cache: (out,), a copy of out (the local gradient σ(1 − σ) needs only the output; a
+            copy, so that editing the returned out leaves backward unchanged).
     """
     x = v.float_array("sigmoid_forward", "x", x, allow_scalar=True)
     out = _sigmoid(x)
-    cache = v.own_copy(out)
+    cache = v.Cache("sigmoid_forward", (v.own_copy(out),))
     return out, cache
 
 
@@ -87,14 +93,15 @@ def sigmoid_backward(dout, cache):
 
     Args:
         dout: upstream gradient, shape of x.
-        cache: σ(x) from :func:`sigmoid_forward`.
+        cache: (σ(x),) from :func:`sigmoid_forward`.
 
     Returns:
         dx: shape of x.
     """
-    out = cache
+    (out,) = v.cache("sigmoid_backward", cache, "sigmoid_forward", _OUT)
     dout = v.grad_shape("sigmoid_backward", dout, out.shape)
     dx = dout * out * (1.0 - out)
+    dx += 0.0                           # −0.0 (dout < 0 where σ saturates at 0 or 1) → +0.0
     return dx
 
 
@@ -106,11 +113,11 @@ def tanh_forward(x):
 
     Returns:
         out: shape of x, values in [−1, 1].
-        cache: a copy of out (the local gradient 1 − tanh² needs only the output).
+        cache: (out,), a copy of out (the local gradient 1 − tanh² needs only the output).
     """
     x = v.float_array("tanh_forward", "x", x, allow_scalar=True)
     out = np.tanh(x)
-    cache = v.own_copy(out)
+    cache = v.Cache("tanh_forward", (v.own_copy(out),))
     return out, cache
 
 
@@ -119,12 +126,13 @@ def tanh_backward(dout, cache):
 
     Args:
         dout: upstream gradient, shape of x.
-        cache: tanh(x) from :func:`tanh_forward`.
+        cache: (tanh(x),) from :func:`tanh_forward`.
 
     Returns:
         dx: shape of x.
     """
-    out = cache
+    (out,) = v.cache("tanh_backward", cache, "tanh_forward", _OUT)
     dout = v.grad_shape("tanh_backward", dout, out.shape)
     dx = dout * (1.0 - out**2)
+    dx += 0.0                           # −0.0 (dout < 0 where tanh saturates at ±1) → +0.0
     return dx

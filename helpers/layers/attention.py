@@ -19,23 +19,16 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as v
+from ._validate import Cache  # attention_forward's argument v hides the module there
 
 __all__ = ["softmax_forward", "softmax_backward", "attention_forward", "attention_backward",
            "attention_weights"]
 
+_SOFTMAX = v.cache_spec("p: float *")
+_ATTENTION = v.cache_spec("q: float N T E, k: float N S E, v: float N S F, p: float N T S")
+
 
 # ------------------------------------------------------------------------- shared pieces
-
-def _finite(fname: str, name: str, x, ndim: int | None = None, layout: str = "",
-            copy: bool = False) -> np.ndarray:
-    """``x`` as float64 after checking it is finite; ``copy=True``: a copy the caller cannot
-    reach (for the cache)."""
-    x = v.float_array(fname, name, x, ndim=ndim, layout=layout, copy=copy)
-    if not np.isfinite(x).all():
-        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])
-        raise ValueError(f"{fname}: {name} expects finite numbers, got {x[bad]} at index {bad}")
-    return x
-
 
 def _softmax(s: np.ndarray) -> np.ndarray:
     """Softmax over the last axis, in place on ``s`` (which the caller owns); returns ``s``.
@@ -70,15 +63,15 @@ def softmax_forward(x):
 
     Returns:
         out: probabilities, shape of x; every row (last axis) sums to 1.
-        cache: p, the layer's own copy of out (the Jacobian diag(p) − p pᵀ needs only p).
+        cache: (p,), the layer's own copy of out (the Jacobian diag(p) − p pᵀ needs only p).
     """
     fname = "softmax_forward"
-    x = _finite(fname, "x", x)
+    x = v.float_array(fname, "x", x)
     if x.ndim == 0 or x.shape[-1] == 0:
         raise ValueError(f"{fname}: x expects at least one axis with C ≥ 1 entries (…, C), "
                          f"got shape {x.shape}")
     p = _softmax(x.copy())          # in place, in a buffer of our own
-    return v.own_copy(p), p
+    return v.own_copy(p), v.Cache(fname, (p,))
 
 
 def softmax_backward(dout, cache):
@@ -86,14 +79,16 @@ def softmax_backward(dout, cache):
 
     Args:
         dout: upstream gradient, shape (..., C) of the forward output.
-        cache: p from :func:`softmax_forward`.
+        cache: (p,) from :func:`softmax_forward`.
 
     Returns:
-        dx: shape (..., C).
+        dx: shape (..., C); an exact zero is +0.0 (where p underflowed to 0).
     """
-    p = cache
+    (p,) = v.cache("softmax_backward", cache, "softmax_forward", _SOFTMAX)
     dout = v.grad_shape("softmax_backward", dout, p.shape)
-    return _softmax_backward(dout.copy(), p)
+    dx = _softmax_backward(dout.copy(), p)
+    dx += 0.0                       # −0.0 (p = 0 times a negative difference) → +0.0
+    return dx
 
 
 # ----------------------------------------------------------------------------- attention
@@ -103,11 +98,11 @@ def _attention_args(fname, q, k, v_, mask):
 
     Returns owned float64 copies q, k, v (or None) and the mask (or None).
     """
-    q = _finite(fname, "q", q, 3, "(N, Tq, d)", copy=True)
-    k = _finite(fname, "k", k, 3, "(N, Tk, d)", copy=True)
+    q = v.float_array(fname, "q", q, 3, "(N, Tq, d)", copy=True)
+    k = v.float_array(fname, "k", k, 3, "(N, Tk, d)", copy=True)
     shapes = f"q.shape={q.shape}, k.shape={k.shape}"
     if v_ is not None:
-        v_ = _finite(fname, "v", v_, 3, "(N, Tk, dv)", copy=True)
+        v_ = v.float_array(fname, "v", v_, 3, "(N, Tk, dv)", copy=True)
         shapes += f", v.shape={v_.shape}"
     if 0 in q.shape or 0 in k.shape or (v_ is not None and 0 in v_.shape):
         raise ValueError(f"{fname}: q, k and v expect no empty axis ({shapes})")
@@ -126,6 +121,7 @@ def _mask(fname, mask, N, Tq, Tk):
     """Check a boolean mask of shape (Tq, Tk) or (N, Tq, Tk) with a True in every row."""
     if mask is None:
         return None
+    v.unmasked(fname, "mask", mask)
     if not isinstance(mask, np.ndarray) or mask.dtype != np.bool_:
         got = (f"dtype {mask.dtype}" if isinstance(mask, np.ndarray) else type(mask).__name__)
         raise TypeError(f"{fname}: mask expects a boolean numpy array (True where a query may "
@@ -190,7 +186,7 @@ def attention_forward(q, k, v, mask=None):
     q, k, v_, mask = _attention_args("attention_forward", q, k, v, mask)
     p = _weights("attention_forward", q, k, mask)
     out = p @ v_
-    return out, (q, k, v_, p)
+    return out, Cache("attention_forward", (q, k, v_, p))
 
 
 def attention_backward(dout, cache):
@@ -212,7 +208,7 @@ def attention_backward(dout, cache):
     Returns:
         dq (N, Tq, d), dk (N, Tk, d), dv (N, Tk, dv).
     """
-    q, k, v_, p = cache
+    q, k, v_, p = v.cache("attention_backward", cache, "attention_forward", _ATTENTION)
     N, Tq, _ = q.shape
     dout = v.grad_shape("attention_backward", dout, (N, Tq, v_.shape[2]))
     dv = p.transpose(0, 2, 1) @ dout

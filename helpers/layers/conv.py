@@ -20,6 +20,12 @@ from . import _validate as v
 # equivalent mutant `False`: the same sums, only slower
 _einsum = partial(np.einsum, optimize=True)
 
+_CONV1D = v.cache_spec("x_pad: float N C P, windows: float N C L K, w: float F C K, "
+                       "stride: int, pad: int")
+_CONV2D_NAIVE = v.cache_spec("x_pad: float N C P Q, w: float F C A B, stride: int, pad: int")
+_CONV2D = v.cache_spec("x_shape: shape 4, col: float R S, w: float F C A B, stride: int, "
+                       "pad: int")
+
 
 def _check_conv_args(fname, x, w, b, stride, pad, spatial):
     """Validate a convolution's arguments; return them as float64 plus the output sizes.
@@ -27,6 +33,11 @@ def _check_conv_args(fname, x, w, b, stride, pad, spatial):
     ``spatial`` names the spatial axes: ``("length",)`` for conv1d, ``("height", "width")``
     for conv2d. ``w`` is returned as a copy (every backward needs it); ``x`` is not: the
     caches keep a padded copy or the im2col columns, arrays of their own.
+
+    ``pad`` may be at most the window size minus one along every axis (K − 1: "full"
+    padding, where the last window still reads one input value). With more, the windows at
+    the border read padding only, so their outputs are b and get no gradient: nothing a
+    convolution means, only memory (pad=10**6 on a 4×4 image would be 29 TiB).
     """
     nd = 2 + len(spatial)
     x_layout = "(N, C, L)" if nd == 3 else "(N, C, H, W)"
@@ -40,6 +51,10 @@ def _check_conv_args(fname, x, w, b, stride, pad, spatial):
     b = v.bias(fname, b, w.shape[0], "one per filter, w.shape[0]")
     stride = v.positive_int(fname, "stride", stride, minimum=1)
     pad = v.positive_int(fname, "pad", pad, minimum=0)
+    if pad >= min(w.shape[2:]):
+        raise ValueError(f"{fname}: pad expects at most {min(w.shape[2:]) - 1}, the window size "
+                         f"minus one (full padding: every window still reads the input; more "
+                         f"would add windows of padding only), got {pad} {shapes}")
     out_sizes = tuple(v.output_size(fname, axis, n, k, stride, pad, shapes)
                       # equivalent mutant `False`: one name in spatial per axis of x and of w
                       for axis, n, k in zip(spatial, x.shape[2:], w.shape[2:], strict=True))
@@ -68,7 +83,7 @@ def conv1d_forward(x, w, b, stride=1, pad=0):
     x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad)))
     windows = sliding_window_view(x_pad, K, axis=2)[:, :, ::stride]     # (N, C, L′, K)
     out = _einsum("nclk,fck->nfl", windows, w) + b[:, None]
-    cache = (x_pad, windows, w, stride, pad)
+    cache = v.Cache("conv1d_forward", (x_pad, windows, w, stride, pad))
     return out, cache
 
 
@@ -82,7 +97,8 @@ def conv1d_backward(dout, cache):
     Returns:
         dx: shape (N, C, L); dw: shape (F, C, K); db: shape (F,).
     """
-    x_pad, windows, w, stride, pad = cache
+    x_pad, windows, w, stride, pad = v.cache("conv1d_backward", cache, "conv1d_forward",
+                                             _CONV1D)
     N, C, L_out, K = windows.shape
     dout = v.grad_shape("conv1d_backward", dout, (N, w.shape[0], L_out))
     db = dout.sum(axis=(0, 2))
@@ -123,7 +139,7 @@ def conv2d_naive_forward(x, w, b, stride=1, pad=0):
                     hs, ws = i * stride, j * stride
                     window = x_pad[n, :, hs:hs + HH, ws:ws + WW]
                     out[n, f, i, j] = np.sum(window * w[f]) + b[f]
-    cache = (x_pad, w, stride, pad)
+    cache = v.Cache("conv2d_naive_forward", (x_pad, w, stride, pad))
     return out, cache
 
 
@@ -137,7 +153,8 @@ def conv2d_naive_backward(dout, cache):
     Returns:
         dx: shape (N, C, H, W); dw: shape (F, C, HH, WW); db: shape (F,).
     """
-    x_pad, w, stride, pad = cache
+    x_pad, w, stride, pad = v.cache("conv2d_naive_backward", cache, "conv2d_naive_forward",
+                                    _CONV2D_NAIVE)
     N, F = x_pad.shape[0], w.shape[0]
     HH, WW = w.shape[2:]
     H_out = (x_pad.shape[2] - HH) // stride + 1
@@ -193,7 +210,7 @@ def conv2d_forward(x, w, b, stride=1, pad=0):
     out_row = w_row @ col                                   # (F, N·H′·W′)
     out_row += b[:, None]
     out = out_row.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)
-    cache = (x.shape, col, w, stride, pad)
+    cache = v.Cache("conv2d_forward", (x.shape, col, w, stride, pad))
     return np.ascontiguousarray(out), cache
 
 
@@ -207,7 +224,8 @@ def conv2d_backward(dout, cache):
     Returns:
         dx: shape (N, C, H, W); dw: shape (F, C, HH, WW); db: shape (F,).
     """
-    (N, C, H, W), col, w, stride, pad = cache
+    (N, C, H, W), col, w, stride, pad = v.cache("conv2d_backward", cache, "conv2d_forward",
+                                                _CONV2D)
     F, _, HH, WW = w.shape
     H_out = (H + 2 * pad - HH) // stride + 1
     W_out = (W + 2 * pad - WW) // stride + 1

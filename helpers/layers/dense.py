@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from . import _validate as v
 
+_CACHE = v.cache_spec("x: float N D, w: float D M")
+
 
 def affine_forward(x, w, b):
     """Affine layer forward pass.
@@ -25,7 +27,7 @@ def affine_forward(x, w, b):
                          f"{w.shape[0]} (x.shape={x.shape}, w.shape={w.shape})")
     b = v.bias(fname, b, w.shape[1], "one per column of w")
     out = x @ w + b
-    cache = (x, w)
+    cache = v.Cache(fname, (x, w))
     return out, cache
 
 
@@ -41,7 +43,7 @@ def affine_backward(dout, cache):
         dw: shape (D, M) = x.T @ dout
         db: shape (M,)   = dout summed over the batch
     """
-    x, w = cache
+    x, w = v.cache("affine_backward", cache, "affine_forward", _CACHE)
     dout = v.grad_shape("affine_backward", dout, (x.shape[0], w.shape[1]))
     dx = dout @ w.T
     dw = x.T @ dout

@@ -6,6 +6,8 @@ import numpy as np
 
 from . import _validate as v
 
+_CACHE = v.cache_spec("ids: ints *, V: int, D: int")
+
 
 def embedding_forward(ids, W):
     """Embedding forward pass: out = W[ids], one row of W per id.
@@ -16,15 +18,16 @@ def embedding_forward(ids, W):
 
     Returns:
         out: shape ids.shape + (D,), i.e. (N, T, D).
-        cache: (ids, V) — the backward pass only needs where each row came from (a copy of
-            ids: editing the caller's ids after forward does not move the gradient).
+        cache: (ids, V, D) — the backward pass needs where each row came from (a copy of
+            ids: editing the caller's ids after forward does not move the gradient) and W's
+            shape (V, D), the shape of dW.
     """
     fname = "embedding_forward"
     W = v.float_array(fname, "W", W, ndim=2, layout="(V, D)")
     ids = v.index_array(fname, "ids", ids, high=W.shape[0], ndims=(2, 1), layout="(N, T)",
                         copy=True)
     out = W[ids]
-    cache = (ids, W.shape[0])
+    cache = v.Cache(fname, (ids, *W.shape))
     return out, cache
 
 
@@ -36,16 +39,14 @@ def embedding_backward(dout, cache):
 
     Args:
         dout: upstream gradient, shape ids.shape + (D,).
-        cache: (ids, V) from :func:`embedding_forward`.
+        cache: (ids, V, D) from :func:`embedding_forward`.
 
     Returns:
-        dW: shape (V, D). (ids are integers: they have no gradient.)
+        dW: shape (V, D), the shape of W. (ids are integers: they have no gradient.)
     """
-    ids, V = cache
-    dout = v.float_array("embedding_backward", "dout", dout)
-    if dout.shape[:-1] != ids.shape:
-        raise ValueError(f"embedding_backward: dout expects shape ids.shape + (D,) = "
-                         f"{ids.shape + ('D',)}, got shape {dout.shape}")
-    dW = np.zeros((V, dout.shape[-1]))
+    ids, V, D = v.cache("embedding_backward", cache, "embedding_forward", _CACHE)
+    dout = v.grad_shape("embedding_backward", dout, ids.shape + (D,),
+                        what="ids.shape + (D,), the forward output's shape")
+    dW = np.zeros((V, D))
     np.add.at(dW, ids, dout)
     return dW

@@ -16,6 +16,10 @@ from .activations import _sigmoid as sigmoid
 from .rnn import flat
 
 GATES = "z, r, n"
+_STEP = v.cache_spec("x: float N D, h_prev: float N H, Wx: float D G, Wh: float H G, "
+                     "zrn: float N G")
+_SEQUENCE = v.cache_spec("x: float N T D, h0: float N H, Wx: float D G, Wh: float H G, "
+                         "zrn: float N T G, h: float N T H")
 
 
 def _cell(xWx, h_prev, Wh):
@@ -79,7 +83,7 @@ def gru_step_forward(x, h_prev, Wx, Wh, b):
     x, h_prev, Wx, Wh, b = v.recurrent_args("gru_step_forward", x, h_prev, Wx, Wh, b,
                                             gates=3, sequence=False, gate_names=GATES)
     h, zrn = _cell(x @ Wx + b, h_prev, Wh)
-    cache = (x, h_prev, Wx, Wh, zrn)
+    cache = v.Cache("gru_step_forward", (x, h_prev, Wx, Wh, zrn))
     return h, cache
 
 
@@ -93,7 +97,7 @@ def gru_step_backward(dh, cache):
     Returns:
         dx (N, D), dh_prev (N, H), dWx (D, 3H), dWh (H, 3H), db (3H,).
     """
-    x, h_prev, Wx, Wh, zrn = cache
+    x, h_prev, Wx, Wh, zrn = v.cache("gru_step_backward", cache, "gru_step_forward", _STEP)
     dh = v.grad_shape("gru_step_backward", dh, h_prev.shape, name="dh")
     H = h_prev.shape[1]
     da, dh_prev = _cell_backward(dh, h_prev, zrn, Wh)
@@ -116,8 +120,9 @@ def gru_forward(x, h0, Wx, Wh, b):
         Wx: shape (D, 3H); Wh: shape (H, 3H); b: shape (3H,) — column blocks z, r, n.
 
     Returns:
-        h: every hidden state, shape (N, T, H), read-only (the cache keeps this very array).
-        cache: (x, h0, Wx, Wh, zrn, h); zrn (N, T, 3H); x, h0, Wx, Wh are copies.
+        h: every hidden state, shape (N, T, H).
+        cache: (x, h0, Wx, Wh, zrn, h); zrn (N, T, 3H); all the layer's own (x, h0, Wx, Wh
+            and h are copies).
     """
     x, h0, Wx, Wh, b = v.recurrent_args("gru_forward", x, h0, Wx, Wh, b, gates=3,
                                         sequence=True, h_name="h0", gate_names=GATES)
@@ -130,7 +135,7 @@ def gru_forward(x, h0, Wx, Wh, b):
     for t in range(T):
         h_prev, zrn[:, t] = _cell(xWx[:, t], h_prev, Wh)
         h[:, t] = h_prev
-    cache = (x, h0, Wx, Wh, zrn, v.read_only(h))
+    cache = v.Cache("gru_forward", (x, h0, Wx, Wh, zrn, v.own_copy(h)))
     return h, cache
 
 
@@ -144,7 +149,7 @@ def gru_backward(dh, cache):
     Returns:
         dx (N, T, D), dh0 (N, H), dWx (D, 3H), dWh (H, 3H), db (3H,).
     """
-    x, h0, Wx, Wh, zrn, h = cache
+    x, h0, Wx, Wh, zrn, h = v.cache("gru_backward", cache, "gru_forward", _SEQUENCE)
     dh = v.grad_shape("gru_backward", dh, h.shape, name="dh")
     T, H = x.shape[1], h0.shape[1]
     h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)   # h_{t−1}, (N, T, H)

@@ -13,6 +13,11 @@ from . import _validate as v
 from .rnn import flat
 
 GATES = "i, f, o, g"
+_STEP = v.cache_spec("x: float N D, h_prev: float N H, c_prev: float N H, Wx: float D G, "
+                     "Wh: float H G, ifog: float N G, tanh_c: float N H")
+_SEQUENCE = v.cache_spec("x: float N T D, h0: float N H, Wx: float D G, Wh: float H G, "
+                         "ifog: float N T G, c: float N T H, tanh_c: float N T H, "
+                         "h: float N T H")
 
 
 def _gates(a, out=None):
@@ -96,7 +101,7 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     c = f * c_prev + i * g
     tanh_c = np.tanh(c)
     h = o * tanh_c
-    cache = (x, h_prev, c_prev, Wx, Wh, ifog, tanh_c)
+    cache = v.Cache(fname, (x, h_prev, c_prev, Wx, Wh, ifog, tanh_c))
     return h, c, cache
 
 
@@ -111,7 +116,8 @@ def lstm_step_backward(dh, dc, cache):
     Returns:
         dx (N, D), dh_prev (N, H), dc_prev (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
     """
-    x, h_prev, c_prev, Wx, Wh, ifog, tanh_c = cache
+    x, h_prev, c_prev, Wx, Wh, ifog, tanh_c = v.cache("lstm_step_backward", cache,
+                                                      "lstm_step_forward", _STEP)
     dh = v.grad_shape("lstm_step_backward", dh, tanh_c.shape, name="dh")
     dc = v.grad_shape("lstm_step_backward", dc, tanh_c.shape, name="dc")
     da, dc_prev = _gates_backward(dh, dc, c_prev, ifog, tanh_c)
@@ -134,9 +140,9 @@ def lstm_forward(x, h0, Wx, Wh, b):
         Wx: shape (D, 4H); Wh: shape (H, 4H); b: shape (4H,) — column blocks i, f, o, g.
 
     Returns:
-        h: every hidden state, shape (N, T, H), read-only (the cache keeps this very array).
+        h: every hidden state, shape (N, T, H).
         cache: (x, h0, Wx, Wh, ifog, c, tanh_c, h); ifog (N, T, 4H), c and tanh_c (N, T, H);
-            x, h0, Wx, Wh are copies.
+            all the layer's own (x, h0, Wx, Wh and h are copies).
     """
     x, h0, Wx, Wh, b = v.recurrent_args("lstm_forward", x, h0, Wx, Wh, b, gates=4,
                                         sequence=True, h_name="h0", gate_names=GATES)
@@ -155,7 +161,7 @@ def lstm_forward(x, h0, Wx, Wh, b):
         tanh_c[:, t] = np.tanh(c[:, t])
         h[:, t] = o * tanh_c[:, t]
         h_prev, c_prev = h[:, t], c[:, t]
-    cache = (x, h0, Wx, Wh, ifog, c, tanh_c, v.read_only(h))
+    cache = v.Cache("lstm_forward", (x, h0, Wx, Wh, ifog, c, tanh_c, v.own_copy(h)))
     return h, cache
 
 
@@ -169,7 +175,8 @@ def lstm_backward(dh, cache):
     Returns:
         dx (N, T, D), dh0 (N, H), dWx (D, 4H), dWh (H, 4H), db (4H,).
     """
-    x, h0, Wx, Wh, ifog, c, tanh_c, h = cache
+    x, h0, Wx, Wh, ifog, c, tanh_c, h = v.cache("lstm_backward", cache, "lstm_forward",
+                                                _SEQUENCE)
     dh = v.grad_shape("lstm_backward", dh, h.shape, name="dh")
     T = x.shape[1]
     c_prev = np.concatenate([np.zeros_like(h0)[:, None], c[:, :-1]], axis=1)  # c_{t−1}

@@ -20,6 +20,12 @@ Every cache holds its own arrays (the centred values x − μ or x̂ are compute
 nothing the caller does to its inputs or outputs after forward changes what backward returns.
 Batch norm's cache keeps x − μ rather than x̂ (x̂ = (x − μ)/σ is folded into the few passes
 that need it: one pass over an (N, D) array fewer each way).
+
+Huge finite inputs: x − μ or its square overflows float64 once |x| passes about 1e154, and σ
+would come out inf (x̂ = 0, silently). When σ is not finite, the statistics are computed again
+on x / s with s a power of two near the largest |x| (exact scaling, eps / s² in place of eps),
+and σ = s·σ′, which is representable (σ ≤ max |x| + √eps). An output or a gradient beyond float64
+(a gamma, beta or dout near 1e308) raises ValueError rather than returning inf.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ __all__ = [
     "batchnorm_running_update", "batchnorm_inference_forward", "batchnorm_inference_backward",
     "layernorm_forward", "layernorm_backward",
 ]
+
+_BATCH = v.cache_spec("xc: float N D, gamma: float D, sigma: float D")
+_LAYER = v.cache_spec("xhat: float N D, gamma: float D, sigma: float N 1")
 
 
 # ------------------------------------------------------------------------------ validation
@@ -77,6 +86,41 @@ def _inputs(fname: str, x, gamma, beta, eps, min_rows: int = 1):
     return x, gamma, beta, _positive_number(fname, "eps", eps)
 
 
+# ------------------------------------------------------------------------------ statistics
+
+def _moments(x: np.ndarray, axis: int, eps: float):
+    """The centred values xc = x − μ and σ = √(v + eps) along ``axis`` (σ keeps the axis).
+
+    xc or σ is not finite when x − μ or (x − μ)² overflows (|x| beyond about 1e154): the
+    caller then uses :func:`_scaled`.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        xc = x - x.mean(axis=axis, keepdims=True)
+        sigma = np.sqrt(np.mean(xc * xc, axis=axis, keepdims=True) + eps)
+    return xc, sigma
+
+
+def _scaled(x: np.ndarray, axis: int, eps: float):
+    """x̂ and σ along ``axis`` for inputs too large for :func:`_moments`, without overflow.
+
+    The same statistics of x′ = x / s, with s = 2^k the power of two in (m/2, m] for m the
+    largest |x| (dividing by it is exact): x̂ is unchanged, and σ/s = √(v′ + eps/s²) is
+    hypot(√v′, √eps/s), which neither squares 1/s (eps/s² would underflow to 0, and a constant
+    slice would give 0/0) nor loses √eps where v′ is 0.
+    """
+    s = np.ldexp(1.0, np.frexp(np.abs(x).max(axis=axis, keepdims=True))[1] - 1)
+    xc, spread = _moments(x / s, axis, 0.0)       # spread = √v′
+    sigma = np.hypot(spread, np.sqrt(eps) / s)
+    return xc / sigma, sigma * s
+
+
+def _finite_result(fname: str, what: str, *arrays) -> None:
+    """Raise ValueError if a computed output or gradient overflowed float64."""
+    if not all(np.isfinite(a).all() for a in arrays):
+        raise ValueError(f"{fname}: {what} overflows float64 (|gamma|, |beta| or |dout| of order "
+                         f"1e308?)")
+
+
 # ------------------------------------------------------------------------------ batch norm
 
 def batchnorm_forward(x, gamma, beta, eps=1e-5):
@@ -94,14 +138,21 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     Returns:
         out: shape (N, D).
         cache: (xc (N, D), γ (D,), σ (D,)) — the centred values x − μ, a copy of γ and σ:
-            what the compact backward pass needs (x̂ = xc / σ).
+            what the compact backward pass needs (x̂ = xc / σ). For inputs so large that
+            x − μ overflows: (x̂, γ/σ, ones): backward reads only xc/σ and γ/σ, the same.
     """
-    x, gamma, beta, eps = _inputs("batchnorm_forward", x, gamma, beta, eps, min_rows=2)
-    xc = x - x.mean(axis=0)                       # centred values x − μ (a new array)
-    sigma = np.sqrt(np.einsum("nd,nd->d", xc, xc) / x.shape[0] + eps)
-    out = xc * (gamma / sigma)                    # γ ⊙ x̂ with x̂ = xc / σ
-    out += beta
-    return out, (xc, gamma, sigma)
+    fname = "batchnorm_forward"
+    x, gamma, beta, eps = _inputs(fname, x, gamma, beta, eps, min_rows=2)
+    xc, sigma = _moments(x, 0, eps)               # centred values x − μ (a new array)
+    sigma, kept = sigma[0], gamma
+    if not np.isfinite(sigma).all():              # |x| beyond ~1e154: x̂ and σ by scaling
+        xc, sigma = _scaled(x, 0, eps)            # xc holds x̂ = xc/σ, with σ = 1 beside it
+        kept, sigma = gamma / sigma[0], np.ones_like(gamma)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = xc * (gamma / sigma)                # γ ⊙ x̂ with x̂ = xc / σ
+        out += beta
+    _finite_result(fname, "out", out)
+    return out, v.Cache(fname, (xc, kept, sigma))
 
 
 def batchnorm_backward(dout, cache):
@@ -117,16 +168,19 @@ def batchnorm_backward(dout, cache):
     Returns:
         dx: shape (N, D); dgamma: shape (D,); dbeta: shape (D,).
     """
-    xc, gamma, sigma = cache
+    fname = "batchnorm_backward"
+    xc, gamma, sigma = v.cache(fname, cache, "batchnorm_forward", _BATCH)
     N = xc.shape[0]
-    dout = v.grad_shape("batchnorm_backward", dout, xc.shape)
-    dbeta = dout.sum(axis=0)
-    dgamma = np.einsum("nd,nd->d", dout, xc) / sigma
-    # dx = γ/σ ⊙ (dout − (dβ + x̂ ⊙ dγ)/N), built in one new array (no (N, D) temporaries)
-    dx = xc * (-dgamma / (N * sigma))
-    dx -= dbeta / N
-    dx += dout
-    dx *= gamma / sigma
+    dout = v.grad_shape(fname, dout, xc.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        dbeta = dout.sum(axis=0)
+        dgamma = np.einsum("nd,nd->d", dout, xc) / sigma
+        # dx = γ/σ ⊙ (dout − (dβ + x̂ ⊙ dγ)/N), built in one new array (no (N, D) temporaries)
+        dx = xc * (-dgamma / (N * sigma))
+        dx -= dbeta / N
+        dx += dout
+        dx *= gamma / sigma
+    _finite_result(fname, "the gradient", dx, dgamma, dbeta)
     return dx, dgamma, dbeta
 
 
@@ -188,10 +242,12 @@ def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, eps=1
         raise ValueError(f"{fname}: running_var expects finite values >= 0, got min "
                          f"{var.min()!r}")
     sigma = np.sqrt(var + eps)
-    xc = x - mean
-    out = xc * (gamma / sigma)
-    out += beta
-    return out, (xc, gamma, sigma)
+    with np.errstate(over="ignore", invalid="ignore"):
+        xc = x - mean
+        out = xc * (gamma / sigma)
+        out += beta
+    _finite_result(fname, "out", out)
+    return out, v.Cache(fname, (xc, gamma, sigma))
 
 
 def batchnorm_inference_backward(dout, cache):
@@ -208,9 +264,15 @@ def batchnorm_inference_backward(dout, cache):
     Returns:
         dx: shape (N, D); dgamma: shape (D,); dbeta: shape (D,).
     """
-    xc, gamma, sigma = cache
-    dout = v.grad_shape("batchnorm_inference_backward", dout, xc.shape)
-    return dout * (gamma / sigma), np.einsum("nd,nd->d", dout, xc) / sigma, dout.sum(axis=0)
+    fname = "batchnorm_inference_backward"
+    xc, gamma, sigma = v.cache(fname, cache, "batchnorm_inference_forward", _BATCH)
+    dout = v.grad_shape(fname, dout, xc.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        dx = dout * (gamma / sigma)
+        dx += 0.0                                 # −0.0 (γ = 0, dout < 0) → +0.0
+        grads = (dx, np.einsum("nd,nd->d", dout, xc) / sigma, dout.sum(axis=0))
+    _finite_result(fname, "the gradient", *grads)
+    return grads
 
 
 # ------------------------------------------------------------------------------ layer norm
@@ -232,14 +294,19 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
         out: shape (N, D).
         cache: (x̂ (N, D), γ (D,), σ (N, 1)).
     """
-    x, gamma, beta, eps = _inputs("layernorm_forward", x, gamma, beta, eps)
-    xc = x - x.mean(axis=1, keepdims=True)
-    sigma = np.sqrt(np.einsum("nd,nd->n", xc, xc) / x.shape[1] + eps)[:, None]
-    xc /= sigma                                   # in place: xc becomes x̂
-    xhat = xc
-    out = xhat * gamma
-    out += beta
-    return out, (xhat, gamma, sigma)
+    fname = "layernorm_forward"
+    x, gamma, beta, eps = _inputs(fname, x, gamma, beta, eps)
+    xc, sigma = _moments(x, 1, eps)
+    if np.isfinite(sigma).all():
+        xc /= sigma                               # in place: xc becomes x̂
+        xhat = xc
+    else:                                         # |x| beyond ~1e154: x̂ and σ by scaling
+        xhat, sigma = _scaled(x, 1, eps)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = xhat * gamma
+        out += beta
+    _finite_result(fname, "out", out)
+    return out, v.Cache(fname, (xhat, gamma, sigma))
 
 
 def layernorm_backward(dout, cache):
@@ -256,14 +323,19 @@ def layernorm_backward(dout, cache):
     Returns:
         dx: shape (N, D); dgamma: shape (D,); dbeta: shape (D,).
     """
-    xhat, gamma, sigma = cache
+    fname = "layernorm_backward"
+    xhat, gamma, sigma = v.cache(fname, cache, "layernorm_forward", _LAYER)
     D = xhat.shape[1]
-    dout = v.grad_shape("layernorm_backward", dout, xhat.shape)
-    g = dout * gamma
-    # dx = (g − (Σ_j g + x̂ ⊙ Σ_j(g ⊙ x̂))/D) / σ, with the row sums as (N, 1) columns
-    sum_g = g.sum(axis=1, keepdims=True)
-    sum_gx = np.einsum("nd,nd->n", g, xhat)[:, None]
-    g -= xhat * (sum_gx / D)
-    g -= sum_g / D
-    g /= sigma
-    return g, np.einsum("nd,nd->d", dout, xhat), dout.sum(axis=0)
+    dout = v.grad_shape(fname, dout, xhat.shape)
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = dout * gamma
+        # dx = (g − (Σ_j g + x̂ ⊙ Σ_j(g ⊙ x̂))/D) / σ, with the row sums as (N, 1) columns
+        sum_g = g.sum(axis=1, keepdims=True)
+        sum_gx = np.einsum("nd,nd->n", g, xhat)[:, None]
+        g -= xhat * (sum_gx / D)
+        g -= sum_g / D
+        g /= sigma
+        g += 0.0                                  # −0.0 (γ = 0, dout < 0) → +0.0
+        grads = (g, np.einsum("nd,nd->d", dout, xhat), dout.sum(axis=0))
+    _finite_result(fname, "the gradient", *grads)
+    return grads

@@ -7,6 +7,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from . import _validate as v
 
+_CACHE = v.cache_spec("x_shape: shape 4, argmax: ints N C A B, size: int, stride: int")
+
 
 def max_pool2d_forward(x, size=2, stride=2):
     """Max pooling forward pass over size×size windows.
@@ -32,7 +34,7 @@ def max_pool2d_forward(x, size=2, stride=2):
     flat = windows.reshape(*x.shape[:2], H_out, W_out, size * size)
     argmax = flat.argmax(axis=-1)
     out = flat.max(axis=-1)
-    cache = (x.shape, argmax, size, stride)
+    cache = v.Cache(fname, (x.shape, argmax, size, stride))
     return out, cache
 
 
@@ -48,7 +50,8 @@ def max_pool2d_backward(dout, cache):
     Returns:
         dx: shape (N, C, H, W).
     """
-    x_shape, argmax, size, stride = cache
+    x_shape, argmax, size, stride = v.cache("max_pool2d_backward", cache, "max_pool2d_forward",
+                                            _CACHE)
     dout = v.grad_shape("max_pool2d_backward", dout, argmax.shape)
     H_out, W_out = argmax.shape[2:]
     dx = np.zeros(x_shape)

@@ -6,6 +6,11 @@ import numpy as np
 
 from . import _validate as v
 
+_STEP = v.cache_spec("x: float N D, h_prev: float N H, Wx: float D H, Wh: float H H, "
+                     "h: float N H")
+_SEQUENCE = v.cache_spec("x: float N T D, h0: float N H, Wx: float D H, Wh: float H H, "
+                         "h: float N T H")
+
 
 def flat(a: np.ndarray) -> np.ndarray:
     """View a sequence array (N, T, K) as (N·T, K): one row per (example, step).
@@ -35,7 +40,7 @@ def rnn_step_forward(x, h_prev, Wx, Wh, b):
                                             gates=1, sequence=False)
     a = x @ Wx + h_prev @ Wh + b
     h = np.tanh(a)
-    cache = (x, h_prev, Wx, Wh, v.own_copy(h))
+    cache = v.Cache("rnn_step_forward", (x, h_prev, Wx, Wh, v.own_copy(h)))
     return h, cache
 
 
@@ -49,7 +54,7 @@ def rnn_step_backward(dh, cache):
     Returns:
         dx (N, D), dh_prev (N, H), dWx (D, H), dWh (H, H), db (H,).
     """
-    x, h_prev, Wx, Wh, h = cache
+    x, h_prev, Wx, Wh, h = v.cache("rnn_step_backward", cache, "rnn_step_forward", _STEP)
     dh = v.grad_shape("rnn_step_backward", dh, h.shape, name="dh")
     da = dh * (1.0 - h**2)              # through tanh
     dx = da @ Wx.T
@@ -72,9 +77,9 @@ def rnn_forward(x, h0, Wx, Wh, b):
         Wx: shape (D, H); Wh: shape (H, H); b: shape (H,).
 
     Returns:
-        h: every hidden state, shape (N, T, H), read-only: the cache keeps this very array
-            (BPTT needs every h_t), so numpy refuses edits instead of the cache keeping a copy.
-        cache: (x, h0, Wx, Wh, h); x, h0, Wx, Wh are copies.
+        h: every hidden state, shape (N, T, H).
+        cache: (x, h0, Wx, Wh, h); all copies of the layer's own (BPTT needs every h_t: the
+            cache keeps a copy of h, so editing the returned h leaves backward unchanged).
     """
     x, h0, Wx, Wh, b = v.recurrent_args("rnn_forward", x, h0, Wx, Wh, b, gates=1,
                                         sequence=True, h_name="h0")
@@ -84,7 +89,7 @@ def rnn_forward(x, h0, Wx, Wh, b):
     h_prev = h0
     for t in range(T):
         h_prev = h[:, t] = np.tanh(xWx[:, t] + h_prev @ Wh)
-    cache = (x, h0, Wx, Wh, v.read_only(h))
+    cache = v.Cache("rnn_forward", (x, h0, Wx, Wh, v.own_copy(h)))
     return h, cache
 
 
@@ -98,7 +103,7 @@ def rnn_backward(dh, cache):
     Returns:
         dx (N, T, D), dh0 (N, H), dWx (D, H), dWh (H, H), db (H,).
     """
-    x, h0, Wx, Wh, h = cache
+    x, h0, Wx, Wh, h = v.cache("rnn_backward", cache, "rnn_forward", _SEQUENCE)
     dh = v.grad_shape("rnn_backward", dh, h.shape, name="dh")
     T = x.shape[1]
     da = np.empty_like(h)               # gradient of each step's pre-activation
