@@ -52,36 +52,18 @@ def test_steps_to_half_hints(answer, words, capsys):
     _says(capsys, words)
 
 
-class _AlwaysEqualFloat(float):
-    """A float that says it equals anything (and lies in float() and int() too)."""
-
-    def __eq__(self, other):
-        return True
-
-    __hash__ = float.__hash__
-
-    def __float__(self):
-        return 69.0
-
-
-class _AlwaysEqualInt(int):
-    def __eq__(self, other):
-        return True
-
-    __hash__ = int.__hash__
-
-    def __int__(self):
-        return 69
-
-    def __index__(self):
-        return 69
+def _liar(base, value):
+    """A ``base`` (int or float) subclass instance that says it equals anything, and whose
+    float(), int() and index say 69."""
+    methods = {"__eq__": lambda self, other: True, "__hash__": base.__hash__,
+               "__float__": lambda self: 69.0, "__int__": lambda self: 69,
+               "__index__": lambda self: 69}
+    return type(f"AlwaysEqual{base.__name__}", (base,), methods)(value)
 
 
 @pytest.mark.parametrize("answer, ok, words", [
-    (_AlwaysEqualFloat(3.0), False, "with a logarithm"),
-    (_AlwaysEqualInt(68), False, "very close"),
-    (_AlwaysEqualFloat(69.0), True, "0.99^68"),
-    (_AlwaysEqualInt(69), True, "0.99^68"),
+    (_liar(float, 3.0), False, "with a logarithm"), (_liar(int, 68), False, "very close"),
+    (_liar(float, 69.0), True, "0.99^68"), (_liar(int, 69), True, "0.99^68"),
     (np.float32(69.0), True, "0.99^68"), (np.uint8(69), True, "0.99^68"),
     (np.float16(68.5), False, "not a whole number"),
 ])
