@@ -1277,3 +1277,41 @@ def test_forbid_sees_a_method_given_bound_or_unbound():
         ok, hint = call_learner(lambda x: Engine().backward(x), 1, forbid=(forbidden,))
         assert not ok and "backward: the exercise" in hint
     assert Engine.backward.__code__.co_name == "backward" and engine.backward(2) == 2
+
+
+def test_a_nested_watch_does_not_note_what_only_the_inner_one_forbids():
+    inner = []
+
+    def outer(x):
+        inner.append(call_learner(lambda: layers.rnn_step_backward(1, 2),
+                                  forbid=(layers.rnn_step_backward,)))
+        return x
+
+    assert call_learner(outer, 1.0, forbid=(layers.rnn_backward,)) == (True, 1.0)
+    assert inner[0][0] is False and "rnn_step_backward" in inner[0][1]
+
+
+def test_forbidding_a_builtin_puts_the_previous_profiler_back():
+    def profiler(frame, event, arg):
+        return None
+
+    sys.setprofile(profiler)
+    try:
+        ok, hint = call_learner(lambda x: math.sqrt(x), 4.0, forbid=(math.sqrt,))
+        assert sys.getprofile() is profiler and not ok
+    finally:
+        sys.setprofile(None)
+
+
+def test_a_float32_answer_is_judged_on_the_scale_of_the_whole_answer():
+    want = np.array([100.0, 1e-9])
+    answer = np.array([100.0, 1e-4], dtype=np.float32)   # a cancellation's float32 noise
+    ok, hint = compare(answer, want, "dx", rtol=1e-9, atol=1e-12)
+    assert hint.startswith("dx is float32: right to float32's precision")
+
+
+def test_a_safety_net_use_cannot_be_edited():
+    import dataclasses
+    use = _check.SafetyNetUse("c", "e", "w")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        use.error = "changed"

@@ -330,6 +330,7 @@ def _trampoline(n_free: int) -> types.CodeType:
                   + "        return _forbidden_call(args, kwargs)\n"
                   + "    return forbidden\n")
         namespace: dict = {}
+        # equivalent mutant `''`: nothing reads the trampoline's file name (its caller's counts)
         exec(compile(source, "<forbidden>", "exec"), namespace)    # noqa: S102 - our own text
         _TRAMPOLINES[n_free] = namespace["_outer"]().__code__
     return _TRAMPOLINES[n_free].replace()     # a new object: its id names one function
@@ -398,7 +399,6 @@ class _Globals:
                       sys.getrecursionlimit(), sys.stdout, sys.stderr)
         self.warnings = warnings.catch_warnings()
         self.warnings.__enter__()
-        return self
 
     def __exit__(self, *exc):
         self.warnings.__exit__(*exc)
