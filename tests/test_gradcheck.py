@@ -472,7 +472,7 @@ def test_entries_below_the_checks_own_round_off_are_judged_on_absolute_error():
     dout = np.random.default_rng(0).standard_normal(4)
     num = numerical_gradient_array(lambda v: offset_forward(v)[0], x.copy(), dout, 1e-3,
                                    richardson=True)
-    floor = 64 * np.finfo(float).eps * np.sum(np.abs((1e3 + 1e-9 * x) * dout)) / 1e-3 / 1e-7
+    floor = 32 * np.finfo(float).eps * np.sum(np.abs((1e3 + 1e-9 * x) * dout)) / 1e-3 / 1e-7
     want = np.max(np.abs(1e-9 * dout - num) / np.maximum(np.abs(1e-9 * dout) + np.abs(num),
                                                          floor))
     assert res.passed and res.errors["x"] == pytest.approx(want, rel=1e-9)
@@ -483,3 +483,13 @@ def test_check_layer_names_itself_when_a_gradient_has_the_wrong_shape():
     with pytest.raises(ValueError, match=r"^check_layer: a and b must have the same shape, got "
                                          r"\(2,\) and \(3,\)$"):
         check_layer(L.tanh_forward, lambda d, c: d[:2], {"x": np.ones(3)}, verbose=False)
+
+
+def test_an_infinite_output_cannot_pass_a_wrong_backward():     # (its floor is inf, its
+    # numerical gradient nan: nan never passes)
+    def blowing_forward(x):
+        return np.array([np.inf, 2 * x[1]]), x
+
+    res = check_layer(blowing_forward, lambda d, c: np.array([0.0, 3 * d[1]]),
+                      {"x": np.array([1.0, 2.0])}, wrt=["x"], verbose=False)
+    assert not res.passed
