@@ -311,7 +311,8 @@ def _from_learner(frame) -> bool:
 # A forbidden Python function gets, for the duration of a learner's call, the code of a
 # trampoline that notes the call and runs the original: every reference to it (any import name,
 # any thread, with or without a profiler) then goes through the note. Builtins have no code to
-# swap: a profiler watches those (in the calling thread).
+# swap: a profiler watches those (in the calling thread). _SWAPPED maps id(trampoline code) to
+# (the forbidden function, a copy of it with its own code, that trampoline code kept alive).
 _SWAPPED: dict[int, tuple[Callable, types.FunctionType, types.CodeType]] = {}
 _WATCHES: list[_ForbidWatch] = []
 _LOCK = threading.RLock()
