@@ -274,6 +274,9 @@ def check_layer(forward: Callable, backward: Callable, inputs: dict, *,
         h: finite-difference step, used as given. Default: 1e-3 for an input of about unit
             size, else scaled to it (see :func:`_step`): a fixed 1e-3 would step across the
             whole range of an input of size 1e-3, and be lost in the rounding of one of 1e4.
+            An error at the default step is tried again at a tenth of it (near a sharp bend,
+            as layer norm's with D = 2 at a near-tie, the first may be too coarse) and the
+            smaller of the two is reported: a wrong backward is wrong at both.
         richardson: use Richardson-extrapolated central differences (see
             :func:`numerical_gradient_array`); the check itself is then accurate to ~1e-12
             relative to the gradient's scale. Entries far smaller than the check's own
