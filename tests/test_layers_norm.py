@@ -440,34 +440,28 @@ def test_huge_finite_inputs_against_extended_precision(forward, backward, axis, 
         assert np.max(np.abs(ours - ref)) <= 1e-12 * np.max(np.abs(ref)), (ours, ref)
 
 
-@pytest.mark.parametrize("forward, backward", [(batchnorm_forward, batchnorm_backward),
-                                               (layernorm_forward, layernorm_backward)])
-def test_outputs_and_gradients_beyond_float64_raise(forward, backward):
+@pytest.mark.parametrize("forward", [batchnorm_forward, layernorm_forward])
+def test_outputs_beyond_float64_raise(forward):
     x = np.array([[1.0, 5.0, -2.0], [4.0, 5.5, 0.0], [-3.0, 2.0, 9.0]])
     fname = forward.__name__
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(ValueError, match=f"^{fname}: out overflows float64"):
+        with pytest.raises(ValueError) as info:
             forward(x, np.full(3, 1.7e308), np.zeros(3))
+        assert str(info.value) == (f"{fname}: out overflows float64 (|gamma| or |beta| of "
+                                   f"order 1e308?)")
         with pytest.raises(ValueError, match=f"^{fname}: out overflows float64"):
             forward(x, np.full(3, 1e308), np.full(3, 1.7e308))
-        _, cache = forward(x, np.ones(3), np.zeros(3))
-        with pytest.raises(ValueError, match=f"^{backward.__name__}: the gradient overflows"):
-            backward(np.full((3, 3), 1.5e308) * [[1], [1], [-1]], cache)
+        out, _ = forward(x, np.full(3, 1e308), np.zeros(3))    # near the edge, still finite
+        assert np.isfinite(out).all() and np.abs(out).max() > 1e308
 
 
-def test_inference_outputs_and_gradients_beyond_float64_raise():
-    args = {"running_mean": np.array([-1e308, 0.0]), "running_var": np.ones(2)}
+def test_inference_outputs_beyond_float64_raise():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="^batchnorm_inference_forward: out overflows"):
             batchnorm_inference_forward(np.array([[1e308, 0.0]]), np.ones(2), np.zeros(2),
-                                        **args)
-        _, cache = batchnorm_inference_forward(np.array([[1.0, 0.0]]), np.full(2, 1e3),
-                                               np.zeros(2), np.zeros(2), np.full(2, 1e-6))
-        with pytest.raises(ValueError, match="^batchnorm_inference_backward: the gradient "
-                                             "overflows"):
-            batchnorm_inference_backward(np.array([[1e307, 1.0]]), cache)
+                                        np.array([-1e308, 0.0]), np.ones(2))
 
 
 def test_a_huge_batchnorm_cache_keeps_the_ratios_backward_reads():

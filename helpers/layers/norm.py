@@ -24,8 +24,10 @@ that need it: one pass over an (N, D) array fewer each way).
 Huge finite inputs: x − μ or its square overflows float64 once |x| passes about 1e154, and σ
 would come out inf (x̂ = 0, silently). When σ is not finite, the statistics are computed again
 on x / s with s a power of two near the largest |x| (exact scaling, eps / s² in place of eps),
-and σ = s·σ′, which is representable (σ ≤ max |x| + √eps). An output or a gradient beyond float64
-(a gamma, beta or dout near 1e308) raises ValueError rather than returning inf.
+and σ = s·σ′, which is representable (σ ≤ max |x| + √eps). An output beyond float64 (a gamma
+or beta near 1e308) raises ValueError rather than returning inf. Backward needs no such care:
+from a forward's cache and a finite dout (both checked) nothing overflows unless dout itself
+is near 1e308.
 """
 
 from __future__ import annotations
@@ -70,8 +72,12 @@ def _per_feature(fname: str, name: str, a, D: int, x_shape: tuple) -> np.ndarray
 
 
 def _inputs(fname: str, x, gamma, beta, eps, min_rows: int = 1):
-    """Check x (N, D), gamma (D,), beta (D,) and eps; return x, gamma, beta as float64, eps."""
-    x = v.float_array(fname, "x", x, ndim=2, layout="(N, D)")
+    """Check x (N, D), gamma (D,), beta (D,) and eps; return x, gamma, beta as float64, eps.
+
+    Whether x is finite the caller checks, from a sum it computes anyway
+    (:func:`_validate.finite_given`): one pass over x fewer.
+    """
+    x = v.float_array(fname, "x", x, ndim=2, layout="(N, D)", finite_check=False)
     if x.shape[1] < 1:
         raise ValueError(f"{fname}: x expects at least one column (D >= 1), got shape {x.shape}")
     if x.shape[0] < 1:
@@ -96,8 +102,9 @@ def _moments(x: np.ndarray, axis: int, eps: float):
     """
     with np.errstate(over="ignore", invalid="ignore"):
         xc = x - x.mean(axis=axis, keepdims=True)
-        sigma = np.sqrt(np.mean(xc * xc, axis=axis, keepdims=True) + eps)
-    return xc, sigma
+        squares = np.einsum("nd,nd->d" if axis == 0 else "nd,nd->n", xc, xc)  # Σ xc², no copy
+        sigma = np.sqrt(squares / x.shape[axis] + eps)
+    return xc, np.expand_dims(sigma, axis)
 
 
 def _scaled(x: np.ndarray, axis: int, eps: float):
@@ -114,11 +121,21 @@ def _scaled(x: np.ndarray, axis: int, eps: float):
     return xc / sigma, sigma * s
 
 
-def _finite_result(fname: str, what: str, *arrays) -> None:
-    """Raise ValueError if a computed output or gradient overflowed float64."""
-    if not all(np.isfinite(a).all() for a in arrays):
-        raise ValueError(f"{fname}: {what} overflows float64 (|gamma|, |beta| or |dout| of order "
-                         f"1e308?)")
+def _finite_result(fname: str, out: np.ndarray) -> None:
+    """Raise ValueError if the output overflowed float64 (a gamma or beta near 1e308)."""
+    if not np.isfinite(out).all():
+        raise ValueError(f"{fname}: out overflows float64 (|gamma| or |beta| of order 1e308?)")
+
+
+def _check_out(fname: str, out: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
+               n: int) -> None:
+    """:func:`_finite_result` where an overflow is possible at all: a slice of n standardized
+    values has |x̂| ≤ √(n − 1) (Samuelson's inequality), so |out| ≤ √n·max|γ| + max|β|;
+    below the largest float64 the extra pass over out is skipped. (Call inside errstate.)"""
+    # equivalent mutant `>`: the bound never equals the largest float64 and an extra check
+    # would only cost time
+    if np.sqrt(n) * np.abs(gamma).max() + np.abs(beta).max() >= np.finfo(np.float64).max:
+        _finite_result(fname, out)
 
 
 # ------------------------------------------------------------------------------ batch norm
@@ -145,13 +162,14 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     x, gamma, beta, eps = _inputs(fname, x, gamma, beta, eps, min_rows=2)
     xc, sigma = _moments(x, 0, eps)               # centred values x − μ (a new array)
     sigma, kept = sigma[0], gamma
-    if not np.isfinite(sigma).all():              # |x| beyond ~1e154: x̂ and σ by scaling
+    if not np.isfinite(sigma).all():              # NaN or inf in x, or |x| beyond ~1e154
+        v.finite(fname, "x", x)
         xc, sigma = _scaled(x, 0, eps)            # xc holds x̂ = xc/σ, with σ = 1 beside it
         kept, sigma = gamma / sigma[0], np.ones_like(gamma)
     with np.errstate(over="ignore", invalid="ignore"):
         out = xc * (gamma / sigma)                # γ ⊙ x̂ with x̂ = xc / σ
         out += beta
-    _finite_result(fname, "out", out)
+        _check_out(fname, out, gamma, beta, x.shape[0])
     return out, v.Cache(fname, (xc, kept, sigma))
 
 
@@ -171,16 +189,16 @@ def batchnorm_backward(dout, cache):
     fname = "batchnorm_backward"
     xc, gamma, sigma = v.cache(fname, cache, "batchnorm_forward", _BATCH)
     N = xc.shape[0]
-    dout = v.grad_shape(fname, dout, xc.shape)
+    dout = v.grad_shape(fname, dout, xc.shape, finite_check=False)
     with np.errstate(over="ignore", invalid="ignore"):
         dbeta = dout.sum(axis=0)
-        dgamma = np.einsum("nd,nd->d", dout, xc) / sigma
-        # dx = γ/σ ⊙ (dout − (dβ + x̂ ⊙ dγ)/N), built in one new array (no (N, D) temporaries)
-        dx = xc * (-dgamma / (N * sigma))
-        dx -= dbeta / N
-        dx += dout
-        dx *= gamma / sigma
-    _finite_result(fname, "the gradient", dx, dgamma, dbeta)
+    v.finite_given(fname, "dout", dout, dbeta)    # every entry of dout is in one column sum
+    dgamma = np.einsum("nd,nd->d", dout, xc) / sigma
+    # dx = γ/σ ⊙ (dout − (dβ + x̂ ⊙ dγ)/N), built in one new array (no (N, D) temporaries)
+    dx = xc * (-dgamma / (N * sigma))
+    dx -= dbeta / N
+    dx += dout
+    dx *= gamma / sigma
     return dx, dgamma, dbeta
 
 
@@ -246,7 +264,8 @@ def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, eps=1
         xc = x - mean
         out = xc * (gamma / sigma)
         out += beta
-    _finite_result(fname, "out", out)
+    v.finite_given(fname, "x", x, out)            # x̂ is not bounded here: always look
+    _finite_result(fname, out)
     return out, v.Cache(fname, (xc, gamma, sigma))
 
 
@@ -266,13 +285,13 @@ def batchnorm_inference_backward(dout, cache):
     """
     fname = "batchnorm_inference_backward"
     xc, gamma, sigma = v.cache(fname, cache, "batchnorm_inference_forward", _BATCH)
-    dout = v.grad_shape(fname, dout, xc.shape)
+    dout = v.grad_shape(fname, dout, xc.shape, finite_check=False)
     with np.errstate(over="ignore", invalid="ignore"):
-        dx = dout * (gamma / sigma)
-        dx += 0.0                                 # −0.0 (γ = 0, dout < 0) → +0.0
-        grads = (dx, np.einsum("nd,nd->d", dout, xc) / sigma, dout.sum(axis=0))
-    _finite_result(fname, "the gradient", *grads)
-    return grads
+        dbeta = dout.sum(axis=0)
+    v.finite_given(fname, "dout", dout, dbeta)
+    dx = dout * (gamma / sigma)
+    dx += 0.0                                     # −0.0 (γ = 0, dout < 0) → +0.0
+    return dx, np.einsum("nd,nd->d", dout, xc) / sigma, dbeta
 
 
 # ------------------------------------------------------------------------------ layer norm
@@ -300,12 +319,13 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
     if np.isfinite(sigma).all():
         xc /= sigma                               # in place: xc becomes x̂
         xhat = xc
-    else:                                         # |x| beyond ~1e154: x̂ and σ by scaling
+    else:                                         # NaN or inf in x, or |x| beyond ~1e154
+        v.finite(fname, "x", x)
         xhat, sigma = _scaled(x, 1, eps)
     with np.errstate(over="ignore", invalid="ignore"):
         out = xhat * gamma
         out += beta
-    _finite_result(fname, "out", out)
+        _check_out(fname, out, gamma, beta, x.shape[1])
     return out, v.Cache(fname, (xhat, gamma, sigma))
 
 
@@ -326,16 +346,16 @@ def layernorm_backward(dout, cache):
     fname = "layernorm_backward"
     xhat, gamma, sigma = v.cache(fname, cache, "layernorm_forward", _LAYER)
     D = xhat.shape[1]
-    dout = v.grad_shape(fname, dout, xhat.shape)
+    dout = v.grad_shape(fname, dout, xhat.shape, finite_check=False)
     with np.errstate(over="ignore", invalid="ignore"):
-        g = dout * gamma
-        # dx = (g − (Σ_j g + x̂ ⊙ Σ_j(g ⊙ x̂))/D) / σ, with the row sums as (N, 1) columns
-        sum_g = g.sum(axis=1, keepdims=True)
-        sum_gx = np.einsum("nd,nd->n", g, xhat)[:, None]
-        g -= xhat * (sum_gx / D)
-        g -= sum_g / D
-        g /= sigma
-        g += 0.0                                  # −0.0 (γ = 0, dout < 0) → +0.0
-        grads = (g, np.einsum("nd,nd->d", dout, xhat), dout.sum(axis=0))
-    _finite_result(fname, "the gradient", *grads)
-    return grads
+        dbeta = dout.sum(axis=0)
+    v.finite_given(fname, "dout", dout, dbeta)
+    g = dout * gamma
+    # dx = (g − (Σ_j g + x̂ ⊙ Σ_j(g ⊙ x̂))/D) / σ, with the row sums as (N, 1) columns
+    sum_g = g.sum(axis=1, keepdims=True)
+    sum_gx = np.einsum("nd,nd->n", g, xhat)[:, None]
+    g -= xhat * (sum_gx / D)
+    g -= sum_g / D
+    g /= sigma
+    g += 0.0                                      # −0.0 (γ = 0, dout < 0) → +0.0
+    return g, np.einsum("nd,nd->d", dout, xhat), dbeta
