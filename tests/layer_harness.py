@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_aliasing", "edits_for"]
+__all__ = ["check_aliasing", "edits_for", "rand", "recurrent_inputs"]
 
 _FLOAT_EDITS = (
     ("*= -2 then += 0.5", lambda a: (a.__imul__(-2.0), a.__iadd__(0.5))),
@@ -248,3 +248,22 @@ def _circumvent(pair: _Pair, cache, out: np.ndarray, i: int, edit, desc: str, re
     what = f"after `out{i}.flags.writeable = True; out{i} {desc}`, following forward"
     pair.assert_same(pair.run_backward(cache, what), reference, what,
                      "a read-only flag can be switched back: keep a copy in the cache")
+
+
+# ------------------------------------------------------------------ inputs for the pair tables
+
+def rand(*shape, seed=[0]):  # noqa: B006  (a counter: every array differs)
+    """A seeded standard-normal array; each call draws from the next seed."""
+    seed[0] += 1
+    return np.random.default_rng(seed[0]).standard_normal(shape)
+
+
+def recurrent_inputs(G: int, sequence: bool, step_cell: bool = False, N: int = 2, T: int = 3,
+                     D: int = 4, H: int = 5) -> dict:
+    """Inputs of a recurrent pair with G gate blocks (rnn 1, gru 3, lstm 4): x (N, T, D) and
+    h0 for a sequence, x (N, D) and h_prev for a step (plus c_prev with ``step_cell``)."""
+    x = rand(N, T, D) if sequence else rand(N, D)
+    h = {"h0": rand(N, H)} if sequence else {"h_prev": rand(N, H)}
+    if step_cell:
+        h["c_prev"] = rand(N, H)
+    return {"x": x, **h, "Wx": rand(D, G * H) / 2, "Wh": rand(H, G * H) / 2, "b": rand(G * H)}

@@ -6,7 +6,7 @@ shows that the harness catches each way a layer can get it wrong.
 
 import numpy as np
 import pytest
-from layer_harness import check_aliasing
+from layer_harness import check_aliasing, rand, recurrent_inputs
 
 import helpers.layers as L
 
@@ -126,22 +126,11 @@ def test_harness_catches(kind, inputs, words):
 
 # ---------------------------------------------------------------- every pair in helpers.layers
 
-def _rand(*shape, seed=[0]):  # noqa: B006  (a counter: every array differs)
-    seed[0] += 1
-    return np.random.default_rng(seed[0]).standard_normal(shape)
-
-
-def _recurrent(G, sequence):
-    N, T, D, H = 2, 3, 4, 5
-    x = _rand(N, T, D) if sequence else _rand(N, D)
-    h = {"h0" if sequence else "h_prev": _rand(N, H)}
-    return {"x": x, **h, "Wx": _rand(D, G * H) / 2, "Wh": _rand(H, G * H) / 2, "b": _rand(G * H)}
+_rand, _recurrent = rand, recurrent_inputs
 
 
 def _lstm_step_inputs():
-    p = _recurrent(4, False)
-    return {"x": p["x"], "h_prev": p["h_prev"], "c_prev": _rand(2, 5), "Wx": p["Wx"],
-            "Wh": p["Wh"], "b": p["b"]}
+    return recurrent_inputs(4, False, step_cell=True)
 
 
 X2 = _rand(3, 4)

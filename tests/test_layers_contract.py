@@ -15,26 +15,16 @@ import warnings
 
 import numpy as np
 import pytest
+from layer_harness import rand, recurrent_inputs
 
 import helpers.layers as L
 from helpers.layers import _validate
 
-
-def _rand(*shape, seed=[0]):  # noqa: B006  (a counter: every array differs)
-    seed[0] += 1
-    return np.random.default_rng(seed[0]).standard_normal(shape)
-
-
-def _recurrent(G, sequence, N=2, T=3, D=4, H=5):
-    x = _rand(N, T, D) if sequence else _rand(N, D)
-    h = {"h0" if sequence else "h_prev": _rand(N, H)}
-    return {"x": x, **h, "Wx": _rand(D, G * H) / 2, "Wh": _rand(H, G * H) / 2, "b": _rand(G * H)}
+_rand, _recurrent = rand, recurrent_inputs
 
 
 def _lstm_step():
-    p = _recurrent(4, False)
-    return {"x": p["x"], "h_prev": p["h_prev"], "c_prev": _rand(2, 5), "Wx": p["Wx"],
-            "Wh": p["Wh"], "b": p["b"]}
+    return recurrent_inputs(4, False, step_cell=True)
 
 
 def _norm(N=4, D=3):
