@@ -150,7 +150,8 @@ def check_jacobian_form(jacobian_form) -> bool:
     rng = np.random.default_rng()
     for d, n in ((2, 3), (1, 5)):
         (x,), W, b, u, _ = window_case(1, d, n, rng)
-        ok, answer = call_learner(jacobian_form, x, W, b, u)
+        # a numerical Jacobian is allowed here: the exercise is about layout, not calculus
+        ok, answer = call_learner(jacobian_form, x, W, b, u, numerical=True)
         if not ok:
             return not_yet(answer)
         h = np.tanh(W @ x + b)
