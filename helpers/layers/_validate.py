@@ -82,9 +82,10 @@ def finite(fname: str, name: str, x: np.ndarray) -> None:
 
 
 def finite_given(fname: str, name: str, x: np.ndarray, total: np.ndarray) -> None:
-    """:func:`finite` at no cost in the usual case: ``total`` is a sum the layer computes anyway
-    in which every entry of ``x`` takes part (batch norm's column sums of dout, the mean of x),
-    so it is finite when x is, unless the sum overflowed; only then is x scanned."""
+    """:func:`finite` at no cost in the usual case: ``total`` is an array the layer computes
+    anyway that is non-finite wherever ``x`` is (a sum in which every entry of x takes part, such
+    as batch norm's column sums of dout, or x transformed entry by entry); it is finite when x
+    is, unless it overflowed. Only when it is not is x itself scanned."""
     if not np.isfinite(total).all():
         finite(fname, name, x)
 
