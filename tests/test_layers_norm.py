@@ -456,6 +456,20 @@ def test_outputs_beyond_float64_raise(forward):
         assert np.isfinite(out).all() and np.abs(out).max() > 1e308
 
 
+@pytest.mark.parametrize("forward, x", [
+    (batchnorm_forward, np.array([[3.0], [-1.0], [-1.0], [-1.0]])),   # x̂ = √3 in a column of 4
+    (layernorm_forward, np.array([[3.0, -1.0, -1.0, -1.0]])),         # and in a row of 4
+])
+def test_the_overflow_check_counts_the_standardized_slice(forward, x):
+    """|x̂| reaches √(n − 1) for n values: √3·1.1e308 overflows, though 1.1e308 does not."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="out overflows float64"):
+            forward(x, np.full(x.shape[1], 1.1e308), np.zeros(x.shape[1]))
+        out, _ = forward(x, np.full(x.shape[1], 1e308), np.zeros(x.shape[1]))
+    assert np.isfinite(out).all() and np.abs(out).max() > 1.7e308
+
+
 def test_inference_outputs_beyond_float64_raise():
     with warnings.catch_warnings():
         warnings.simplefilter("error")

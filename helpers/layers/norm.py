@@ -44,6 +44,7 @@ __all__ = [
     "layernorm_forward", "layernorm_backward",
 ]
 
+_LARGEST = np.finfo(np.float64).max
 _BATCH = v.cache_spec("xc: float N D, gamma: float D, sigma: float D")
 _LAYER = v.cache_spec("xhat: float N D, gamma: float D, sigma: float N 1")
 
@@ -77,6 +78,7 @@ def _inputs(fname: str, x, gamma, beta, eps, min_rows: int = 1):
     Whether x is finite the caller checks, from a sum it computes anyway
     (:func:`_validate.finite_given`): one pass over x fewer.
     """
+    # equivalent mutant `True`: the same check, one pass over x more
     x = v.float_array(fname, "x", x, ndim=2, layout="(N, D)", finite_check=False)
     if x.shape[1] < 1:
         raise ValueError(f"{fname}: x expects at least one column (D >= 1), got shape {x.shape}")
@@ -115,7 +117,9 @@ def _scaled(x: np.ndarray, axis: int, eps: float):
     hypot(√v′, √eps/s), which neither squares 1/s (eps/s² would underflow to 0, and a constant
     slice would give 0/0) nor loses √eps where v′ is 0.
     """
-    s = np.ldexp(1.0, np.frexp(np.abs(x).max(axis=axis, keepdims=True))[1] - 1)
+    exponent = np.frexp(np.abs(x).max(axis=axis, keepdims=True))[1]     # m = f·2^exponent
+    # equivalent mutant `(2)`: any power of two near m scales exactly; s in (m/4, m/2] is as good
+    s = np.ldexp(1.0, exponent - 1)
     xc, spread = _moments(x / s, axis, 0.0)       # spread = √v′
     sigma = np.hypot(spread, np.sqrt(eps) / s)
     return xc / sigma, sigma * s
@@ -132,9 +136,10 @@ def _check_out(fname: str, out: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
     """:func:`_finite_result` where an overflow is possible at all: a slice of n standardized
     values has |x̂| ≤ √(n − 1) (Samuelson's inequality), so |out| ≤ √n·max|γ| + max|β|;
     below the largest float64 the extra pass over out is skipped. (Call inside errstate.)"""
-    # equivalent mutant `>`: the bound never equals the largest float64 and an extra check
-    # would only cost time
-    if np.sqrt(n) * np.abs(gamma).max() + np.abs(beta).max() >= np.finfo(np.float64).max:
+    bound = np.sqrt(n) * np.abs(gamma).max() + np.abs(beta).max()
+    # equivalent mutant `(bound > _LARGEST)`: the two differ only at bound = _LARGEST exactly,
+    # where out cannot overflow either
+    if bound >= _LARGEST:
         _finite_result(fname, out)
 
 
@@ -189,6 +194,7 @@ def batchnorm_backward(dout, cache):
     fname = "batchnorm_backward"
     xc, gamma, sigma = v.cache(fname, cache, "batchnorm_forward", _BATCH)
     N = xc.shape[0]
+    # equivalent mutant `True`: the same check, one pass over dout more
     dout = v.grad_shape(fname, dout, xc.shape, finite_check=False)
     with np.errstate(over="ignore", invalid="ignore"):
         dbeta = dout.sum(axis=0)
@@ -285,6 +291,7 @@ def batchnorm_inference_backward(dout, cache):
     """
     fname = "batchnorm_inference_backward"
     xc, gamma, sigma = v.cache(fname, cache, "batchnorm_inference_forward", _BATCH)
+    # equivalent mutant `True`: the same check, one pass over dout more
     dout = v.grad_shape(fname, dout, xc.shape, finite_check=False)
     with np.errstate(over="ignore", invalid="ignore"):
         dbeta = dout.sum(axis=0)
@@ -346,6 +353,7 @@ def layernorm_backward(dout, cache):
     fname = "layernorm_backward"
     xhat, gamma, sigma = v.cache(fname, cache, "layernorm_forward", _LAYER)
     D = xhat.shape[1]
+    # equivalent mutant `True`: the same check, one pass over dout more
     dout = v.grad_shape(fname, dout, xhat.shape, finite_check=False)
     with np.errstate(over="ignore", invalid="ignore"):
         dbeta = dout.sum(axis=0)
