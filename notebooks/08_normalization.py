@@ -611,8 +611,9 @@ print("layer norm of x = batch norm of xᵀ, then γ, β:", np.allclose(y_a, y_b
 # weights still train; layer norm and a smaller init do not blow up but collapse (every example
 # looks the same at the top), and that the large steps made that collapse (the spread before
 # them). Mention that the paper's *explanation* (internal covariate shift) is disputed; the
-# measured effect is not. End on what the toy does not show (≈ 1 min): full batch, training
-# loss only, one small net.
+# measured effect is not. On the twin figure ask: at learning rate 3, what would you quote?
+# (What a run and its twin share, not the last digits.) End on what the toy does not show
+# (≈ 1 min): full batch, training loss only, one small net, no settling at learning rate 3.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The data: three rings
@@ -628,8 +629,8 @@ def make_rings(n=300, seed=0):
 
 X_rings, y_rings = make_rings()
 freq = np.bincount(y_rings) / len(y_rings)
-print("points per class:", np.bincount(y_rings),
-      f"  loss of predicting the class frequencies: {-(freq * np.log(freq)).sum():.3f}")
+baseline = -(freq * np.log(freq)).sum()                 # knowing only the class frequencies
+print("points per class:", np.bincount(y_rings), f"  loss of predicting freq: {baseline:.3f}")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What we record at every step
@@ -652,8 +653,15 @@ def norms(params, grads, lr):
 # ### One gradient-descent step
 #
 # `hold` is for a test later on: it puts every hidden weight matrix back to a given norm.
+# `weights` starts a run (`jitter` starts its twin, below).
 
 # %% slideshow={"slide_type": "-"}
+def weights(seed, scale, jitter=0.0):                   # every parameter × (1 + jitter·noise)
+    noise = np.random.default_rng(seed + 100)
+    return [{k: v * (1 + jitter * noise.standard_normal(v.shape)) for k, v in p.items()}
+            for p in init_mlp(np.random.default_rng(seed), 10, 64, 2, 3, scale)]
+
+
 def gd_step(params, grads, lr, hold=None):
     """One gradient-descent step; ``hold``: norms to scale each hidden W_l back to."""
     new = [{k: p[k] - lr * d.get(k, 0.0) for k in p} for p, d in zip(params, grads, strict=True)]
@@ -667,9 +675,9 @@ def gd_step(params, grads, lr, hold=None):
 
 # %% slideshow={"slide_type": "-"}
 @functools.cache                                        # a run asked for twice is run once
-def train(norm, lr, seed, steps=100, scale=2**0.5, hold_norms=False):
+def train(norm, lr, seed, steps=100, scale=2**0.5, hold_norms=False, jitter=0.0):
     """Full-batch gradient descent on the rings: per step the loss, norms() and the spread."""
-    params, log = init_mlp(np.random.default_rng(seed), 10, 64, 2, 3, scale), []
+    params, log = weights(seed, scale, jitter), []
     hold = [np.linalg.norm(p["W"]) for p in params[:-1]] if hold_norms else None
     for _ in range(steps):
         loss, grads, trace = mlp_loss_and_grads(params, X_rings, y_rings, norm)
@@ -680,26 +688,88 @@ def train(norm, lr, seed, steps=100, scale=2**0.5, hold_norms=False):
     return dict(zip(("loss", "grad", "weight", "step", "spread"), np.array(log).T, strict=True))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### A learning-rate sweep (seed 0)
+# ### Twin runs: is the final loss a property of the setup?
+#
+# Every run below gets a **twin**: the same run, started from weights each multiplied by
+# 1 + 10⁻¹⁵·noise — a rounding error, what another processor's arithmetic does to the
+# numbers. If the two end at the same loss, we quote it. If they differ by more than 1 % at some
+# step, the run is *chaotic*: its loss at step 100 depends on the last bits of rounding, so we
+# quote only what holds for both: whether the loss got below 0.45, half of what predicting the
+# class frequencies scores.
 
 # %% slideshow={"slide_type": "-"}
-def outcome(log):
+bar = baseline / 2                                      # "trains": the loss gets below this
+
+
+def outcome(log, twin):
+    """How a run ended: diverged, chaotic (more than 1 % from its twin at some step), or its
+    final loss."""
     if not log["grad"][-1] < 1e8:
         return f"diverged at step {len(log['loss'])} (loss {log['loss'][-1]:.0e})"
+    if len(twin["loss"]) != len(log["loss"]) or np.abs(twin["loss"] / log["loss"] - 1).max() > 0.01:
+        below = "✓" if log["loss"].min() < bar else "✗"
+        return f"loss {log['loss'][0]:.2f} → chaotic, < {bar:.2f} {below}"
     return f"loss {log['loss'][0]:.2f} → {log['loss'][-1]:.3f}"
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### A learning-rate sweep (seed 0)
+
+# %% slideshow={"slide_type": "-"}
 with np.errstate(all="ignore"):                         # the diverging runs overflow
     print("seed 0     no normalization                 batch norm")
     for lr in (0.1, 0.3, 1.0, 3.0):
-        print(f"lr {lr:3.1f}   {outcome(train('none', lr, 0)):33s}"
-              f"{outcome(train('batch', lr, 0))}")
+        plain, bn = (outcome(train(n, lr, 0), train(n, lr, 0, jitter=1e-15))
+                     for n in ("none", "batch"))
+        print(f"lr {lr:3.1f}   {plain:33s}{bn}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # At learning rate 0.1 the plain net hardly learns in 100 steps (0.904 is about what
 # predicting the class frequencies scores, 0.906), and at 0.3 it gets to 0.530; batch norm's
 # net reaches 0.012 and 0.003. At 1 and 3 the plain net diverges within four steps, while the
-# normalized one trains at both.
+# normalized one trains at both: to 0.003 at 1, and at 3 below 0.45 — but at 3 its run is
+# chaotic, so no final loss is quoted. The next slide shows what that means.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Chaos at learning rate 3
+
+# %% slideshow={"slide_type": "-"} tags=["hide-input"]
+def tick(ok):
+    return "✓" if ok else "✗"
+
+
+fig, ax = plt.subplots(figsize=(8.5, 3.1))
+shades = {0.1: "#ABABAB", 0.3: "#5F9ED1", 1.0: hp.FORWARD, 3.0: hp.GRADIENT}
+gaps = {}
+for lr, colour in shades.items():
+    log, twin = train("batch", lr, 0), train("batch", lr, 0, jitter=1e-15)
+    gaps[lr] = np.abs(twin["loss"] / log["loss"] - 1)     # relative, step by step
+    ax.semilogy(np.arange(1, 101), np.maximum(gaps[lr], 1e-17), color=colour, lw=1.8,
+                label=f"learning rate {lr}")
+print("lr 0.1, 0.3, 1: within 1e-5 of the twin at every step",
+      *(tick(gaps[lr].max() < 1e-5) for lr in (0.1, 0.3, 1.0)))
+print("lr 3: within 1e-8 for steps 1–10", tick(gaps[3.0][:10].max() < 1e-8),
+      "  more than 10 % apart in steps 91–100", tick(gaps[3.0][90:].max() > 0.1))
+ax.set_ylim(1e-17, 1e2)
+ax.set(xlabel="gradient-descent step", ylabel="|twin's loss / loss − 1|",
+       title="Batch norm, seed 0: a run and its twin (a gap of 0 drawn at 10⁻¹⁷)")
+ax.legend(loc="upper left", fontsize=10)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Below learning rate 3 a run and its twin stay within 10⁻⁵ at every step. At 3 they agree to
+# 10⁻⁸ for ten steps, then the gap grows exponentially (a straight line on the log axis) until,
+# in steps 91–100, the two losses are more than 10 % apart.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What chaos means for the numbers
+#
+# At learning rate 3 each big step amplifies a small difference in the weights, and the loss
+# keeps bouncing instead of settling, so where it sits at step 100 depends on the last bits of
+# rounding: a different processor, whose arithmetic rounds differently, would print a different
+# number. At 0.1, 0.3 and 1 the final losses belong to the setup, and the sweep quotes them; for
+# learning rate 3 we quote only what a run and its twin share — that it trains (its loss gets
+# below 0.45) or diverges, and how fast.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Is seed 0 lucky? Five seeds at learning rate 3
@@ -708,13 +778,15 @@ with np.errstate(all="ignore"):                         # the diverging runs ove
 seeds = range(5)
 with np.errstate(all="ignore"):
     runs = {norm: [train(norm, 3.0, s) for s in seeds] for norm in ("none", "batch")}
+    twins = {norm: [train(norm, 3.0, s, jitter=1e-15) for s in seeds] for norm in runs}
 for s in seeds:
-    print(f"seed {s}:  no normalization: {outcome(runs['none'][s]):34s}"
-          f"batch norm: {outcome(runs['batch'][s])}")
+    print(f"seed {s}:  no normalization: {outcome(runs['none'][s], twins['none'][s]):34s}"
+          f"batch norm: {outcome(runs['batch'][s], twins['batch'][s])}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The plain net diverges within 3 or 4 steps for all five seeds, and the batch-norm net trains
-# for all five: its loss falls from 1.13–1.28 to between 0.019 and 0.267 in 100 steps.
+# for all five: its loss falls from 1.13–1.28 to below 0.45, half of what predicting the class
+# frequencies scores. And all five batch-norm runs are chaotic, like seed 0's.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Loss and gradient norm, five seeds
@@ -739,8 +811,10 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Orange, the plain net: for every seed the loss and the gradient norm leave the plot within
 # four steps (the table above: losses from 9·10¹⁰ to 4·10³⁹ when the runs stop). Blue, batch
-# norm: after a bump in the first steps the loss falls for all five seeds, to the values in the
-# table above, and the gradient norm never runs away.
+# norm: after a bump in the first steps the loss falls for all five seeds and the gradient norm
+# never runs away, but neither settles: both keep bouncing to the end, the chaos of the twin
+# runs. These blue curves are this machine's; another machine's part from them once the chaos
+# has grown.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why: the evidence, step by step (seed 0, learning rate 3)
@@ -755,7 +829,7 @@ def trace(name, log, steps):
 
 
 trace("no normalization", runs["none"][0], range(1, 5))
-trace("batch norm", runs["batch"][0], (1, 2, 3, 4, 5, 10, 50, 100))
+trace("batch norm", runs["batch"][0], (1, 2, 3, 4, 5, 10, 20))
 largest = runs["batch"][0]["step"][3:].max()
 print(f"batch norm: largest step/‖W_l‖ from step 4 to 100: {largest:.3f}")
 grad_none = runs["none"][0]["grad"]
@@ -781,8 +855,8 @@ print(f"no normalization: ‖g‖ at step 2 / ‖g‖ at step 1 = {grad_none[1] 
 #
 # At learning rate 3: batch norm with every $\|W_l\|$ put back to its initial value after each
 # step (no growing weights); layer norm (a re-standardized forward pass too, but per example);
-# the plain net started from smaller weights (scale 1, not √2). Each entry: the final loss and,
-# in brackets, the last hidden layer's spread.
+# the plain net started from smaller weights (scale 1, not √2). Each entry says how the run
+# ended, by the tests printed under the table (none needs a chaotic run's last digits).
 
 # %% slideshow={"slide_type": "-"}
 variants = {"batch norm, ‖W_l‖ held": dict(norm="batch", hold_norms=True),
@@ -793,16 +867,39 @@ with np.errstate(all="ignore"):
 
 
 # %% slideshow={"slide_type": "-"} tags=["hide-input"]
-def final(log):
+def fate(log):
+    """How a run ended: diverged, trains or collapsed (the tests are printed below)."""
     if not log["grad"][-1] < 1e8:
         return f"div. step {len(log['loss'])}"
-    return f"{log['loss'][-1]:.3f} ({log['spread'][-1]:.2f})"
+    if log["loss"].min() < bar and log["spread"][20:].min() > 0.5:
+        return "trains"
+    if abs(log["loss"][-1] - baseline) < 0.01 and log["spread"][-1] < 0.05:
+        return "collapsed"
+    return "neither"
 
 
-print(f"{'learning rate 3':23s}" + "".join(f"{f'seed {s}':>13s}" for s in seeds))
-for name in ("batch", *variants, "none"):
-    label = {"batch": "batch norm", "none": "none, scale √2"}.get(name, name)
-    print(f"{label:23s}" + "".join(f"{final(log):>13s}" for log in runs[name]))
+def table(entry):
+    print(f"{'learning rate 3':23s}" + "".join(f"{f'seed {s}':>13s}" for s in seeds))
+    for name in ("batch", *variants, "none"):
+        label = {"batch": "batch norm", "none": "none, scale √2"}.get(name, name)
+        print(f"{label:23s}" + "".join(f"{entry(log):>13s}" for log in runs[name]))
+
+
+table(fate)
+print(f"trains: the loss gets below {bar:.2f}, the spread stays above 0.5 from step 21 to 100\n"
+      f"collapsed: at step 100 the loss is within 0.01 of {baseline:.3f}, the spread below 0.05")
+
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The numbers behind the table
+#
+# The loss at step 100 and, in brackets, the last hidden layer's spread, on the machine that
+# ran this notebook. The two batch-norm rows are chaotic: yours may differ, in more than the
+# last digit.
+
+# %% slideshow={"slide_type": "-"} tags=["nbval-ignore-output", "hide-input"]
+table(lambda log: fate(log) if fate(log).startswith("div.")
+      else f"{log['loss'][-1]:.3f} ({log['spread'][-1]:.2f})")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Was the collapse there from the start?
@@ -820,12 +917,13 @@ print(f"layer norm, lr 0.1: loss {gentle['loss'][0]:.3f} → {gentle['loss'][-1]
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Reading the ablation
 #
-# - **Held weights.** Batch norm with $\|W_l\|$ held fixed still trains for all five seeds
-#   (final losses 0.020 to 0.507, against 0.019 to 0.267 when they may grow): the growing
-#   weights help, but they are not what keeps the net alive.
+# - **Held weights.** Batch norm with $\|W_l\|$ held fixed still trains for all five seeds,
+#   by the same test as with growing weights: the growing weights are not what keeps the net
+#   alive. (Whether they help, single chaotic runs cannot tell.)
 # - **A re-standardized forward pass is not enough.** At learning rate 3 layer norm never
-#   diverges, yet it learns nothing: every seed ends at 0.906, the loss of predicting the class
-#   frequencies, with a spread of 0.00 — all 300 examples reach the read-out looking the same.
+#   diverges, yet it learns nothing: every seed collapses, to the loss of predicting the class
+#   frequencies (0.906) with a spread below 0.05 — all 300 examples reach the read-out looking
+#   the same.
 #   The plain net started from smaller weights does not blow up either (in four seeds of five),
 #   and collapses the same way. The large steps did that: before the first one the spread was
 #   0.22 to 0.42 (layer norm) and 0.39 to 0.56 (scale 1), and at learning rate 0.1 layer norm
@@ -833,8 +931,9 @@ print(f"layer norm, lr 0.1: loss {gentle['loss'][0]:.3f} → {gentle['loss'][-1]
 # - **What batch norm adds.** It standardizes every feature *over the batch*: before each
 #   ReLU every feature is $\gamma \hat x + \beta$ with $\hat x$ of mean 0 and variance 1 across
 #   the examples, whatever the weights before it do, so the examples cannot collapse onto one
-#   point unless γ itself shrinks to 0 (its spread stays between 0.79 and 0.87). Layer norm standardizes each example over
-#   its own features, which says nothing about how the examples differ from each other.
+#   point unless γ itself shrinks to 0 (its spread stays above 0.5 from step 21 on, for every
+#   seed). Layer norm standardizes each example over its own features, which says nothing
+#   about how the examples differ from each other.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why the steps shrink: batch norm ignores the scale of its weights
@@ -843,8 +942,8 @@ print(f"layer norm, lr 0.1: loss {gentle['loss'][0]:.3f} → {gentle['loss'][-1]
 # change, and the gradient with respect to those weights shrinks by $1/c$ (the loss is flat
 # along $W$'s own direction). A step of fixed learning rate is then $1/c^2$ smaller relative to
 # $W$: as $\|W\|$ grows, the effective learning rate falls by itself. That is why batch norm's
-# steps shrink after step 3 in the trace above (the ablation showed it helps, and is not
-# essential).
+# steps shrink after step 3 in the trace above (the ablation showed the net trains without
+# it).
 
 # %% slideshow={"slide_type": "-"}
 params = init_mlp(np.random.default_rng(0), 10, 64, 2, 3, np.sqrt(2))
@@ -868,8 +967,8 @@ for norm in ("batch", "none"):
 # The claim holds on the toy: at learning rate 3 the plain net diverges and the batch-norm net
 # trains, for five seeds of five. Why, on this toy: re-standardizing every layer keeps the
 # forward pass from blowing up (layer norm does that too), and standardizing every feature
-# over the batch keeps the examples apart (only batch norm does that); the shrinking steps help
-# but are not needed. The paper's own explanation, that batch norm reduces *internal
+# over the batch keeps the examples apart (only batch norm does that); the shrinking steps are
+# not needed. The paper's own explanation, that batch norm reduces *internal
 # covariate shift*, has been disputed: Santurkar et al. (2018) found that it helps even when
 # that shift is not reduced, and pointed to a smoother loss instead. What we measured is the
 # claim and its mechanism on one toy, not the explanation in general.
@@ -877,6 +976,9 @@ for norm in ("batch", "none"):
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What this toy does not show
 #
+# - **Settling.** At learning rate 3 batch norm's net learns but never settles: its loss keeps
+#   bouncing, chaotically (the twin runs). Real training lowers the learning rate as it goes;
+#   we did not try that.
 # - **Mini-batches.** We trained on all 300 points at every step, so batch norm's statistics
 #   were the whole training set's: the noise of small-batch statistics (which the paper credits
 #   with a regularizing effect) and the gap between training and inference mode never arise.
@@ -1047,7 +1149,8 @@ _ = check_layernorm_backward(layernorm_backward)
 # - On the toy, batch norm trains at a learning rate where the plain net diverges. A smaller
 #   init or layer norm avoids the blow-up but not the collapse (every example looks the same
 #   at the top); batch norm keeps every feature varying across the batch. Its growing weights
-#   shrink its steps (it ignores their scale), which helps but is not needed.
+#   shrink its steps (it ignores their scale), but it trains without that too. At such a
+#   learning rate training is chaotic: quote what a run and its twin share, not last digits.
 #
 # Next: [09 — Embeddings and weight tying](09_embeddings_and_weight_tying.ipynb), where a row
 # lookup's backward pass is a scatter-add.
