@@ -32,6 +32,7 @@ is near 1e308.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 
 import numpy as np
@@ -99,14 +100,17 @@ def _inputs(fname: str, x, gamma, beta, eps, min_rows: int = 1):
 def _moments(x: np.ndarray, axis: int, eps: float):
     """The centred values xc = x − μ and σ = √(v + eps) along ``axis`` (σ keeps the axis).
 
-    xc or σ is not finite when x − μ or (x − μ)² overflows (|x| beyond about 1e154): the
-    caller then uses :func:`_scaled`.
+    xc or σ is not finite when x is not, or when x − μ or (x − μ)² overflows (|x| beyond about
+    1e154): the caller then checks x and uses :func:`_scaled`. The sums are einsums, which
+    neither warn on overflow nor copy (and are quicker than ``mean`` with ``keepdims``).
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        xc = x - x.mean(axis=axis, keepdims=True)
-        squares = np.einsum("nd,nd->d" if axis == 0 else "nd,nd->n", xc, xc)  # Σ xc², no copy
-        sigma = np.sqrt(squares / x.shape[axis] + eps)
-    return xc, np.expand_dims(sigma, axis)
+    sums, shape = ("nd->d", (1, -1)) if axis == 0 else ("nd->n", (-1, 1))
+    n = x.shape[axis]
+    mean = np.einsum(sums, x).reshape(shape) / n
+    with np.errstate(over="ignore", invalid="ignore"):     # inf − inf, x − μ beyond float64
+        xc = x - mean
+    sigma = np.sqrt(np.einsum("nd,nd->" + sums[-1], xc, xc).reshape(shape) / n + eps)
+    return xc, sigma
 
 
 def _scaled(x: np.ndarray, axis: int, eps: float):
@@ -131,16 +135,23 @@ def _finite_result(fname: str, out: np.ndarray) -> None:
         raise ValueError(f"{fname}: out overflows float64 (|gamma| or |beta| of order 1e308?)")
 
 
-def _check_out(fname: str, out: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
-               n: int) -> None:
-    """:func:`_finite_result` where an overflow is possible at all: a slice of n standardized
-    values has |x̂| ≤ √(n − 1) (Samuelson's inequality), so |out| ≤ √n·max|γ| + max|β|;
-    below the largest float64 the extra pass over out is skipped. (Call inside errstate.)"""
-    bound = np.sqrt(n) * np.abs(gamma).max() + np.abs(beta).max()
-    # equivalent mutant `(bound > _LARGEST)`: the two differ only at bound = _LARGEST exactly,
-    # where out cannot overflow either
-    if bound >= _LARGEST:
+def _scale_shift(fname: str, a: np.ndarray, scale: np.ndarray, gamma: np.ndarray,
+                 beta: np.ndarray, n: int) -> np.ndarray:
+    """out = a ⊙ scale + β, where a ⊙ scale = γ ⊙ x̂ for a slice of n standardized values.
+
+    |x̂| ≤ √(n − 1) there (Samuelson's inequality), so |out| ≤ √n·max|γ| + max|β|: only when
+    that bound reaches the largest float64 can out overflow, and only then is it computed under
+    errstate (which slows numpy's loops) and checked (:func:`_finite_result`).
+    """
+    # equivalent mutant `(np.abs(gamma).max() > (_LARGEST - np.abs(beta).max()) / np.sqrt(n))`:
+    # the two differ only where the bound equals the largest float64, and out cannot overflow
+    risky = np.abs(gamma).max() >= (_LARGEST - np.abs(beta).max()) / np.sqrt(n)
+    with np.errstate(over="ignore", invalid="ignore") if risky else contextlib.nullcontext():
+        out = a * scale
+        out += beta
+    if risky:
         _finite_result(fname, out)
+    return out
 
 
 # ------------------------------------------------------------------------------ batch norm
@@ -171,10 +182,7 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
         v.finite(fname, "x", x)
         xc, sigma = _scaled(x, 0, eps)            # xc holds x̂ = xc/σ, with σ = 1 beside it
         kept, sigma = gamma / sigma[0], np.ones_like(gamma)
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = xc * (gamma / sigma)                # γ ⊙ x̂ with x̂ = xc / σ
-        out += beta
-        _check_out(fname, out, gamma, beta, x.shape[0])
+    out = _scale_shift(fname, xc, gamma / sigma, gamma, beta, x.shape[0])   # γ ⊙ x̂, x̂ = xc/σ
     return out, v.Cache(fname, (xc, kept, sigma))
 
 
@@ -329,10 +337,7 @@ def layernorm_forward(x, gamma, beta, eps=1e-5):
     else:                                         # NaN or inf in x, or |x| beyond ~1e154
         v.finite(fname, "x", x)
         xhat, sigma = _scaled(x, 1, eps)
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = xhat * gamma
-        out += beta
-        _check_out(fname, out, gamma, beta, x.shape[1])
+    out = _scale_shift(fname, xhat, gamma, gamma, beta, x.shape[1])
     return out, v.Cache(fname, (xhat, gamma, sigma))
 
 
