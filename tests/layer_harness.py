@@ -3,7 +3,8 @@
 HELPERS_API.md: "What a backward pass returns depends only on the forward call's arguments,
 never on what the caller does afterwards to its own arrays or to the arrays forward
 returned", and "inputs are never modified in place". A layer keeps its own copy in the cache
-or returns its outputs read-only; this harness checks the result, not the choice.
+or returns its outputs read-only (which alone is no protection: numpy lets the caller switch
+the flag back, and (b) below does); this harness checks the result, not the choice.
 
 Usage (one call per pair and set of inputs, in any test module under ``tests/``)::
 
@@ -231,7 +232,7 @@ def check_aliasing(forward, backward, inputs: dict, *, options: dict | None = No
                 continue
             what = f"after `out{i} {desc}` on the returned output, following forward"
             pair.assert_same(pair.run_backward(cache, what), reference, what,
-                             "the cache aliases the output: keep a copy, or return it read-only")
+                             "the cache aliases the output: keep a copy in the cache")
             results.add("unchanged")
         report["outputs"][label] = "/".join(sorted(results))
     return report
