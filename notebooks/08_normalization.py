@@ -717,7 +717,7 @@ def outcome(log, twin):
 
 # %% slideshow={"slide_type": "-"}
 with np.errstate(all="ignore"):                         # the diverging runs overflow
-    print("seed 0     no normalization                 batch norm")
+    print(f"{'seed 0':9s}{'no normalization':33s}batch norm")
     for lr in (0.1, 0.3, 1.0, 3.0):
         plain, bn = (outcome(train(n, lr, 0), train(n, lr, 0, jitter=1e-15))
                      for n in ("none", "batch"))
@@ -779,9 +779,10 @@ seeds = range(5)
 with np.errstate(all="ignore"):
     runs = {norm: [train(norm, 3.0, s) for s in seeds] for norm in ("none", "batch")}
     twins = {norm: [train(norm, 3.0, s, jitter=1e-15) for s in seeds] for norm in runs}
+print(f"{'lr 3.0':9s}{'no normalization':33s}batch norm")
 for s in seeds:
-    print(f"seed {s}:  no normalization: {outcome(runs['none'][s], twins['none'][s]):34s}"
-          f"batch norm: {outcome(runs['batch'][s], twins['batch'][s])}")
+    plain, bn = (outcome(runs[n][s], twins[n][s]) for n in ("none", "batch"))
+    print(f"seed {s}   {plain:33s}{bn}")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The plain net diverges within 3 or 4 steps for all five seeds, and the batch-norm net trains
