@@ -346,7 +346,7 @@ ZEROS = {  # inputs whose local gradients are exactly 0 somewhere
     "relu": {"x": np.array([[-2.0, 0.0, 3.0]])},
     "sigmoid": {"x": np.array([[-800.0, 40.0, 0.5]])},
     "tanh": {"x": np.array([[-40.0, 40.0, 0.5]])},
-    "softmax": {"x": np.array([[-800.0, 0.0, 1.0]])},
+    "softmax": {"x": np.array([[1.0, 0.0, -800.0]])},   # p = 0 where dout is most negative
 }
 
 
