@@ -104,7 +104,8 @@ def _moments(x: np.ndarray, axis: int, eps: float):
     1e154): the caller then checks x and uses :func:`_scaled`. The sums are einsums, which
     neither warn on overflow nor copy (and are quicker than ``mean`` with ``keepdims``).
     """
-    sums, shape = ("nd->d", (1, -1)) if axis == 0 else ("nd->n", (-1, 1))
+    N, D = x.shape
+    sums, shape = ("nd->d", (1, D)) if axis == 0 else ("nd->n", (N, 1))
     n = x.shape[axis]
     mean = np.einsum(sums, x).reshape(shape) / n
     with np.errstate(over="ignore", invalid="ignore"):     # inf − inf, x − μ beyond float64
