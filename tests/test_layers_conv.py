@@ -16,6 +16,7 @@ from helpers.layers import (
     max_pool2d_backward,
     max_pool2d_forward,
 )
+from helpers.layers.conv import MAX_PADDED, _check_conv_args
 
 TOL = 1e-7
 H_CONV = 1e-3  # convolution is linear in each input: central differences are exact up to
@@ -140,11 +141,6 @@ def test_conv2d_agrees_with_naive(xs, ws, stride, pad):
        H=st.integers(1, 7), W=st.integers(1, 7), HH=st.integers(1, 4), WW=st.integers(1, 4),
        stride=st.integers(1, 3), pad=st.integers(0, 2), seed=st.integers(0, 2**16))
 def test_conv2d_agrees_with_naive_property(N, C, F, H, W, HH, WW, stride, pad, seed):
-    if pad >= min(HH, WW):
-        with pytest.raises(ValueError, match=f"pad expects at most {min(HH, WW) - 1}, the window"):
-            conv2d_forward(np.ones((N, C, H, W)), np.ones((F, C, HH, WW)), np.ones(F),
-                           stride=stride, pad=pad)
-        return
     if HH > H + 2 * pad or WW > W + 2 * pad:
         with pytest.raises(ValueError, match="larger than the padded input"):
             conv2d_forward(np.ones((N, C, H, W)), np.ones((F, C, HH, WW)), np.ones(F),
@@ -381,27 +377,47 @@ def test_pool_messages_in_full(call, message):
 
 # ---------------------------------------------------------------- review 10 round 2: the pad bound
 
-@pytest.mark.parametrize("fwd", [conv2d_forward, conv2d_naive_forward])
+@pytest.mark.parametrize("fwd", [conv1d_forward, conv2d_forward, conv2d_naive_forward])
 def test_a_huge_pad_is_refused_before_any_allocation(fwd):
     """pad=10**6 on a 4×4 image asked numpy for 29 TiB (MemoryError)."""
+    x, w = ((np.ones((1, 1, 4)), np.ones((1, 1, 3))) if fwd is conv1d_forward
+            else (np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3))))
+    if fwd is conv1d_forward:                  # 2·10⁶ numbers: allowed; one axis more is not
+        fwd(x, w, np.ones(1), pad=10**6)
+        return
     with pytest.raises(ValueError) as info:
-        fwd(np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3)), np.ones(1), pad=10**6)
+        fwd(x, w, np.ones(1), pad=10**6)
+    size = (4 + 2 * 10**6) ** 2
     assert str(info.value) == (
-        f"{fwd.__name__}: pad expects at most 2, the window size minus one (full padding: every "
-        f"window still reads the input; more would add windows of padding only), got 1000000 "
+        f"{fwd.__name__}: pad=1000000 would make a padded input of {size:.3g} numbers "
+        f"({size * 8 / 2**30:.3g} GiB); at most 2.15e+09 (16 GiB) "
         f"(x.shape=(1, 1, 4, 4), w.shape=(1, 1, 3, 3))")
 
 
-@pytest.mark.parametrize("fwd, x, w", [
-    (conv1d_forward, (1, 2, 5), (3, 2, 3)),
-    (conv2d_forward, (1, 2, 5, 6), (3, 2, 3, 2)),
-    (conv2d_naive_forward, (1, 2, 5, 6), (3, 2, 2, 3)),
+def test_the_largest_padded_input_allowed_is_max_padded():
+    """The bound counts N·C·(H + 2·pad)·(W + 2·pad) numbers, and MAX_PADDED itself passes."""
+    x, w = np.zeros((2, 4, 2, 2)), np.zeros((1, 4, 1, 1))
+    side = int(np.sqrt(MAX_PADDED // 8))                     # 2·4·side² = MAX_PADDED exactly
+    pad = (side - 2) // 2
+    assert 2 * 4 * (2 + 2 * pad) ** 2 == MAX_PADDED
+    _check_conv_args("f", x, w, np.zeros(1), 1, pad, ("height", "width"))
+    with pytest.raises(ValueError, match="f: pad="):
+        _check_conv_args("f", x, w, np.zeros(1), 1, pad + 1, ("height", "width"))
+
+
+@pytest.mark.parametrize("fwd, bwd, x, w", [
+    (conv1d_forward, conv1d_backward, (1, 2, 5), (3, 2, 3)),
+    (conv2d_forward, conv2d_backward, (1, 2, 5, 6), (3, 2, 3, 2)),
+    (conv2d_naive_forward, conv2d_naive_backward, (1, 2, 5, 6), (3, 2, 2, 3)),
 ])
-def test_pad_may_reach_the_smallest_window_size_minus_one(fwd, x, w):
-    """Full padding, K − 1: the corner windows still read one input value; one more is refused."""
-    K = min(w[2:])
-    out, _ = fwd(randn(*x), randn(*w), randn(w[0]), pad=K - 1)
+def test_a_pad_beyond_full_padding_is_allowed_as_in_pytorch(fwd, bwd, x, w):
+    """pad = K + 1: the border windows read padding only, give b and pass no gradient."""
+    K = max(w[2:])
+    xs, ws, bs = randn(*x), randn(*w), randn(w[0])
+    out, cache = fwd(xs, ws, bs, pad=K + 1)
     sizes = zip(x[2:], w[2:], strict=True)
-    assert out.shape[2:] == tuple(n + 2 * (K - 1) - k + 1 for n, k in sizes)
-    with pytest.raises(ValueError, match=f"pad expects at most {K - 1}, the window size"):
-        fwd(randn(*x), randn(*w), randn(w[0]), pad=K)
+    assert out.shape[2:] == tuple(n + 2 * (K + 1) - k + 1 for n, k in sizes)
+    corner = (slice(None), slice(None)) + (0,) * (len(x) - 2)
+    np.testing.assert_array_equal(out[corner], np.broadcast_to(bs, out[corner].shape))
+    dx, dw, db = bwd(np.ones_like(out), cache)
+    assert dx.shape == x and dw.shape == w and db.shape == (w[0],)

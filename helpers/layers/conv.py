@@ -27,6 +27,9 @@ _CONV2D = v.cache_spec("x_shape: shape 4, col: float R S, w: float F C A B, stri
                        "pad: int")
 
 
+MAX_PADDED = 2**31     # numbers in a padded input (16 GiB of float64): far beyond any course use
+
+
 def _check_conv_args(fname, x, w, b, stride, pad, spatial):
     """Validate a convolution's arguments; return them as float64 plus the output sizes.
 
@@ -34,10 +37,10 @@ def _check_conv_args(fname, x, w, b, stride, pad, spatial):
     for conv2d. ``w`` is returned as a copy (every backward needs it); ``x`` is not: the
     caches keep a padded copy or the im2col columns, arrays of their own.
 
-    ``pad`` may be at most the window size minus one along every axis (K − 1: "full"
-    padding, where the last window still reads one input value). With more, the windows at
-    the border read padding only, so their outputs are b and get no gradient: nothing a
-    convolution means, only memory (pad=10**6 on a 4×4 image would be 29 TiB).
+    ``pad`` may be any int ≥ 0, as in PyTorch: beyond K − 1 ("full" padding) the border
+    windows read padding only, so their outputs are b and they pass no gradient. Only a padded
+    input of more than ``MAX_PADDED`` numbers is refused (pad=10**6 on a 4×4 image would ask
+    for 29 TiB): a ValueError that names the size, instead of numpy's MemoryError.
     """
     nd = 2 + len(spatial)
     x_layout = "(N, C, L)" if nd == 3 else "(N, C, H, W)"
@@ -51,10 +54,11 @@ def _check_conv_args(fname, x, w, b, stride, pad, spatial):
     b = v.bias(fname, b, w.shape[0], "one per filter, w.shape[0]")
     stride = v.positive_int(fname, "stride", stride, minimum=1)
     pad = v.positive_int(fname, "pad", pad, minimum=0)
-    if pad >= min(w.shape[2:]):
-        raise ValueError(f"{fname}: pad expects at most {min(w.shape[2:]) - 1}, the window size "
-                         f"minus one (full padding: every window still reads the input; more "
-                         f"would add windows of padding only), got {pad} {shapes}")
+    padded = x.shape[0] * x.shape[1] * np.prod([n + 2 * pad for n in x.shape[2:]], dtype=float)
+    if padded > MAX_PADDED:
+        raise ValueError(f"{fname}: pad={pad} would make a padded input of {padded:.3g} numbers "
+                         f"({padded * 8 / 2**30:.3g} GiB); at most {MAX_PADDED:.3g} "
+                         f"(16 GiB) {shapes}")
     out_sizes = tuple(v.output_size(fname, axis, n, k, stride, pad, shapes)
                       # equivalent mutant `False`: one name in spatial per axis of x and of w
                       for axis, n, k in zip(spatial, x.shape[2:], w.shape[2:], strict=True))
