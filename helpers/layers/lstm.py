@@ -60,19 +60,19 @@ def _gates_backward(dh, dc, c_prev, ifog, tanh_c, out=None):
     i, f, o, g = _split(ifog)
     H = i.shape[1]
     da = np.empty_like(ifog) if out is None else out
-    da_i, da_f, da_o, da_g = _split(da)    # each block first holds di, df, do, dg
+    di, df, do, dg = _split(da)            # views of da's blocks: σ′ and tanh′ are applied last
     # h = o ⊙ tanh(c)
-    np.multiply(dh, tanh_c, out=da_o)                    # do
+    np.multiply(dh, tanh_c, out=do)
     dc = dc + dh * o * (1.0 - tanh_c**2)   # c reaches the loss directly and through h
     # c = f ⊙ c_prev + i ⊙ g
-    np.multiply(dc, g, out=da_i)                         # di
-    np.multiply(dc, c_prev, out=da_f)                    # df
-    np.multiply(dc, i, out=da_g)                         # dg
+    np.multiply(dc, g, out=di)
+    np.multiply(dc, c_prev, out=df)
+    np.multiply(dc, i, out=dg)
     dc_prev = dc * f
     # i, f, o = σ(a_i), σ(a_f), σ(a_o) with σ′ = σ(1 − σ), three blocks at once; g = tanh(a_g)
     ifo = ifog[:, :3 * H]
     da[:, :3 * H] *= ifo * (1.0 - ifo)
-    da_g *= 1.0 - g**2
+    dg *= 1.0 - g**2
     return da, dc_prev
 
 
