@@ -786,8 +786,9 @@ for s in seeds:
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The plain net diverges within 3 or 4 steps for all five seeds, and the batch-norm net trains
-# for all five: its loss falls from 1.13–1.28 to below 0.45, half of what predicting the class
-# frequencies scores. And all five batch-norm runs are chaotic, like seed 0's.
+# for all five: from 1.13–1.28 its loss gets below 0.45, half of what predicting the class
+# frequencies scores. And all five batch-norm runs are chaotic, like seed 0's: where the loss
+# sits at step 100 is not a property of the setup.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Loss and gradient norm, five seeds
@@ -919,8 +920,9 @@ print(f"layer norm, lr 0.1: loss {gentle['loss'][0]:.3f} → {gentle['loss'][-1]
 # ### Reading the ablation
 #
 # - **Held weights.** Batch norm with $\|W_l\|$ held fixed still trains for all five seeds,
-#   by the same test as with growing weights: the growing weights are not what keeps the net
-#   alive. (Whether they help, single chaotic runs cannot tell.)
+#   by the same test as with growing weights (the loss gets below 0.45 and the examples stay
+#   apart): the growing weights are not what keeps the net alive. (Whether they help, single
+#   chaotic runs cannot tell.)
 # - **A re-standardized forward pass is not enough.** At learning rate 3 layer norm never
 #   diverges, yet it learns nothing: every seed collapses, to the loss of predicting the class
 #   frequencies (0.906) with a spread below 0.05 — all 300 examples reach the read-out looking
@@ -943,8 +945,8 @@ print(f"layer norm, lr 0.1: loss {gentle['loss'][0]:.3f} → {gentle['loss'][-1]
 # change, and the gradient with respect to those weights shrinks by $1/c$ (the loss is flat
 # along $W$'s own direction). A step of fixed learning rate is then $1/c^2$ smaller relative to
 # $W$: as $\|W\|$ grows, the effective learning rate falls by itself. That is why batch norm's
-# steps shrink after step 3 in the trace above (the ablation showed the net trains without
-# it).
+# steps shrink after step 3 in the trace above (the ablation showed the net still trains when
+# $\|W_l\|$ is held, so the steps cannot shrink this way).
 
 # %% slideshow={"slide_type": "-"}
 params = init_mlp(np.random.default_rng(0), 10, 64, 2, 3, np.sqrt(2))

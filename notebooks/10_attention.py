@@ -678,7 +678,7 @@ print(f"seed 0, with attention (lr {lr['attention']:g}): {acc.mean():.1%} right;
 # numpy hands matrix products to a BLAS library, which picks code for your CPU; different code
 # adds in a different order, and the results differ in the last bit (about $10^{-16}$ of their
 # size). Most computations never notice. Train seed 0 again with the learning rate nudged by
-# the same amount, one part in $10^{15}$, and compare the weights after 600 steps:
+# a few such last bits, one part in $10^{15}$, and compare the weights after 600 steps:
 
 # %% slideshow={"slide_type": "-"}
 nudged = {kind: S.train_seq2seq(kind == "attention", seed=0, lr=lr[kind] * (1 + 1e-15))
